@@ -1,0 +1,3 @@
+from qscan.cli import main
+
+main()

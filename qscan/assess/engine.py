@@ -1,0 +1,71 @@
+"""Judge findings: the matching rule gives the verdict, the policy gives the deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from qscan.assess.policy import Policy, deadline_class, get_policy
+from qscan.assess.priority import prioritise
+from qscan.assess.rules import FROM_ALGORITHM, Rule, best_rule, load_rules
+from qscan.catalog import catalog
+from qscan.model import Finding, Inventory, Verdict
+
+_QUANTUM_STATUS = {
+    "vulnerable": "quantum-vulnerable",
+    "safe": "quantum-safe",
+    "weakened": "quantum-safe",
+    "hybrid": "hybrid",
+    "pre-standard": "quantum-safe",
+    "broken": "classically-broken",
+}
+
+
+def verdict_for(finding: Finding, rule: Rule | None, policy: Policy) -> Verdict:
+    if rule is None:
+        return Verdict(
+            status="unknown",
+            severity="low",
+            rule="QS000",
+            title="No rule matched",
+            why="No rule in the loaded rule packs judges this finding.",
+            fix="Add a rule for this algorithm and function to rules/packs.",
+        )
+    cat = catalog()
+    status = rule.status
+    if status == FROM_ALGORITHM:
+        alg = cat.get(finding.algorithm)
+        status = _QUANTUM_STATUS.get(alg.quantum, "unknown") if alg else "unknown"
+    cls = deadline_class(
+        rule.deadline, finding.function, cat.classical_bits(finding.algorithm, finding.params)
+    )
+    deadline = policy.deadline(cls)
+    note = deadline.note if deadline else None
+    not_after = str(finding.context.get("not_after") or "")
+    if deadline and deadline.date and not_after[:10] > deadline.date:
+        note = f"{note}; valid until {not_after[:10]}, beyond this deadline"
+    return Verdict(
+        status=status,
+        severity=rule.severity,
+        rule=rule.id,
+        title=rule.title,
+        why=rule.why,
+        fix=rule.fix,
+        deadline=deadline.date if deadline else None,
+        deadline_note=note,
+    )
+
+
+def assess_findings(findings: Iterable[Finding], policy_id: str) -> Iterator[Finding]:
+    policy = get_policy(policy_id)
+    rules = tuple(r for r in load_rules() if r.applies_to_policy(policy_id))
+    for finding in findings:
+        finding.verdict = verdict_for(finding, best_rule(finding, policy_id, rules), policy)
+        finding.priority = prioritise(finding, policy)
+        yield finding
+
+
+def assess(inventory: Inventory, policy_id: str | None = None) -> Inventory:
+    """Judge every finding of the inventory in place under the policy, and return it."""
+    inventory.policy = policy_id or inventory.policy
+    inventory.findings = list(assess_findings(inventory.findings, inventory.policy))
+    return inventory

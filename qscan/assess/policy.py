@@ -1,0 +1,81 @@
+"""Policy timelines (rules/policies/*.yaml): when each class of use must be migrated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from qscan.resources import rules_dir
+
+DEFAULT_POLICY = "nist-ir-8547"
+KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
+
+
+class PolicyError(ValueError):
+    """An unknown policy id or a malformed policy file."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    source: str
+    verified: str
+    deadlines: dict[str, Deadline]
+    milestones: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def deadline(self, cls: str | None) -> Deadline | None:
+        if not cls:
+            return None
+        return self.deadlines.get(cls)
+
+
+@cache
+def policies() -> dict[str, Policy]:
+    out: dict[str, Policy] = {}
+    for path in sorted((rules_dir() / "policies").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            deadlines = {
+                k: Deadline(date=str(v["date"]) if v.get("date") else None, note=v["note"])
+                for k, v in raw["deadlines"].items()
+            }
+            out[raw["id"]] = Policy(
+                id=raw["id"],
+                name=raw["name"],
+                source=raw["source"],
+                verified=raw.get("verified", ""),
+                deadlines=deadlines,
+                milestones=tuple(raw.get("milestones") or ()),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise PolicyError(f"{path.name}: malformed policy ({exc})") from exc
+    return out
+
+
+def get_policy(policy_id: str) -> Policy:
+    try:
+        return policies()[policy_id]
+    except KeyError:
+        known = ", ".join(sorted(policies()))
+        raise PolicyError(f"unknown policy {policy_id!r} (known: {known})") from None
+
+
+def deadline_class(
+    rule_deadline: str | None, function: str, classical_bits: int | None
+) -> str | None:
+    """Resolve a rule's `deadline: auto` to kex-112 / kex-128 / sig-112 / sig-128."""
+    if rule_deadline != "auto":
+        return rule_deadline
+    kind = "kex" if function in KEX_FUNCTIONS else "sig"
+    strength = "128" if classical_bits is not None and classical_bits >= 128 else "112"
+    return f"{kind}-{strength}"

@@ -1,0 +1,178 @@
+"""Rule packs (rules/packs/*.yaml) and matching a finding against them.
+
+A rule's `match` holds conditions that must all hold:
+  algorithm / family / quantum / primitive / function / asset: a value or a list of values
+    (family, quantum and primitive come from the catalog entry of the finding's algorithm);
+  component: a regular expression searched in location.component;
+  params / context: {key: condition}, where a condition is a value, a list of values, or
+    an operator map {lt, le, gt, ge, eq, ne, in, not_in, exists};
+  classical_bits: an operator map against the catalog strength of the finding.
+Among the matching rules the one with the highest (precedence, severity, specificity) wins;
+`policies` restricts a rule to those policy ids. `status: from-algorithm` takes the status
+from the catalog's quantum standing of the finding's algorithm (used by hygiene rules).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from qscan.catalog import Catalog, catalog
+from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
+from qscan.resources import rules_dir
+
+_CATALOG_KEYS = ("family", "quantum", "primitive")
+_FINDING_KEYS = ("algorithm", "function", "asset")
+FROM_ALGORITHM = "from-algorithm"
+_OPS = {"lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "exists"}
+
+
+class RuleError(ValueError):
+    """A rule pack that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: str
+    status: str
+    why: str
+    fix: str
+    references: tuple[str, ...] = ()
+    deadline: str | None = None
+    policies: tuple[str, ...] = ()
+    precedence: int = 0
+    match: dict[str, Any] = field(default_factory=dict)
+    area: str = ""
+    example: str = ""
+    pack: str = ""
+
+    @property
+    def specificity(self) -> int:
+        return sum(len(v) if isinstance(v, dict) else 1 for v in self.match.values())
+
+    def applies_to_policy(self, policy: str) -> bool:
+        return not self.policies or policy in self.policies
+
+    def matches(self, finding: Finding, cat: Catalog) -> bool:
+        return all(_check(key, cond, finding, cat) for key, cond in self.match.items())
+
+
+def _check(key: str, cond: Any, finding: Finding, cat: Catalog) -> bool:
+    if key in _FINDING_KEYS:
+        return _value_ok(getattr(finding, key), cond)
+    if key in _CATALOG_KEYS:
+        alg = cat.get(finding.algorithm)
+        return _value_ok(getattr(alg, key) if alg else None, cond)
+    if key == "component":
+        return re.search(cond, finding.location.component or "") is not None
+    if key == "classical_bits":
+        return _value_ok(cat.classical_bits(finding.algorithm, finding.params), cond)
+    if key in ("params", "context"):
+        source = finding.params if key == "params" else finding.context
+        return all(_value_ok(source.get(k), c, present=k in source) for k, c in cond.items())
+    raise RuleError(f"unknown match key {key!r}")
+
+
+def _value_ok(value: Any, cond: Any, present: bool = True) -> bool:
+    if isinstance(cond, dict):
+        return all(_op(op, value, arg, present) for op, arg in cond.items())
+    if isinstance(cond, list):
+        return value in cond
+    return value == cond
+
+
+def _op(op: str, value: Any, arg: Any, present: bool) -> bool:
+    if op == "exists":
+        return present == bool(arg)
+    if op == "in":
+        return value in arg
+    if op == "not_in":
+        return value not in arg
+    if op == "eq":
+        return value == arg
+    if op == "ne":
+        return value != arg
+    if value is None:
+        return False
+    try:
+        return {
+            "lt": value < arg,
+            "le": value <= arg,
+            "gt": value > arg,
+            "ge": value >= arg,
+        }[op]
+    except TypeError:
+        return False
+
+
+def _parse_rule(raw: dict[str, Any], pack: str) -> Rule:
+    missing = {"id", "title", "severity", "status", "why", "fix"} - raw.keys()
+    if missing:
+        raise RuleError(f"{pack}: rule {raw.get('id', '?')} lacks {sorted(missing)}")
+    if raw["severity"] not in SEVERITIES:
+        raise RuleError(f"{pack}: rule {raw['id']} has severity {raw['severity']!r}")
+    if raw["status"] not in (*STATUSES, FROM_ALGORITHM):
+        raise RuleError(f"{pack}: rule {raw['id']} has status {raw['status']!r}")
+    for key, cond in (raw.get("match") or {}).items():
+        if key not in {*_FINDING_KEYS, *_CATALOG_KEYS, "component", "classical_bits"} | {
+            "params",
+            "context",
+        }:
+            raise RuleError(f"{pack}: rule {raw['id']} matches on unknown key {key!r}")
+        if isinstance(cond, dict) and key == "classical_bits" and not set(cond) <= _OPS:
+            raise RuleError(f"{pack}: rule {raw['id']} has a bad operator in {key}")
+    return Rule(
+        id=raw["id"],
+        title=raw["title"].strip(),
+        severity=raw["severity"],
+        status=raw["status"],
+        why=" ".join(raw["why"].split()),
+        fix=" ".join(raw["fix"].split()),
+        references=tuple(raw.get("references") or ()),
+        deadline=raw.get("deadline"),
+        policies=tuple(raw.get("policies") or ()),
+        precedence=int(raw.get("precedence", 0)),
+        match=dict(raw.get("match") or {}),
+        area=raw.get("area", ""),
+        example=(raw.get("example") or "").strip(),
+        pack=pack,
+    )
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    """Every rule of every pack in rules/packs/, in file order; ids must be unique."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted((rules_dir() / "packs").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for raw in data.get("rules", []):
+            rule = _parse_rule(raw, path.name)
+            if rule.id in seen:
+                raise RuleError(f"rule id {rule.id} in {path.name} already used in {seen[rule.id]}")
+            seen[rule.id] = path.name
+            rules.append(rule)
+    return tuple(rules)
+
+
+def rule_by_id(rule_id: str) -> Rule | None:
+    return next((r for r in load_rules() if r.id == rule_id), None)
+
+
+def best_rule(finding: Finding, policy: str, rules: tuple[Rule, ...] | None = None) -> Rule | None:
+    cat = catalog()
+    best: Rule | None = None
+    best_key: tuple[int, int, int] = (-(10**9), 0, 0)
+    for rule in rules if rules is not None else load_rules():
+        if not rule.applies_to_policy(policy) or not rule.matches(finding, cat):
+            continue
+        key = (rule.precedence, severity_rank(rule.severity), rule.specificity)
+        if key > best_key:
+            best, best_key = rule, key
+    return best

@@ -1,0 +1,129 @@
+"""Canonical algorithm names, aliases, OIDs and curves, loaded from rules/catalog/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from qscan.resources import load_yaml
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    name: str
+    family: str
+    primitive: str
+    quantum: str
+    classical_bits: int | str
+    nist_level: int
+    aliases: tuple[str, ...] = ()
+    successor: str | None = None
+    note: str | None = None
+    components: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OidEntry:
+    oid: str
+    name: str
+    kind: str
+    algorithm: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Curve:
+    name: str
+    oid: str
+    bits: int
+    size: int
+
+
+class Catalog:
+    def __init__(self, algorithms: dict[str, Any], oids: dict[str, Any]) -> None:
+        self.algorithms: dict[str, Algorithm] = {}
+        self._alias: dict[str, str] = {}
+        for name, spec in algorithms["algorithms"].items():
+            alg = Algorithm(
+                name=name,
+                family=spec["family"],
+                primitive=spec["primitive"],
+                quantum=spec["quantum"],
+                classical_bits=spec["classical_bits"],
+                nist_level=spec["nist_level"],
+                aliases=tuple(spec.get("aliases", ())),
+                successor=spec.get("successor"),
+                note=spec.get("note"),
+                components=tuple(spec.get("components", ())),
+            )
+            self.algorithms[name] = alg
+            for alias in (name, *alg.aliases):
+                self._alias.setdefault(alias.lower(), name)
+        self._rsa_strength = [(r["min_bits"], r["bits"]) for r in algorithms["rsa_strength"]]
+        self.oids = {
+            oid: OidEntry(
+                oid=oid,
+                name=spec["name"],
+                kind=spec["kind"],
+                algorithm=spec["algorithm"],
+                params=dict(spec.get("params") or {}),
+            )
+            for oid, spec in oids["oids"].items()
+        }
+        self.arcs: dict[str, dict[str, Any]] = dict(oids.get("arcs") or {})
+        self.curves: dict[str, Curve] = {}
+        self._curve_alias: dict[str, str] = {}
+        self._curve_oid: dict[str, str] = {}
+        for name, spec in oids["curves"].items():
+            curve = Curve(name=name, oid=str(spec["oid"]), bits=spec["bits"], size=spec["size"])
+            self.curves[name] = curve
+            self._curve_oid.setdefault(curve.oid, name)
+            for alias in (name, *spec.get("aliases", ())):
+                self._curve_alias.setdefault(alias.lower(), name)
+
+    def canonical(self, name: str) -> str | None:
+        """Canonical algorithm name for a name or alias (case-insensitive), else None."""
+        return self._alias.get(name.strip().lower())
+
+    def get(self, name: str) -> Algorithm | None:
+        canonical = self.canonical(name)
+        return self.algorithms.get(canonical) if canonical else None
+
+    def oid(self, dotted: str) -> OidEntry | None:
+        entry = self.oids.get(dotted)
+        if entry is not None:
+            return entry
+        for prefix, spec in self.arcs.items():
+            if dotted.startswith(prefix):
+                return OidEntry(
+                    oid=dotted, name=spec["note"], kind="public-key", algorithm=spec["algorithm"]
+                )
+        return None
+
+    def curve(self, name_or_oid: str) -> Curve | None:
+        key = self._curve_alias.get(name_or_oid.lower()) or self._curve_oid.get(name_or_oid)
+        return self.curves.get(key) if key else None
+
+    def classical_bits(self, algorithm: str, params: dict[str, Any]) -> int | None:
+        """Classical security strength in bits, from the catalog, key size or curve."""
+        alg = self.get(algorithm)
+        if alg is None:
+            return None
+        if isinstance(alg.classical_bits, int):
+            return alg.classical_bits
+        if alg.classical_bits == "size" and isinstance(params.get("bits"), int):
+            if alg.family in ("RSA", "DSA", "DH"):
+                return next(b for size, b in self._rsa_strength if params["bits"] >= size)
+            return None
+        if alg.classical_bits == "curve" and params.get("curve"):
+            curve = self.curve(str(params["curve"]))
+            return curve.bits if curve else None
+        return None
+
+
+@cache
+def catalog() -> Catalog:
+    return Catalog(load_yaml("catalog/algorithms.yaml"), load_yaml("catalog/oids.yaml"))

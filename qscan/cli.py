@@ -1,0 +1,337 @@
+"""Command line: parse options, call the pipeline, write outputs, set the exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from qscan import __version__
+from qscan.assess.engine import assess
+from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
+from qscan.assess.rules import RuleError, load_rules, rule_by_id
+from qscan.model import SEVERITIES, Inventory, severity_rank
+from qscan.pipeline import scan as run_scan
+from qscan.render import RENDERERS, RenderOptions
+from qscan.scan.interface import ScanOptions
+from qscan.targets import TargetError, parse_target, read_targets_file
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+SCAN_EPILOG = """\b
+Examples:
+  qscan scan certs/                                  terminal summary of a folder
+  qscan scan examples --format html --output report.html
+  qscan scan . --format json --output inv.json --format html --output report.html
+  qscan scan example.org:443 smtp://mail.example.org:25 ssh://git.example.org
+  qscan scan . --fail-on high --format sarif --output qscan.sarif
+
+\b
+Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or configuration
+error, 3 scan incomplete (errors) with --strict.
+"""
+
+
+class Progress:
+    """Progress lines on stderr, only when stderr is a terminal (or --verbose)."""
+
+    def __init__(self, verbose: bool, quiet: bool) -> None:
+        self.enabled = not quiet and (verbose or sys.stderr.isatty())
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            click.echo(f"qscan: {message}", err=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"qscan: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _passwords(password_file: Path | None) -> tuple[str, ...]:
+    found: list[str] = []
+    if password_file is not None:
+        try:
+            found += password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            _fail(f"cannot read --password-file: {exc.strerror}")
+    env = os.environ.get("QSCAN_PASSWORDS")
+    if env:
+        found += env.split(os.pathsep)
+    return tuple(p for p in found if p)
+
+
+def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pair each --format with the --output at the same position ('-' is stdout)."""
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        _fail("more --output than --format options")
+    if len(formats) > 1 and len(outputs) < len(formats):
+        _fail("with several --format options give one --output for each, in the same order")
+    pairs = list(zip(formats, outputs or ("-",), strict=False))
+    if sum(1 for _, out in pairs if out == "-") > 1:
+        _fail("only one format can go to stdout")
+    return pairs
+
+
+def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str) -> None:
+    for fmt, out in pairs:
+        color = out == "-" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        rendered = RENDERERS[fmt](inventory, RenderOptions(lang=lang, color=color))
+        if out == "-":
+            click.echo(rendered, nl=False)
+        else:
+            path = Path(out)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(rendered, encoding="utf-8")
+
+
+def gate(inventory: Inventory, fail_on: str | None, strict: bool) -> int:
+    if fail_on:
+        threshold = severity_rank(fail_on)
+        if any(
+            f.verdict and severity_rank(f.verdict.severity) >= threshold for f in inventory.findings
+        ):
+            return EXIT_FINDINGS
+    if strict and inventory.errors:
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _check_policy(policy: str) -> None:
+    try:
+        get_policy(policy)
+    except PolicyError as exc:
+        _fail(str(exc))
+
+
+format_option = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(sorted(RENDERERS)),
+    help="Output format; repeat together with --output for several.",
+)
+output_option = click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    help="Output file for the --format at the same position; '-' is stdout.",
+)
+policy_option = click.option(
+    "--policy",
+    default=DEFAULT_POLICY,
+    show_default=True,
+    help="Policy timeline for deadlines and verdicts (see `qscan rules policies`).",
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Progress even when not a terminal."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qscan")
+def main() -> None:
+    """qscan finds quantum-vulnerable cryptography in certificates, keys, keystores,
+    TLS and SSH endpoints, configuration and source code, and says how urgent each is."""
+
+
+@main.command(epilog=SCAN_EPILOG)
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--targets-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="One target per line; '#' comments.",
+)
+@format_option
+@output_option
+@policy_option
+@lang_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES[:-1]),
+    help="Exit 1 when a finding is at or above this severity.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 3 when any target could not be scanned completely."
+)
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keystore passwords to try, one per line (also QSCAN_PASSWORDS).",
+)
+@click.option(
+    "--max-file-size",
+    type=int,
+    default=50 * 1024 * 1024,
+    show_default=True,
+    help="Skip (and record) files above this many bytes.",
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--sni", help="Server name to send instead of the target's host name.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds for every connect and read.",
+)
+@click.option(
+    "--concurrency", type=int, default=64, show_default=True, help="Endpoints scanned at once."
+)
+@click.option(
+    "--per-host", type=int, default=4, show_default=True, help="Connections at once to one host."
+)
+@click.option(
+    "--retries",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Retries of a timed-out or reset endpoint.",
+)
+@click.option("--rate", type=float, help="At most this many new connections per second.")
+@quiet_option
+@verbose_option
+def scan(
+    targets: tuple[str, ...],
+    targets_file: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    policy: str,
+    lang: str,
+    fail_on: str | None,
+    strict: bool,
+    password_file: Path | None,
+    max_file_size: int,
+    exclude: tuple[str, ...],
+    sni: str | None,
+    timeout: float,
+    concurrency: int,
+    per_host: int,
+    retries: int,
+    rate: float | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Scan TARGETS (paths and endpoints) and write the assessed inventory."""
+    _check_policy(policy)
+    raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
+    if not raw:
+        _fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
+    try:
+        parsed = [parse_target(t, sni=sni) for t in raw]
+    except TargetError as exc:
+        _fail(str(exc))
+    pairs = _outputs(formats, outputs)
+    options = ScanOptions(
+        max_file_size=max_file_size,
+        passwords=_passwords(password_file),
+        excludes=exclude,
+        timeout=timeout,
+        concurrency=concurrency,
+        per_host=per_host,
+        retries=retries,
+        rate=rate,
+        sni=sni,
+        progress=Progress(verbose, quiet),
+    )
+    try:
+        inventory = run_scan(parsed, options, policy)
+    except RuleError as exc:
+        _fail(f"rule pack: {exc}")
+    write_outputs(inventory, pairs, lang)
+    sys.exit(gate(inventory, fail_on, strict))
+
+
+@main.command()
+@click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
+@output_option
+@click.option("--policy", default=None, help="Re-assess under another policy before rendering.")
+@lang_option
+@click.option("--fail-on", type=click.Choice(SEVERITIES[:-1]))
+def report(
+    inventory: Path,
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    policy: str | None,
+    lang: str,
+    fail_on: str | None,
+) -> None:
+    """Render a saved JSON inventory again, in any format."""
+    try:
+        inv = Inventory.from_dict(json.loads(inventory.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        _fail(f"{inventory}: not a valid qscan inventory ({exc})")
+    if policy:
+        _check_policy(policy)
+        assess(inv, policy)
+    write_outputs(inv, _outputs(formats, outputs), lang)
+    sys.exit(gate(inv, fail_on, strict=False))
+
+
+@main.group()
+def rules() -> None:
+    """Inspect the rule packs and policies."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_list(fmt: str) -> None:
+    """Every rule with id, severity, status and title."""
+    loaded = load_rules()
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "severity": r.severity,
+                        "status": r.status,
+                        "title": r.title,
+                        "pack": r.pack,
+                    }
+                    for r in loaded
+                ],
+                indent=2,
+            )
+        )
+        return
+    for r in sorted(loaded, key=lambda r: r.id):
+        click.echo(f"{r.id}  {r.severity:<8}  {r.status:<19}  {r.title}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Full documentation of one rule: why, fix, references, what it matches."""
+    rule = rule_by_id(rule_id.upper())
+    if rule is None:
+        _fail(f"no rule {rule_id!r} (see `qscan rules list`)")
+    click.echo(f"{rule.id}: {rule.title}\nseverity: {rule.severity}    status: {rule.status}")
+    if rule.policies:
+        click.echo(f"only under: {', '.join(rule.policies)}")
+    click.echo(f"\nWhy\n  {rule.why}\n\nFix\n  {rule.fix}")
+    if rule.example:
+        click.echo(f"\nExample\n  {rule.example}")
+    click.echo(f"\nMatches\n  {json.dumps(rule.match)}")
+    if rule.references:
+        click.echo("\nReferences\n" + "\n".join(f"  {r}" for r in rule.references))
+
+
+@rules.command("policies")
+def rules_policies() -> None:
+    """The policy timelines --policy accepts."""
+    for p in policies().values():
+        click.echo(f"{p.id:<16} {p.name}\n{'':<16} {p.verified}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Output formats. Adding one is one module and one line in RENDERERS."""
+
+from __future__ import annotations
+
+from qscan.render import html, json_inventory, text
+from qscan.render.interface import Renderer, RenderOptions
+
+RENDERERS: dict[str, Renderer] = {
+    "json": json_inventory.render,
+    "html": html.render,
+    "text": text.render,
+}
+
+__all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -1,0 +1,54 @@
+"""Counts every human-facing renderer shows: by status, severity, algorithm, readiness."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+
+READY = ("quantum-safe", "hybrid")
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    by_status: dict[str, int]
+    by_severity: dict[str, int]
+    by_algorithm: list[tuple[str, int]]
+    readiness: float
+    errors: int
+    top: list[Finding]
+
+
+def summarise(inventory: Inventory, top: int = 10) -> Summary:
+    statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
+    severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
+    total = len(inventory.findings)
+    ready = sum(statuses[s] for s in READY)
+    ranked = sorted(
+        (f for f in inventory.findings if f.verdict and f.verdict.status not in READY),
+        key=lambda f: (
+            -(f.priority.score if f.priority else 0),
+            -severity_rank(f.verdict.severity),
+        ),
+    )
+    return Summary(
+        total=total,
+        by_status={s: statuses.get(s, 0) for s in STATUSES},
+        by_severity={s: severities.get(s, 0) for s in SEVERITIES},
+        by_algorithm=Counter(f.algorithm for f in inventory.findings).most_common(),
+        readiness=(ready / total) if total else 1.0,
+        errors=len(inventory.errors),
+        top=ranked[:top],
+    )
+
+
+def where(finding: Finding) -> str:
+    loc = finding.location
+    if loc.path is not None:
+        place = f"{loc.path}:{loc.line}" if loc.line else loc.path
+    else:
+        host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
+        place = f"{loc.service or 'tls'}://{host}:{loc.port}"
+    return f"{place} ({loc.component})" if loc.component else place

@@ -1,0 +1,89 @@
+"""The scanner seam: a scanner turns one kind of target into findings and error records.
+
+A scanner observes only; it never judges (that is qscan.assess). Adding a scanner means one
+new module implementing one of these classes and one line in qscan.scan.registry.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qscan.model import Finding, ScanError
+from qscan.targets import Target
+
+if TYPE_CHECKING:
+    from qscan.scan.net.engine import Net
+
+Record = Finding | ScanError
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    max_file_size: int = 50 * 1024 * 1024
+    passwords: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    timeout: float = 10.0
+    concurrency: int = 64
+    per_host: int = 4
+    retries: int = 1
+    rate: float | None = None
+    sni: str | None = None
+    profile: str = "full"
+    workers: int = 0
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
+
+
+class FileScanner(ABC):
+    """Scans paths on the local file system."""
+
+    name: str
+
+    @abstractmethod
+    def accepts(self, target: Target) -> bool: ...
+
+    @abstractmethod
+    def scan(self, target: Target, options: ScanOptions) -> Iterator[Record]: ...
+
+
+class EndpointScanner(ABC):
+    """Scans network endpoints; run by qscan.scan.net.engine, which owns concurrency,
+    per-host limits, rate and retries. Every wait inside must honour options.timeout."""
+
+    name: str
+
+    @abstractmethod
+    def accepts(self, target: Target) -> bool: ...
+
+    @abstractmethod
+    def scan(self, target: Target, options: ScanOptions, net: Net) -> AsyncIterator[Record]:
+        """Open every connection through `net` so that limits and accounting apply."""
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """Where a file sits: `target` is the scan target as given, `relpath` the file's path
+    relative to it (forward slashes; the file name itself for a single-file target)."""
+
+    target: str
+    path: Path
+    relpath: str
+    options: ScanOptions
+
+
+class FileAnalyzer(ABC):
+    """Understands one kind of file content (certificates and keys, a config format, a
+    programming language). The path scanner reads each file once and offers it to every
+    analyzer whose `wants` accepts it."""
+
+    name: str
+
+    @abstractmethod
+    def wants(self, path: Path, head: bytes) -> bool:
+        """Cheap test on the name and the first bytes of the file."""
+
+    @abstractmethod
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]: ...

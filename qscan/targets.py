@@ -1,0 +1,106 @@
+"""Parse scan targets: paths and endpoint URLs (DESIGN.md "The contract")."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Scheme -> (protocol family, default port). STARTTLS schemes upgrade a plaintext session.
+SCHEMES: dict[str, tuple[str, int]] = {
+    "tls": ("tls", 443),
+    "https": ("tls", 443),
+    "smtp": ("tls", 25),
+    "submission": ("tls", 587),
+    "smtps": ("tls", 465),
+    "imap": ("tls", 143),
+    "imaps": ("tls", 993),
+    "pop3": ("tls", 110),
+    "pop3s": ("tls", 995),
+    "ftp": ("tls", 21),
+    "ftps": ("tls", 990),
+    "ldap": ("tls", 389),
+    "ldaps": ("tls", 636),
+    "postgres": ("tls", 5432),
+    "postgresql": ("tls", 5432),
+    "ssh": ("ssh", 22),
+}
+
+_ENDPOINT = re.compile(
+    r"^(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[^\]]+\]|[^\s:/\[\]]+)(?::(?P<port>\d{1,5}))?/?$"
+)
+
+
+class TargetError(ValueError):
+    """A target string that is neither an existing path nor a valid endpoint."""
+
+
+@dataclass(frozen=True)
+class Target:
+    raw: str
+    kind: str  # "path" | "tls" | "ssh"
+    path: Path | None = None
+    host: str | None = None
+    port: int | None = None
+    scheme: str | None = None
+    sni: str | None = None
+
+    @property
+    def service(self) -> str | None:
+        return self.scheme
+
+    @property
+    def display(self) -> str:
+        if self.kind == "path":
+            return str(self.path)
+        host = f"[{self.host}]" if self.host and ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+
+def parse_target(raw: str, sni: str | None = None) -> Target:
+    """A path if it exists or looks like one; an endpoint if it has a port or a scheme."""
+    text = raw.strip()
+    if not text:
+        raise TargetError("empty target")
+    if "://" not in text and (Path(text).exists() or "/" in text or text.startswith(".")):
+        return Target(raw=raw, kind="path", path=Path(text))
+    match = _ENDPOINT.match(text)
+    if not match:
+        raise TargetError(f"not a path or endpoint: {raw!r}")
+    scheme = (match["scheme"] or "").lower()
+    if scheme and scheme not in SCHEMES:
+        raise TargetError(f"unknown scheme {scheme!r} in {raw!r}")
+    if not scheme and not match["port"]:
+        raise TargetError(f"{raw!r} does not exist as a path; an endpoint needs a port or a scheme")
+    host = match["host"].strip("[]")
+    if match["host"].startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError as exc:
+            raise TargetError(f"bad IPv6 literal in {raw!r}") from exc
+    kind, default_port = SCHEMES[scheme or "tls"]
+    port = int(match["port"]) if match["port"] else default_port
+    if not 0 < port < 65536:
+        raise TargetError(f"port out of range in {raw!r}")
+    return Target(
+        raw=raw, kind=kind, host=host, port=port, scheme=scheme or "tls", sni=sni or _sni(host)
+    )
+
+
+def _sni(host: str) -> str | None:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return None
+
+
+def read_targets_file(path: Path) -> list[str]:
+    """One target per line; blank lines and '#' comments ignored."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text:
+            lines.append(text)
+    return lines
