@@ -175,6 +175,13 @@ def main() -> None:
     help="Skip (and record) files above this many bytes.",
 )
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes reading files in parallel (0: one per CPU).",
+)
 @click.option("--sni", help="Server name to send instead of the target's host name.")
 @click.option(
     "--timeout",
@@ -211,6 +218,7 @@ def scan(
     password_file: Path | None,
     max_file_size: int,
     exclude: tuple[str, ...],
+    workers: int,
     sni: str | None,
     timeout: float,
     concurrency: int,
@@ -240,6 +248,7 @@ def scan(
         retries=retries,
         rate=rate,
         sni=sni,
+        workers=workers,
         progress=Progress(verbose, quiet),
     )
     try:

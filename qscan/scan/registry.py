@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
+from qscan.scan.repo.code.c import CAnalyzer
+from qscan.scan.repo.code.csharp import CSharpAnalyzer
+from qscan.scan.repo.code.go import GoAnalyzer
+from qscan.scan.repo.code.java import JavaAnalyzer
+from qscan.scan.repo.code.javascript import JavaScriptAnalyzer
+from qscan.scan.repo.code.php import PhpAnalyzer
+from qscan.scan.repo.code.python import PythonAnalyzer
+from qscan.scan.repo.code.rust import RustAnalyzer
 
 
 def file_analyzers() -> list[FileAnalyzer]:
-    return []
+    return [
+        PythonAnalyzer(),
+        JavaAnalyzer(),
+        GoAnalyzer(),
+        JavaScriptAnalyzer(),
+        CAnalyzer(),
+        CSharpAnalyzer(),
+        RustAnalyzer(),
+        PhpAnalyzer(),
+    ]
 
 
 def file_scanners() -> list[FileScanner]:

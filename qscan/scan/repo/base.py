@@ -1,0 +1,34 @@
+"""Base class for analyzers of one kind of text file, chosen by file name."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+
+from qscan.scan.interface import FileAnalyzer, FileContext, Record
+from qscan.scan.repo.text import decode, looks_binary, looks_generated, looks_minified
+
+
+class TextAnalyzer(FileAnalyzer):
+    """Wants files by name or suffix whose content is text; decodes once. Source-code
+    analyzers (`source_code = True`) also skip minified and generated files."""
+
+    suffixes: tuple[str, ...] = ()
+    filenames: frozenset[str] = frozenset()
+    source_code: bool = False
+
+    def wants_name(self, path: Path) -> bool:
+        name = path.name.lower()
+        return name in self.filenames or name.endswith(self.suffixes)
+
+    def wants(self, path: Path, head: bytes) -> bool:
+        if not self.wants_name(path) or looks_binary(head):
+            return False
+        return not (self.source_code and (looks_minified(head) or looks_generated(head)))
+
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        return self.analyze_text(decode(data), ctx)
+
+    @abstractmethod
+    def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]: ...

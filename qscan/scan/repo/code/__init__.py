@@ -1,0 +1,1 @@
+"""One module per programming language; API patterns are data in rules/patterns/."""

@@ -1,0 +1,542 @@
+"""The detector shared by the token-based languages: find calls and constant references that
+match the language's API patterns and read the literal algorithm, key size or curve there.
+
+Per file: tokenize (comments and `#if 0` gone), drop `if (false) {...}` blocks, resolve
+import aliases (language hook), collect constants assigned exactly once (`KEY_SIZE = 1024`,
+`#define BITS 2048`), then match every call site `a.b.c(...)` / `new X(...)` by the last
+segment of its name and the pattern's qualified suffix. Follow-up calls on the variable a
+matched call was assigned to add parameters (`kpg.initialize(2048)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from qscan.model import Finding
+from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.base import TextAnalyzer
+from qscan.scan.repo.code.patterns import (
+    Pattern,
+    PatternSet,
+    load_patterns,
+    merge_fields,
+    name_matches,
+    normalise_params,
+)
+from qscan.scan.repo.code.tokens import IDENT, NUMBER, PUNCT, Syntax, Token, tokenize
+from qscan.scan.repo.code.values import SEPARATORS, Value, ValueReader, matching, split_args
+from qscan.scan.repo.findings import FileFindings, shorten
+from qscan.scan.repo.text import LineIndex
+
+CALL_KEYWORDS = frozenset(
+    {
+        "return",
+        "await",
+        "new",
+        "throw",
+        "yield",
+        "case",
+        "else",
+        "do",
+        "in",
+        "of",
+        "typeof",
+        "echo",
+        "print",
+        "go",
+        "defer",
+        "not",
+        "and",
+        "or",
+        "void",
+        "delete",
+        "try",
+        "unsafe",
+        "let",
+        "const",
+        "var",
+        "static",
+    }
+)
+_ASSIGN_BLOCKERS = frozenset({"=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^"})
+_ARG_CHARS = 60
+
+
+@dataclass
+class CallSite:
+    start: int  # token index of the first token of the callee (or `new`)
+    end: int  # token index of the closing parenthesis
+    name: str  # qualified name after import resolution
+    source: str  # callee as written
+    value: Value
+    arg_ranges: list[tuple[int, int]]
+    kw_ranges: dict[str, tuple[int, int]]
+    var: str | None  # variable the result is assigned to
+    receiver: str | None  # first segment of a qualified callee (`kpg` in kpg.initialize)
+    last: str
+
+
+def drop_dead_blocks(tokens: list[Token]) -> list[Token]:
+    """Remove `if (false) {...}`, `if (0) {...}` and Go/Rust `if false {...}` bodies."""
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind == IDENT and tok.text == "if":
+            j = i + 1
+            paren = j < n and tokens[j].text == "("
+            if paren:
+                j += 1
+            if j < n and tokens[j].text in ("false", "0"):
+                j += 1
+                if paren and j < n and tokens[j].text == ")":
+                    j += 1
+                elif paren:
+                    j = n
+                if j < n and tokens[j].text == "{":
+                    i = matching(tokens, j) + 1
+                    continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def collect_constants(
+    tokens: list[Token], reader: ValueReader, defines: dict[str, str], text: str
+) -> dict[str, Value]:
+    """Names assigned exactly once to a literal or a plain name/call in this file."""
+    seen: dict[str, Value | None] = {}
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.kind != IDENT or i + 2 >= n:
+            continue
+        j = i + 1
+        if tokens[j].text == ":" and tokens[j + 1].kind == IDENT and j + 2 < n:
+            j += 2  # Rust / TS type annotation: NAME: usize = 2048
+        if tokens[j].text not in ("=", ":=") or tokens[j + 1].text == "=":
+            continue
+        if i and tokens[i - 1].kind == PUNCT and tokens[i - 1].text in SEPARATORS:
+            continue
+        if i and tokens[i - 1].text in _ASSIGN_BLOCKERS and tokens[i - 1].kind == PUNCT:
+            continue
+        start = j + 1
+        if start >= n:
+            continue
+        value, end = reader.primary_at(start)
+        ok = (
+            end >= n
+            or tokens[end].text in (";", ",", ")", "}")
+            or "\n" in text[tokens[end - 1].start : tokens[end].start]
+        )
+        if tok.text in seen or not ok or value.kind in ("other", "map", "list"):
+            seen[tok.text] = None
+        else:
+            seen[tok.text] = value
+    for name, raw in defines.items():
+        if name not in seen:
+            lexed = tokenize(raw, Syntax())
+            if len(lexed.tokens) == 1 and lexed.tokens[0].kind == NUMBER:
+                seen[name] = ValueReader(lexed.tokens, raw).value(0, 1)
+    return {k: v for k, v in seen.items() if v is not None}
+
+
+def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Value:
+    if value.kind == "name" and value.name and "." not in value.name and value.name in constants:
+        return replace(constants[value.name], text=value.text)
+    if depth > 2:
+        return value
+    if value.kind == "map" and any(v.kind == "name" for v in value.items.values()):
+        items = {k: _substitute(v, constants, depth + 1) for k, v in value.items.items()}
+        return replace(value, items=items)
+    if value.kind == "call" and value.args:
+        return replace(value, args=[_substitute(a, constants, depth + 1) for a in value.args])
+    return value
+
+
+class CodeDetector:
+    """Matches one file's tokens against a language's patterns."""
+
+    def __init__(self, language: str, syntax: Syntax) -> None:
+        self.language = language
+        self.syntax = syntax
+
+    def aliases(self, tokens: list[Token], reader: ValueReader) -> dict[str, str]:
+        """Local name -> module (Go packages, JS modules); languages override."""
+        return {}
+
+    def resolve(self, segments: list[str], aliases: dict[str, str]) -> str:
+        head = aliases.get(segments[0])
+        if head is not None:
+            return ".".join([head, *segments[1:]])
+        return ".".join(segments)
+
+    def resolve_value(self, value: Value, aliases: dict[str, str], depth: int = 0) -> Value:
+        """Import aliases resolved inside argument values too (`hmac.New(sha1.New, k)`)."""
+        if not aliases or depth > 3:
+            return value
+        if value.kind in ("name", "call") and value.name:
+            name = self.resolve(value.name.split("."), aliases)
+            args = [self.resolve_value(a, aliases, depth + 1) for a in value.args]
+            return replace(value, name=name, args=args)
+        if value.kind in ("map", "list"):
+            items = {k: self.resolve_value(v, aliases, depth + 1) for k, v in value.items.items()}
+            elems = [self.resolve_value(v, aliases, depth + 1) for v in value.elems]
+            return replace(value, items=items, elems=elems)
+        return value
+
+    def detect(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        patterns = load_patterns(self.language)
+        if patterns.keywords is not None and not patterns.keywords.search(
+            text.encode("utf-8", "surrogatepass")
+        ):
+            return
+        lexed = tokenize(text, self.syntax)
+        tokens = drop_dead_blocks(lexed.tokens)
+        reader = ValueReader(tokens, text)
+        aliases = self.aliases(tokens, reader)
+        constants = collect_constants(tokens, reader, lexed.defines, text)
+        wanted = set(patterns.calls) | {
+            name
+            for plist in patterns.calls.values()
+            for p in plist
+            for f in p.then
+            for name in f.names
+        }
+        sites = list(self._call_sites(tokens, reader, aliases, constants, wanted))
+        out = _Emitter(ctx, text, patterns, reader)
+        consumed: list[tuple[int, int]] = []
+        for index, site in enumerate(sites):
+            if any(a <= site.start < b for a, b in consumed):
+                continue  # a call inside an argument the enclosing match already read
+            pattern, label = find_pattern(patterns.calls.get(site.last, ()), site.name)
+            if pattern is None:
+                continue
+            results, evidence = self._read_call(
+                patterns, pattern, site, sites[index + 1 :], consumed
+            )
+            for fields in results:
+                out.add(site.start, pattern, label, fields, evidence)
+        if patterns.refs:
+            self._refs(tokens, reader, aliases, patterns, consumed, out)
+        yield from out.findings()
+
+    def _call_sites(
+        self,
+        tokens: list[Token],
+        reader: ValueReader,
+        aliases: dict[str, str],
+        constants: dict[str, Value],
+        wanted: set[str],
+    ) -> Iterator[CallSite]:
+        n = len(tokens)
+        for i in range(n - 1):
+            tok = tokens[i]
+            if tok.kind != IDENT or tok.text not in wanted or tokens[i + 1].text != "(":
+                continue
+            j = i
+            while (
+                j >= 2
+                and tokens[j - 1].kind == PUNCT
+                and tokens[j - 1].text in SEPARATORS
+                and tokens[j - 2].kind == IDENT
+            ):
+                j -= 2
+            if j >= 1 and tokens[j - 1].kind == PUNCT and tokens[j - 1].text in SEPARATORS:
+                receiver_open = True  # chained on a call result: foo().bar(...)
+            else:
+                receiver_open = False
+            start = j
+            new = j >= 1 and tokens[j - 1].kind == IDENT and tokens[j - 1].text == "new"
+            if new:
+                start = j - 1
+            before = tokens[start - 1] if start >= 1 else None
+            if before is not None and before.kind == IDENT and before.text not in CALL_KEYWORDS:
+                continue  # a declaration: `KeyPair generate(int bits)`, `func GenerateKey(`
+            segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
+            close = matching(tokens, i + 1)
+            ranges = split_args(tokens, i + 1, close)
+            args: list[Value] = []
+            kwargs: dict[str, Value] = {}
+            positional: list[tuple[int, int]] = []
+            keyword_ranges: dict[str, tuple[int, int]] = {}
+            for a, b in ranges:
+                keyword = (
+                    b - a >= 3
+                    and tokens[a].kind == IDENT
+                    and tokens[a + 1].text == "="
+                    and tokens[a + 2].text != "="
+                )
+                value = reader.value(a + 2, b) if keyword else reader.value(a, b)
+                value = self.resolve_value(_substitute(value, constants), aliases)
+                if keyword:
+                    kwargs[tokens[a].text] = value  # Python-style keyword argument
+                    keyword_ranges[tokens[a].text] = (a, b)
+                else:
+                    args.append(value)
+                    positional.append((a, b))
+            name = self.resolve(segments, aliases)
+            var = None
+            if (
+                start >= 2
+                and tokens[start - 1].text in ("=", ":=")
+                and tokens[start - 2].kind == IDENT
+            ):
+                var = tokens[start - 2].text
+            yield CallSite(
+                start=start,
+                end=close,
+                name=name,
+                source=reader.source(j, i + 1),
+                value=Value("call", name=name, args=args, items=kwargs, new=new),
+                arg_ranges=positional,
+                kw_ranges=keyword_ranges,
+                var=var,
+                receiver=segments[0] if len(segments) > 1 and not receiver_open else None,
+                last=tok.text,
+            )
+
+    def _read_call(
+        self,
+        patterns: PatternSet,
+        pattern: Pattern,
+        site: CallSite,
+        later: list[CallSite],
+        consumed: list[tuple[int, int]],
+    ) -> tuple[list[dict], str]:
+        """The field maps of the finding(s) at a matched call (one per algorithm when the
+        call lists several) and the evidence text."""
+        used: set[int | str] = set()
+        fields, variants = read_fields(patterns, pattern, site.value, used)
+        if fields is None:
+            return [], ""
+        consumed.extend(_used_ranges(site, used))
+        evidence = _render(site, used)
+        if pattern.then and site.var:
+            for follow in later:
+                if follow.var == site.var and follow.start > site.end:
+                    break
+                step = next(
+                    (
+                        f
+                        for f in pattern.then
+                        if follow.last in f.names and _on_var(follow, site.var)
+                    ),
+                    None,
+                )
+                if step is None:
+                    continue
+                follow_used: set[int | str] = set()
+                for name, specs in step.params.items():
+                    found, spec = patterns.read(specs, name, follow.value)
+                    if spec is not None and found is not None and not isinstance(found, list):
+                        _note_used(spec, follow.value, follow_used)
+                        merge_fields(fields, name, found, override=True)
+                if step.function:
+                    fields[FOLLOW_FUNCTION] = step.function
+                consumed.append((follow.start, follow.end + 1))
+                evidence += "; " + _render(follow, follow_used)
+        return [{**fields, **variant} for variant in variants], evidence
+
+    def _refs(
+        self,
+        tokens: list[Token],
+        reader: ValueReader,
+        aliases: dict[str, str],
+        patterns: PatternSet,
+        consumed: list[tuple[int, int]],
+        out: _Emitter,
+    ) -> None:
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if tok.kind != IDENT or tok.text not in patterns.refs:
+                continue
+            nxt = tokens[i + 1] if i + 1 < n else None
+            if nxt is not None and (
+                nxt.text == "(" or (nxt.text in SEPARATORS and nxt.kind == PUNCT)
+            ):
+                continue
+            j = i
+            while (
+                j >= 2
+                and tokens[j - 1].kind == PUNCT
+                and tokens[j - 1].text in SEPARATORS
+                and tokens[j - 2].kind == IDENT
+            ):
+                j -= 2
+            if any(a <= j < b for a, b in consumed):
+                continue
+            segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
+            name = self.resolve(segments, aliases)
+            pattern, label = find_pattern(patterns.refs[tok.text], name)
+            if pattern is None:
+                continue
+            fields, variants = read_fields(patterns, pattern, Value("name", name=name), set())
+            if fields is None:
+                continue
+            for variant in variants:
+                out.add(j, pattern, label, {**fields, **variant}, reader.source(j, i + 1))
+
+
+FOLLOW_FUNCTION = "_follow_function"
+
+
+def read_fields(
+    patterns: PatternSet, pattern: Pattern, call: Value, used: set[int | str]
+) -> tuple[dict | None, list[dict]]:
+    """Params common to the finding(s) and one field map per algorithm read; (None, [])
+    when the algorithm is not known or explicitly not reported."""
+    found, spec = patterns.read(pattern.algorithm, "algorithm", call)
+    if spec is None or found is None:
+        return None, []
+    _note_used(spec, call, used)
+    variants: list[dict] = []
+    for item in found if isinstance(found, list) else [found]:
+        variant: dict = {}
+        if merge_fields(variant, "algorithm", item) and "algorithm" in variant:
+            variants.append(variant)
+    if not variants:
+        return None, []
+    fields: dict = {}
+    for name, specs in pattern.params.items():
+        value, pspec = patterns.read(specs, name, call)
+        if pspec is None or value is None or isinstance(value, list):
+            continue
+        _note_used(pspec, call, used)
+        merge_fields(fields, name, value)
+    return fields, variants
+
+
+def find_pattern(candidates: list[Pattern] | tuple, name: str) -> tuple[Pattern | None, str]:
+    """The first pattern matching a qualified name, and the label for its component."""
+    for pattern in candidates:
+        for candidate in pattern.names:
+            if name == candidate if pattern.exact else name_matches(name, candidate):
+                short = ".".join(candidate.rsplit("/", 1)[-1].split(".")[-2:])
+                return pattern, pattern.label or short
+    return None, ""
+
+
+def _on_var(site: CallSite, var: str) -> bool:
+    if site.receiver == var:
+        return True
+    first = site.value.args[0] if site.value.args else None
+    return first is not None and first.kind == "name" and first.name == var
+
+
+def _used_ranges(site: CallSite, used: set[int | str]) -> list[tuple[int, int]]:
+    out = []
+    for key in used:
+        if isinstance(key, str):
+            if key in site.kw_ranges:
+                out.append(site.kw_ranges[key])
+        elif key < len(site.arg_ranges):
+            out.append(site.arg_ranges[key])
+    return out
+
+
+def _note_used(spec, call: Value, used: set[int | str]) -> None:
+    if spec.kw is not None and spec.kw in call.items and call.kind == "call":
+        used.add(spec.kw)
+    elif spec.arg is not None:
+        used.add(spec.arg)
+    elif spec.key is not None:
+        for index, arg in enumerate(call.args):
+            if arg.kind == "map" and spec.key in arg.items:
+                used.add(index)
+
+
+def _render(site: CallSite, used: set[int | str]) -> str:
+    """`callee(<used args as written>, …)`: only the arguments the pattern read, so a key
+    or password passed alongside never reaches the evidence."""
+    call = site.value
+    parts: list[str] = []
+    for index, arg in enumerate(call.args):
+        if index in used:
+            shown = arg.text
+            if arg.kind == "map":
+                keys = [k for k in arg.items if _interesting_key(k)]
+                shown = (
+                    "{"
+                    + ", ".join(f"{k}: {arg.items[k].text}" for k in keys)
+                    + (", …}" if len(keys) < len(arg.items) else "}")
+                )
+            parts.append(shorten(shown, _ARG_CHARS))
+        else:
+            parts.append("…")
+    while parts and parts[-1] == "…" and len(parts) > 1 and parts[-2] == "…":
+        parts.pop()
+    for key, arg in call.items.items():
+        if key in used:
+            parts.append(f"{key}={shorten(arg.text, _ARG_CHARS)}")
+    prefix = "new " if call.new else ""
+    return f"{prefix}{site.source}({', '.join(parts)})"
+
+
+_KEY_WORDS = (
+    "alg",
+    "name",
+    "curve",
+    "bits",
+    "size",
+    "length",
+    "hash",
+    "type",
+    "kty",
+    "crv",
+    "modulus",
+    "digest",
+    "key_type",
+    "private_key",
+)
+
+
+def _interesting_key(key: str) -> bool:
+    low = key.lower()
+    return any(w in low for w in _KEY_WORDS) and "secret" not in low and "pass" not in low
+
+
+class _Emitter:
+    def __init__(
+        self, ctx: FileContext, text: str, patterns: PatternSet, reader: ValueReader
+    ) -> None:
+        self.made = FileFindings(ctx)
+        self.lines = LineIndex(text)
+        self.patterns = patterns
+        self.reader = reader
+        self.items: list[tuple[int, Finding]] = []
+
+    def add(
+        self, token_index: int, pattern: Pattern, label: str, fields: dict, evidence: str
+    ) -> None:
+        offset = self.reader.tokens[token_index].start
+        context = dict(pattern.context)
+        function = fields.pop(FOLLOW_FUNCTION, None) or (
+            pattern.function if pattern.function != "auto" else fields.get("function")
+        )
+        finding = self.made.make(
+            component=f"{self.patterns.component} {label}",
+            algorithm=str(fields["algorithm"]),
+            function=str(function or "unknown"),
+            asset=str(fields.get("asset") or pattern.asset),
+            line=self.lines.line(offset),
+            evidence=evidence,
+            params=normalise_params(fields),
+            context=context,
+        )
+        self.items.append((token_index, finding))
+
+    def findings(self) -> Iterator[Finding]:
+        for _, finding in sorted(self.items, key=lambda item: item[0]):
+            yield finding
+
+
+class CodeAnalyzer(TextAnalyzer):
+    """A source-code analyzer: one language, one detector."""
+
+    source_code = True
+    detector: CodeDetector
+
+    def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        return self.detector.detect(text, ctx)

@@ -1,0 +1,338 @@
+"""API patterns of one language, loaded from rules/patterns/<language>.yaml (plus the shared
+tables of rules/patterns/common.yaml), and reading a call's algorithm and parameters.
+
+A pattern names calls (`match`: qualified-name suffixes such as `KeyPairGenerator.getInstance`
+or, after import resolution, `crypto/rsa.GenerateKey`) or constant references (`refs`), the
+`function` (`auto`: the one the table entry names), and how to read `algorithm` and `params` at the call: a fixed value, a spec, or a list of alternatives tried in order; a spec is
+`{arg: N, kw: NAME, key: KEY, table: TABLE}` (positional argument, keyword argument, key of a
+map argument, lookup table; `self: true` reads the called or referenced name itself), or
+`{value: V, absent: SPEC}`: the fixed V when SPEC selects nothing (an API default).
+`exact: true` makes a pattern match only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the variable the result is
+assigned to (`kpg.initialize(2048)`, `EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`).
+Tables map literal strings or names (case-insensitive; names also by their last segments;
+`re:` keys are regular expressions whose groups fill `{name}` templates) to an algorithm
+name, a parameter value, a map of fields, or `{lookup: TABLE, key: ...}` (read on in another
+table); a null entry means "recognised, not reported".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from qscan.catalog import catalog
+from qscan.resources import load_yaml
+from qscan.scan.repo.code.values import Value
+
+FINDING_FIELDS = ("algorithm", "function", "asset")
+MISSING = object()
+
+
+class PatternError(ValueError):
+    """A pattern file that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    arg: int | None = None
+    kw: str | None = None
+    key: str | None = None
+    table: str | None = None
+    itself: bool = False
+    fixed: Any = MISSING
+    absent: Spec | None = None
+
+    @classmethod
+    def parse(cls, raw: Any) -> Spec:
+        if isinstance(raw, dict):
+            unknown = set(raw) - {"arg", "kw", "key", "table", "self", "value", "absent"}
+            if unknown:
+                raise PatternError(f"unknown spec keys {sorted(unknown)}")
+            if "value" in raw:
+                absent = cls.parse(raw["absent"]) if "absent" in raw else None
+                return cls(fixed=raw["value"], absent=absent)
+            return cls(
+                arg=raw.get("arg"),
+                kw=raw.get("kw"),
+                key=raw.get("key"),
+                table=raw.get("table"),
+                itself=bool(raw.get("self")),
+            )
+        return cls(fixed=raw)
+
+
+Specs = tuple[Spec, ...]
+
+
+def parse_specs(raw: Any) -> Specs:
+    """One spec, or a list of alternatives tried in order."""
+    if isinstance(raw, list):
+        return tuple(Spec.parse(r) for r in raw)
+    return (Spec.parse(raw),)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    names: tuple[str, ...]
+    params: dict[str, Specs]
+    function: str | None = None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    names: tuple[str, ...]
+    function: str
+    algorithm: Specs
+    params: dict[str, Specs] = field(default_factory=dict)
+    then: tuple[FollowUp, ...] = ()
+    asset: str = "algorithm"
+    context: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    exact: bool = False
+
+    @property
+    def last_names(self) -> set[str]:
+        return {n.rsplit(".", 1)[-1] for n in self.names}
+
+
+class Table:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.exact: dict[str, Any] = {}
+        self.regex: list[tuple[re.Pattern[str], Any]] = []
+        for key, entry in raw.items():
+            key = str(key)
+            if key.startswith("re:"):
+                self.regex.append((re.compile(key[3:], re.I), entry))
+            else:
+                self.exact[key.lower()] = entry
+
+    def lookup(self, candidate: str) -> Any:
+        entry = self.exact.get(candidate.lower(), MISSING)
+        if entry is not MISSING:
+            return entry
+        for rx, template in self.regex:
+            m = rx.search(candidate)
+            if m:
+                return _fill(template, {k: v for k, v in m.groupdict().items() if v})
+        return MISSING
+
+
+def _fill(template: Any, groups: dict[str, str]) -> Any:
+    """Fill `{group}` placeholders; a map entry whose group did not match is left out."""
+    if isinstance(template, str):
+        try:
+            return template.format(**groups)
+        except KeyError:
+            return MISSING
+    if isinstance(template, dict):
+        filled = {k: _fill(v, groups) for k, v in template.items()}
+        return {k: v for k, v in filled.items() if v is not MISSING}
+    return template
+
+
+def candidates(value: Value) -> list[str]:
+    """Strings a table may know this value by: the literal, the qualified name and its
+    shorter suffixes; then the same for the first argument of a call (`new
+    ECGenParameterSpec("secp256r1")`, `elliptic.P256()` is found by its name first)."""
+    out: list[str] = []
+    if value.kind == "str" and value.string is not None:
+        out.append(value.string)
+    elif value.kind == "int" and value.number is not None:
+        out.append(str(value.number))
+    if value.name:
+        parts = value.name.split(".")
+        out.extend(".".join(parts[i:]) for i in range(len(parts)))
+    if value.kind == "call" and value.args:
+        out.extend(candidates(value.args[0]))
+    if value.kind == "map" and "name" in value.items:  # WebCrypto {name: "ECDSA", ...}
+        out.extend(candidates(value.items["name"]))
+    return out
+
+
+@dataclass
+class PatternSet:
+    language: str
+    component: str
+    calls: dict[str, list[Pattern]]
+    refs: dict[str, list[Pattern]]
+    tables: dict[str, Table]
+    keywords: re.Pattern[bytes] | None
+
+    def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
+        """The value of the first spec that reads at this call (a field map, a scalar, or a
+        list of them for a list literal such as `algorithms=["RS256", "ES256"]`), and that
+        spec; (MISSING, None) when none does."""
+        for spec in specs:
+            found = self._read_one(spec, name, call)
+            if found is not MISSING:
+                return found, spec
+        return MISSING, None
+
+    def _read_one(self, spec: Spec, name: str, call: Value) -> Any:
+        if spec.fixed is not MISSING:
+            if spec.absent is not None and _select(spec.absent, call) is not None:
+                return MISSING
+            return spec.fixed
+        value = _select(spec, call)
+        if value is None:
+            return MISSING
+        if value.kind == "list" and name == "algorithm":
+            found = [self._convert(spec, name, v) for v in value.elems]
+            found = [f for f in found if f is not MISSING]
+            return found or MISSING
+        return self._convert(spec, name, value)
+
+    def _convert(self, spec: Spec, name: str, value: Value) -> Any:
+        if spec.table:
+            table = self.tables[spec.table]
+            for cand in candidates(value):
+                found = table.lookup(cand)
+                if isinstance(found, dict) and "lookup" in found:
+                    found = self.tables[found["lookup"]].lookup(str(found.get("key", "")))
+                if found is not MISSING:
+                    return found
+            return MISSING
+        if name == "algorithm":
+            return value.string if value.kind == "str" else MISSING
+        if value.kind == "int":
+            return value.number
+        if value.kind == "str":
+            return value.string
+        return MISSING
+
+
+def _select(spec: Spec, call: Value) -> Value | None:
+    if spec.itself:
+        return Value("name", name=call.name)
+    value: Value | None = None
+    if spec.kw is not None and spec.kw in call.items:
+        value = call.items[spec.kw]
+    elif spec.arg is not None:
+        value = call.args[spec.arg] if spec.arg < len(call.args) else None
+    elif spec.key is not None:
+        for arg in call.args:
+            if arg.kind == "map" and spec.key in arg.items:
+                return arg.items[spec.key]
+        return None
+    if value is not None and spec.key is not None:
+        return value.items.get(spec.key) if value.kind == "map" else None
+    return value
+
+
+def merge_fields(into: dict[str, Any], name: str, found: Any, override: bool = False) -> bool:
+    """Merge a read value into the finding fields (a follow-up call overrides what the
+    first call said: `initialize(NamedParameterSpec.ML_DSA_87)`); False for a null entry."""
+    if found is None:
+        return False
+    values = found if isinstance(found, dict) else {name: found}
+    for key, val in values.items():
+        if override:
+            into[key] = val
+        else:
+            into.setdefault(key, val)
+    return True
+
+
+def normalise_params(fields: dict[str, Any]) -> dict[str, Any]:
+    """Params with catalog names: curve names, hash names, integer sizes."""
+    cat = catalog()
+    params = {k: v for k, v in fields.items() if k not in FINDING_FIELDS}
+    if "curve" in params:
+        curve = cat.curve(str(params["curve"]))
+        if curve is None:
+            params.pop("curve")
+        else:
+            params["curve"] = curve.name
+    if "hash" in params:
+        canonical = cat.canonical(str(params["hash"]))
+        params["hash"] = canonical or str(params["hash"])
+    if "bits" in params:
+        try:
+            params["bits"] = int(params["bits"])
+        except (TypeError, ValueError):
+            params.pop("bits")
+        else:
+            if params["bits"] <= 0:
+                params.pop("bits")
+    return params
+
+
+def _names(raw: Any) -> tuple[str, ...]:
+    return (raw,) if isinstance(raw, str) else tuple(raw)
+
+
+def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Pattern:
+    if "match" not in raw or "function" not in raw:
+        raise PatternError(f"{where}: a pattern needs match and function")
+    if "algorithm" not in raw:
+        raise PatternError(f"{where}: pattern {raw['match']} needs an algorithm")
+    algorithm = parse_specs(raw["algorithm"])
+    params = {k: parse_specs(v) for k, v in (raw.get("params") or {}).items()}
+    then = tuple(
+        FollowUp(
+            names=_names(f["match"]),
+            params={k: parse_specs(v) for k, v in (f.get("params") or {}).items()},
+            function=f.get("function"),
+        )
+        for f in raw.get("then") or ()
+    )
+    every = [algorithm, *params.values(), *(s for f in then for s in f.params.values())]
+    for spec in (s for specs in every for s in specs):
+        if spec.table and spec.table not in tables:
+            raise PatternError(f"{where}: unknown table {spec.table!r}")
+    names = _names(raw["match"])
+    return Pattern(
+        names=names,
+        function=raw["function"],
+        algorithm=algorithm,
+        params=params,
+        then=then,
+        asset=raw.get("asset", "algorithm"),
+        context=dict(raw.get("context") or {}),
+        label=raw.get("label", ""),
+        exact=bool(raw.get("exact")),
+    )
+
+
+def _index(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
+    out: dict[str, list[Pattern]] = {}
+    for pattern in patterns:
+        for last in pattern.last_names:
+            out.setdefault(last, []).append(pattern)
+    return out
+
+
+@cache
+def load_patterns(language: str) -> PatternSet:
+    common = load_yaml("patterns/common.yaml") or {}
+    raw = load_yaml(f"patterns/{language}.yaml") or {}
+    tables = {
+        name: Table(entries)
+        for name, entries in {**(common.get("tables") or {}), **(raw.get("tables") or {})}.items()
+    }
+    where = f"rules/patterns/{language}.yaml"
+    calls = [_pattern(p, tables, where) for p in raw.get("calls") or ()]
+    refs = [_pattern(p, tables, where) for p in raw.get("refs") or ()]
+    words = sorted(raw.get("keywords") or {w for p in calls + refs for w in p.last_names})
+    keywords = (
+        re.compile(rb"(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")")
+        if words
+        else None
+    )
+    return PatternSet(
+        language=language,
+        component=raw.get("component", language),
+        calls=_index(calls),
+        refs=_index(refs),
+        tables=tables,
+        keywords=keywords,
+    )
+
+
+def name_matches(full: str, pattern: str) -> bool:
+    """`pattern` is `full` or a suffix of it starting at a segment boundary."""
+    if full == pattern:
+        return True
+    return full.endswith(pattern) and full[-len(pattern) - 1] == "."

@@ -1,0 +1,333 @@
+"""Python source, read with the `ast` module (patterns in rules/patterns/python.yaml).
+
+Names resolve through the module's imports (`from cryptography...asymmetric import rsa as
+r` makes `r.generate_private_key` the cryptography function); keyword and positional
+arguments are read as literals, module constants assigned once (`KEY_SIZE = 1024`) are
+followed, and `if False:` bodies are skipped. A file that is not valid Python 3 (Python 2,
+templates) falls back to the tokenizer with the same patterns.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.code.engine import (
+    FOLLOW_FUNCTION,
+    CodeAnalyzer,
+    CodeDetector,
+    find_pattern,
+    read_fields,
+)
+from qscan.scan.repo.code.patterns import PatternSet, load_patterns, normalise_params
+from qscan.scan.repo.code.tokens import IDENT, Syntax, Token
+from qscan.scan.repo.code.values import Value, ValueReader
+from qscan.scan.repo.findings import FileFindings, shorten
+
+_ARG_CHARS = 60
+_SYNTAX = Syntax(single_quote="string", hash_comments="all", raw_strings="python")
+
+
+def dotted(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class _Imports(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".")[0]
+                self.aliases.setdefault(head, head)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or not node.module:
+            return
+        for alias in node.names:
+            if alias.name != "*":
+                self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+
+def _constants(tree: ast.AST) -> dict[str, ast.expr]:
+    counts: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.AugAssign | ast.For | ast.With | ast.NamedExpr):
+            target = getattr(node, "target", None)
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 2
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+                if value is not None:
+                    values[target.id] = value
+    return {
+        name: value
+        for name, value in values.items()
+        if counts.get(name) == 1
+        and isinstance(value, ast.Constant | ast.Attribute | ast.Name | ast.Call | ast.UnaryOp)
+    }
+
+
+def _dead(node: ast.If) -> bool:
+    test = node.test
+    return isinstance(test, ast.Constant) and not test.value
+
+
+class _Detector(ast.NodeVisitor):
+    def __init__(self, text: str, ctx: FileContext, patterns: PatternSet, tree: ast.Module) -> None:
+        self.text = text
+        self.patterns = patterns
+        self.made = FileFindings(ctx)
+        self.findings: list[Any] = []
+        collector = _Imports()
+        collector.visit(tree)
+        self.aliases = collector.aliases
+        self.constants = _constants(tree)
+        self.called: set[int] = set()
+        self.skipped: set[int] = set()
+
+    def resolve(self, name: str) -> str:
+        head, _, rest = name.partition(".")
+        full = self.aliases.get(head)
+        if full is None:
+            return name
+        return f"{full}.{rest}" if rest else full
+
+    def value(self, node: ast.AST, depth: int = 0) -> Value:
+        text = ast.get_source_segment(self.text, node) or ""
+        if depth > 4:
+            return Value("other", text)
+        if isinstance(node, ast.Name) and node.id in self.constants and depth < 2:
+            inner = self.value(self.constants[node.id], depth + 1)
+            inner.text = text
+            return inner
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or node.value is None:
+                return Value("name", text, name=str(node.value))
+            if isinstance(node.value, int):
+                return Value("int", text, number=node.value)
+            if isinstance(node.value, str):
+                return Value("str", text, string=node.value)
+            return Value("other", text)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.value(node.operand, depth + 1)
+            if inner.kind == "int" and inner.number is not None:
+                return Value("int", text, number=-inner.number)
+            return Value("other", text)
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = dotted(node)
+            return Value("name", text, name=self.resolve(name)) if name else Value("other", text)
+        if isinstance(node, ast.Call):
+            name = dotted(node.func)
+            return Value(
+                "call",
+                text,
+                name=self.resolve(name) if name else None,
+                args=[self.value(a, depth + 1) for a in node.args],
+                items={k.arg: self.value(k.value, depth + 1) for k in node.keywords if k.arg},
+            )
+        if isinstance(node, ast.Dict):
+            items = {
+                k.value: self.value(v, depth + 1)
+                for k, v in zip(node.keys, node.values, strict=False)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            }
+            return Value("map", text, items=items)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return Value("list", text, elems=[self.value(e, depth + 1) for e in node.elts])
+        return Value("other", text)
+
+    def visit_If(self, node: ast.If) -> None:
+        if _dead(node):
+            for child in node.orelse:
+                self.visit(child)
+            return
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if id(node) in self.skipped:
+            return
+        name = dotted(node.func)
+        self.called.add(id(node.func))
+        if name is not None:
+            resolved = self.resolve(name)
+            last = resolved.rsplit(".", 1)[-1]
+            pattern, label = find_pattern(self.patterns.calls.get(last, ()), resolved)
+            if pattern is not None:
+                call = self.value(node)
+                used: set[int | str] = set()
+                fields, variants = read_fields(self.patterns, pattern, call, used)
+                if fields is not None:
+                    evidence = self._render(node, used)
+                    for variant in variants:
+                        self._add(node, pattern, label, {**fields, **variant}, evidence)
+                    for key in used:  # arguments read here are not findings of their own
+                        arg = (
+                            node.args[key]
+                            if isinstance(key, int) and key < len(node.args)
+                            else None
+                        )
+                        if isinstance(key, str):
+                            arg = next((k.value for k in node.keywords if k.arg == key), None)
+                        if arg is not None:
+                            self._skip(arg)
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if dotted(node) is None:
+            self.generic_visit(node)
+        else:
+            self._ref(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self._ref(node)
+
+    def _ref(self, node: ast.Attribute | ast.Name) -> None:
+        if id(node) in self.called or not self.patterns.refs:
+            return
+        name = dotted(node)
+        if name is None:
+            return
+        resolved = self.resolve(name)
+        pattern, label = find_pattern(
+            self.patterns.refs.get(resolved.rsplit(".", 1)[-1], ()), resolved
+        )
+        if pattern is None:
+            return
+        fields, variants = read_fields(self.patterns, pattern, Value("name", name=resolved), set())
+        if fields is None:
+            return
+        for variant in variants:
+            self._add(node, pattern, label, {**fields, **variant}, name)
+
+    def _skip(self, node: ast.AST) -> None:
+        for child in ast.walk(node):
+            self.called.add(id(child))
+            self.skipped.add(id(child))
+
+    def _render(self, node: ast.Call, used: set[int | str]) -> str:
+        func = ast.get_source_segment(self.text, node.func) or dotted(node.func) or "?"
+        parts: list[str] = []
+        for index, arg in enumerate(node.args):
+            if index in used:
+                parts.append(shorten(ast.get_source_segment(self.text, arg) or "", _ARG_CHARS))
+            else:
+                parts.append("…")
+        while len(parts) > 1 and parts[-1] == "…" and parts[-2] == "…":
+            parts.pop()
+        for keyword in node.keywords:
+            if keyword.arg in used:
+                shown = ast.get_source_segment(self.text, keyword.value) or ""
+                parts.append(f"{keyword.arg}={shorten(shown, _ARG_CHARS)}")
+        return f"{func}({', '.join(parts)})"
+
+    def _add(self, node: ast.AST, pattern: Any, label: str, fields: dict, evidence: str) -> None:
+        function = fields.pop(FOLLOW_FUNCTION, None) or (
+            pattern.function if pattern.function != "auto" else fields.get("function")
+        )
+        finding = self.made.make(
+            component=f"{self.patterns.component} {label}",
+            algorithm=str(fields["algorithm"]),
+            function=str(function or "unknown"),
+            asset=str(fields.get("asset") or pattern.asset),
+            line=getattr(node, "lineno", None),
+            evidence=evidence,
+            params=normalise_params(fields),
+            context=dict(pattern.context),
+        )
+        self.findings.append(
+            ((getattr(node, "lineno", 0), getattr(node, "col_offset", 0)), finding)
+        )
+
+
+class PythonTokenDetector(CodeDetector):
+    """Fallback for files `ast` cannot parse: imports read from tokens."""
+
+    def aliases(self, tokens: list[Token], reader: ValueReader) -> dict[str, str]:
+        out: dict[str, str] = {}
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if tok.kind != IDENT or tok.text not in ("import", "from"):
+                continue
+            if tok.text == "from":
+                j = reader.chain(i + 1, n)
+                module = ".".join(reader.names(i + 1, j))
+                if j < n and tokens[j].text == "import":
+                    self._names(tokens, j + 1, module, out)
+            elif i == 0 or tokens[i - 1].text != "from":
+                j = i + 1
+                while j < n:
+                    end = reader.chain(j, n)
+                    full = ".".join(reader.names(j, end))
+                    if end + 1 < n and tokens[end].text == "as":
+                        out[tokens[end + 1].text] = full
+                        end += 2
+                    elif full:
+                        out.setdefault(full.split(".")[0], full.split(".")[0])
+                    if end < n and tokens[end].text == ",":
+                        j = end + 1
+                    else:
+                        break
+        return out
+
+    @staticmethod
+    def _names(tokens: list[Token], j: int, module: str, out: dict[str, str]) -> None:
+        n = len(tokens)
+        if j < n and tokens[j].text == "(":
+            j += 1
+        while j < n and tokens[j].kind == IDENT:
+            name = tokens[j].text
+            local = name
+            if j + 2 < n and tokens[j + 1].text == "as":
+                local = tokens[j + 2].text
+                j += 2
+            out[local] = f"{module}.{name}"
+            j += 1
+            if j < n and tokens[j].text == ",":
+                j += 1
+            else:
+                break
+
+
+class PythonAnalyzer(CodeAnalyzer):
+    name = "python"
+    suffixes = (".py", ".pyw", ".pyi")
+    detector = PythonTokenDetector("python", _SYNTAX)
+
+    def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        patterns = load_patterns("python")
+        if patterns.keywords is not None and not patterns.keywords.search(
+            text.encode("utf-8", "surrogatepass")
+        ):
+            return iter(())
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return self.detector.detect(text, ctx)
+        detector = _Detector(text, ctx, patterns, tree)
+        try:
+            detector.visit(tree)
+        except RecursionError:
+            return self.detector.detect(text, ctx)
+        return iter(f for _, f in sorted(detector.findings, key=lambda item: item[0]))

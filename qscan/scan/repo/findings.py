@@ -1,0 +1,75 @@
+"""Building the findings of one file: location, test-path context and a stable identity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from qscan.catalog import catalog
+from qscan.model import Finding, Location
+from qscan.scan.interface import FileContext
+from qscan.scan.repo.text import is_test_path
+
+EVIDENCE_CHARS = 160
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(snippet: str) -> str:
+    """Whitespace collapsed and quotes unified: the same call reads the same after a
+    reformat, so the fingerprint built on it survives."""
+    return _SPACE.sub(" ", snippet).strip().replace("'", '"')
+
+
+def shorten(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class FileFindings:
+    """Factory for the findings of one file. Identical snippets in one file get an
+    occurrence number in their identity, so each keeps a distinct, stable fingerprint."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.test_path = is_test_path(ctx.relpath)
+        self._seen: Counter[tuple[str, str, str, str]] = Counter()
+
+    def make(
+        self,
+        *,
+        component: str,
+        algorithm: str,
+        function: str,
+        line: int | None,
+        evidence: str,
+        params: dict[str, Any] | None = None,
+        asset: str = "algorithm",
+        context: dict[str, Any] | None = None,
+        identity: str | None = None,
+    ) -> Finding:
+        params = dict(params or {})
+        canonical = catalog().canonical(algorithm)
+        if canonical is None:
+            if algorithm != "unknown":
+                params.setdefault("name", algorithm)
+            canonical = "unknown"
+        snippet = normalise(identity if identity is not None else evidence)
+        key = (component, canonical, function, snippet)
+        self._seen[key] += 1
+        count = self._seen[key]
+        extra = dict(context or {})
+        if self.test_path:
+            extra["test_path"] = True
+        return Finding(
+            algorithm=canonical,
+            function=function,
+            asset=asset,
+            location=Location(
+                target=self.ctx.target, component=component, path=self.ctx.relpath, line=line
+            ),
+            params=params,
+            evidence=shorten(evidence),
+            context=extra,
+            identity=snippet if count == 1 else f"{snippet}#{count}",
+        )

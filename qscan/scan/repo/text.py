@@ -1,0 +1,105 @@
+"""Text handling shared by the repository analyzers: encodings and BOMs, binary, minified
+and generated content, test paths, and offset-to-line mapping."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CONTROL = bytes(c for c in range(32) if c not in (8, 9, 10, 12, 13, 27))
+_GENERATED = re.compile(
+    rb"(?i)(?:code generated\b.{0,120}\bdo not edit|@generated\b|auto-?generated file\b.{0,40}do not edit)"
+)
+_TEST_DIRS = frozenset(
+    {
+        "test",
+        "tests",
+        "testing",
+        "testdata",
+        "test-data",
+        "test_data",
+        "__tests__",
+        "spec",
+        "specs",
+        "fixtures",
+        "__fixtures__",
+        "e2e",
+    }
+)
+_TEST_FILE = re.compile(
+    r"(?:^test_.*\.py$|_test\.(?:py|go|rs|c|cc|cpp)$|^conftest\.py$"
+    r"|(?:Test|Tests|IT|Spec)\.(?:java|kt|cs|php|scala)$|^Test[A-Z]\w*\.(?:java|cs|php)$"
+    r"|\.(?:test|spec)\.(?:[cm]?js|jsx|[cm]?ts|tsx)$|_spec\.rb$)"
+)
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding of text that is not plain ASCII-compatible (BOM or BOM-less UTF-16)."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    sample = head[:512]
+    if len(sample) >= 8 and b"\0" in sample:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def looks_binary(head: bytes) -> bool:
+    if not head or sniff_encoding(head):
+        return False
+    if b"\0" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls > len(head) // 20
+
+
+def decode(data: bytes) -> str:
+    """Text of a file: BOMs and UTF-16/32 honoured, UTF-8 otherwise, undecodable bytes
+    replaced (mixed encodings keep their line structure)."""
+    encoding = sniff_encoding(data[:4096])
+    if encoding:
+        for bom, name in _BOMS:
+            if name == encoding and data.startswith(bom):
+                data = data[len(bom) :]
+                break
+        return data.decode(encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def looks_minified(head: bytes) -> bool:
+    """Bundled or minified code: long lines with hardly any line breaks."""
+    if len(head) < 2048:
+        return False
+    return head.count(b"\n") < len(head) // 1000 and max(map(len, head.split(b"\n"))) > 1000
+
+
+def looks_generated(head: bytes) -> bool:
+    return _GENERATED.search(head) is not None
+
+
+def is_test_path(relpath: str) -> bool:
+    parts = relpath.split("/")
+    if any(p.lower() in _TEST_DIRS for p in parts[:-1]):
+        return True
+    return _TEST_FILE.search(parts[-1]) is not None
+
+
+class LineIndex:
+    """1-based line number of a character offset."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self._starts, offset)

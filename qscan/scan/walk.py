@@ -1,0 +1,312 @@
+"""Which files a path target holds: git-aware, `.gitignore`-honouring, symlink-safe, lazy.
+
+In a git checkout the file list comes from `git ls-files` (tracked plus untracked files
+that are not ignored), streamed as git prints it. Elsewhere, and when the target is itself
+ignored by an enclosing repository, a depth-first walk honours every `.gitignore` below the
+root. Either way `--exclude` globs and vendored folders are skipped, and a symlink is
+followed only when it stays inside the scanned root (so a repository cannot make qscan read
+`/etc` or `/proc`, and a loop is visited once).
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import re
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from qscan.model import ScanError
+
+# Folders of third-party or generated material: not the organisation's own configuration or
+# code, and often huge (node_modules). Matched against every path segment.
+VENDORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "bower_components",
+        "jspm_packages",
+        "vendor",
+        "third_party",
+        "third-party",
+        "thirdparty",
+        "__pycache__",
+        "site-packages",
+        ".venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".gradle",
+        ".terraform",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: Path
+    relpath: str
+
+
+WalkItem = FileEntry | ScanError
+
+
+class Excludes:
+    """`--exclude` globs, matched against the relative path, the file name and every parent
+    folder (so `build`, `build/*`, `*.min.js` and `docs/**` all do what one expects)."""
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        parts = [fnmatch.translate(g.strip().strip("/")) for g in globs if g.strip().strip("/")]
+        self._regex = re.compile("|".join(parts)) if parts else None
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def match(self, relpath: str) -> bool:
+        if self._regex is None:
+            return False
+        match = self._regex.match
+        if match(relpath):
+            return True
+        segments = relpath.split("/")
+        for i in range(len(segments)):
+            if match(segments[i]) or (i and match("/".join(segments[: i + 1]))):
+                return True
+        return False
+
+
+def vendored(relpath: str) -> bool:
+    return any(segment in VENDORED_DIRS for segment in relpath.split("/")[:-1])
+
+
+def _display(rel: str) -> str:
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+class _Walker:
+    def __init__(self, root: Path, target: str, excludes: Excludes) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.target = target
+        self.excludes = excludes
+
+    def error(self, kind: str, message: str, rel: str) -> ScanError:
+        return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
+
+    def inside_root(self, path: Path) -> bool:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return False
+        return real == self.real_root or self.real_root in real.parents
+
+    def classify(self, path: Path, is_link: bool) -> tuple[str, os.stat_result] | None:
+        """('file' | 'dir', stat) for a regular file or folder worth visiting, else None."""
+        if is_link and not self.inside_root(path):
+            return None
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise _Unreadable(exc) from exc
+        if stat.S_ISDIR(st.st_mode):
+            return "dir", st
+        if stat.S_ISREG(st.st_mode):
+            return "file", st
+        return None
+
+    def skip(self, rel: str) -> bool:
+        return self.excludes.match(rel)
+
+
+class _Unreadable(Exception):
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc)
+        self.exc = exc
+
+    @property
+    def kind(self) -> str:
+        return "symlink-loop" if self.exc.errno == errno.ELOOP else "unreadable"
+
+    @property
+    def message(self) -> str:
+        return self.exc.strerror or str(self.exc)
+
+
+class _Ignores:
+    """The `.gitignore` files in force for one folder: deepest first, as git applies them."""
+
+    def __init__(self, chain: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = ()) -> None:
+        self.chain = chain
+
+    def below(self, folder: Path, rel: str) -> _Ignores:
+        lines: list[str] = []
+        for name in (".gitignore",) + ((".git/info/exclude",) if not rel else ()):
+            try:
+                with open(folder / name, encoding="utf-8", errors="replace") as fh:
+                    lines += fh.read().splitlines()
+            except OSError:
+                continue
+        if not lines:
+            return self
+        try:
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        except (ValueError, TypeError):
+            return self
+        return _Ignores(((rel, spec), *self.chain))
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        for base, spec in self.chain:
+            sub = rel[len(base) + 1 :] if base else rel
+            result = spec.check_file(sub + "/" if is_dir else sub)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+
+def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
+    """Depth-first walk in name order, honouring `.gitignore` files below the root."""
+    walker = _Walker(root, target, excludes)
+    seen: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(root)
+    except OSError as exc:
+        yield walker.error("unreadable", exc.strerror or str(exc), "")
+        return
+    stack: list[tuple[Path, str, os.stat_result, _Ignores]] = [(root, "", st, _Ignores())]
+    while stack:
+        folder, rel, st, ignores = stack.pop()
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        ignores = ignores.below(folder, rel)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield walker.error("unreadable", exc.strerror or str(exc), _display(rel))
+            continue
+        subdirs: list[tuple[Path, str, os.stat_result, _Ignores]] = []
+        for entry in entries:
+            name = entry.name
+            child = f"{rel}/{name}" if rel else name
+            shown = _display(child)
+            try:
+                is_link = entry.is_symlink()
+                kind = walker.classify(Path(entry.path), is_link)
+            except _Unreadable as exc:
+                yield walker.error(exc.kind, exc.message, shown)
+                continue
+            if kind is None:
+                continue
+            what, child_st = kind
+            is_dir = what == "dir"
+            if is_dir and name in VENDORED_DIRS:
+                continue
+            if walker.skip(shown) or ignores.ignored(shown, is_dir):
+                continue
+            if is_dir:
+                subdirs.append((Path(entry.path), child, child_st, ignores))
+            else:
+                yield FileEntry(Path(entry.path), shown)
+        stack.extend(reversed(subdirs))
+
+
+def git_toplevel(root: Path) -> bool:
+    """True when root is inside a git work tree and not itself ignored by it."""
+    if shutil.which("git") is None:
+        return False
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            timeout=30,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != b"true":
+            return False
+        ignored = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-q", "."], capture_output=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return ignored.returncode == 1
+
+
+def _git_paths(root: Path) -> Iterator[bytes]:
+    proc = subprocess.Popen(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "core.quotePath=off",
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--deduplicate",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    try:
+        pending = b""
+        while chunk := proc.stdout.read(1 << 16):
+            pending += chunk
+            *names, pending = pending.split(b"\0")
+            yield from names
+        if pending:
+            yield pending
+    finally:
+        proc.stdout.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def walk_git(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
+    """The files git knows in the checkout (tracked, plus untracked but not ignored).
+    Submodules and symlinked folders inside the root are walked as plain trees."""
+    walker = _Walker(root, target, excludes)
+    for raw in _git_paths(root):
+        rel = _display(os.fsdecode(raw))
+        if vendored(rel) or walker.skip(rel):
+            continue
+        path = root / os.fsdecode(raw)
+        try:
+            kind = walker.classify(path, path.is_symlink())
+        except _Unreadable as exc:
+            if exc.exc.errno != errno.ENOENT:  # deleted from the work tree, still in the index
+                yield walker.error(exc.kind, exc.message, rel)
+            continue
+        if kind is None:
+            continue
+        if kind[0] == "file":
+            yield FileEntry(path, rel)
+            continue
+        for item in walk_tree(path, target, excludes):
+            if isinstance(item, FileEntry):
+                yield FileEntry(item.path, f"{rel}/{item.relpath}")
+            else:
+                item.path = f"{rel}/{item.path}" if item.path not in (None, ".") else rel
+                yield item
+
+
+def walk(root: Path, target: str, excludes: Sequence[str]) -> Iterator[WalkItem]:
+    """Every file under root worth scanning, lazily, with unreadable parts as ScanErrors."""
+    globs = Excludes(excludes)
+    if git_toplevel(root):
+        return walk_git(root, target, globs)
+    return walk_tree(root, target, globs)
