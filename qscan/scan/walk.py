@@ -105,9 +105,15 @@ class _Walker:
         return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
 
     def inside_root(self, path: Path) -> bool:
+        """Whether a symlink points inside the scanned root; a dangling link is skipped
+        (False), a link loop is an error."""
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        except RuntimeError as exc:  # Python < 3.13 reports a loop this way
+            raise _Unreadable(OSError(errno.ELOOP, "Too many levels of symbolic links")) from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise _Unreadable(exc) from exc
             return False
         return real == self.real_root or self.real_root in real.parents
 
@@ -187,6 +193,9 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
     while stack:
         folder, rel, st, ignores = stack.pop()
         if (st.st_dev, st.st_ino) in seen:
+            yield walker.error(
+                "symlink-loop", "folder already visited through a symlink; skipped", _display(rel)
+            )
             continue
         seen.add((st.st_dev, st.st_ino))
         ignores = ignores.below(folder, rel)
