@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from qscan.scan.certs.blob import analyze_blob
+from qscan.scan.certs.blob import CRYPTO_SUFFIXES, analyze_blob
 from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.jks import is_keystore
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
@@ -34,7 +34,7 @@ def wants_content(path: Path, head: bytes) -> bool:
     if (b" AAAA" in head or b"\tAAAA" in head) and _SSH_LINE.search(head):
         return True
     name = path.name.lower()
-    return name in _HINT_NAMES or name.endswith(_HINT_SUFFIXES)
+    return name in _HINT_NAMES or name.endswith(_HINT_SUFFIXES) or name.endswith(CRYPTO_SUFFIXES)
 
 
 class CertificateAnalyzer(FileAnalyzer):

@@ -43,6 +43,9 @@ class Blob:
     index: IssuerIndex | None
     records: list[Record] = field(default_factory=list)
     certs: list[tuple[CertInfo, int | None]] = field(default_factory=list)
+    recognised: bool = False
+    """Content of a known kind that yields nothing (EC PARAMETERS, a CRL, a comment-only
+    authorized_keys) is not an error."""
 
     def location(self, line: int | None = None, component: str = "") -> Location:
         return Location(
@@ -99,7 +102,10 @@ def analyze_blob(
     data: bytes, ctx: FileContext, line_offset: int = 0, index: IssuerIndex | None = None
 ) -> Iterator[Record]:
     blob = Blob(ctx, line_offset, index)
+    if not data.strip():
+        return
     if jks.is_keystore(data):
+        blob.recognised = True
         jks.analyze(data, blob)
     elif b"-----BEGIN " in data:
         for block in blocks(data):
@@ -110,17 +116,26 @@ def analyze_blob(
     elif data[:1] == b"\x30":
         _der(data, blob)
     elif data.startswith(b"PuTTY-User-Key-File-"):
+        blob.recognised = True
         ssh.analyze_ppk(data, blob)
     elif b"---- BEGIN SSH2 PUBLIC KEY ----" in data:
+        blob.recognised = True
         ssh.analyze_rfc4716(data, blob)
     elif ssh.has_key_lines(data):
         ssh.analyze_lines(data, blob)
     blob.flush_certs()
+    if not blob.records and not blob.recognised and claims_crypto(ctx.relpath):
+        blob.error(
+            "unrecognised",
+            "the file name promises a certificate, key or keystore, but the content is none "
+            "of PEM, DER, PKCS#7/#12, JKS/JCEKS or an SSH/PuTTY key",
+        )
     yield from blob.records
 
 
 def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
     label, line = block.label, block.line
+    blob.recognised = True
     if block.error is not None or block.der is None:
         blob.error("corrupt-pem", f"PEM block {label!r}: {block.error}", line)
         return
@@ -262,6 +277,7 @@ def _dh_params(raw: bytes, blob: Blob, line: int | None) -> None:
 def _der(data: bytes, blob: Blob) -> None:
     """One DER object, or several concatenated ones (some .crt files hold a chain)."""
     if pkcs12.looks_like(data):
+        blob.recognised = True
         pkcs12.analyze(data, blob, None)
         return
     pos = 0
@@ -272,23 +288,24 @@ def _der(data: bytes, blob: Blob) -> None:
             item = der.tlv(data, pos)
             _der_object(data[pos : item[2]], blob)
         except (CertificateError, der.DerError, ValueError, IndexError) as exc:
-            if pos == 0 and not _claims_crypto(blob.ctx.relpath):
+            if pos == 0 and not claims_crypto(blob.ctx.relpath):
                 return
             blob.error("unparseable", f"DER content at byte {pos} does not parse: {_reason(exc)}")
             return
         pos = item[2]
 
 
-_CRYPTO_SUFFIXES = (
-    ".der", ".cer", ".crt", ".pem", ".key", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
-    ".csr", ".req", ".jks", ".jceks", ".keystore", ".truststore", ".pub", ".ppk", ".spki",
+# Not .key or .pub: Keynote documents and GnuPG exports use them too.
+CRYPTO_SUFFIXES = (
+    ".der", ".cer", ".crt", ".pem", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
+    ".csr", ".req", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
 )  # fmt: skip
 
 
-def _claims_crypto(relpath: str) -> bool:
+def claims_crypto(relpath: str) -> bool:
     """A name that promises certificate or key content: unreadable content is an error then,
     while other files that merely start like DER are left alone."""
-    return relpath.lower().endswith(_CRYPTO_SUFFIXES)
+    return relpath.lower().endswith(CRYPTO_SUFFIXES)
 
 
 def _der_object(obj: bytes, blob: Blob) -> None:

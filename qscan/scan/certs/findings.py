@@ -38,9 +38,15 @@ def certificate_component(prefix: str, chain_index: int | None) -> str:
     return f"{prefix}certificate{chain}"
 
 
-def signer_params(signature: SigInfo, signer: KeyInfo | None) -> dict[str, Any]:
-    """The signature's params plus the signing key's size or curve when it is known."""
+def signer_params(
+    signature: SigInfo, signer: KeyInfo | None, value: bytes | None = None
+) -> dict[str, Any]:
+    """The signature's params plus the signing key's size or curve when it is known. An RSA
+    signature is as long as the signer's modulus (RFC 8017 §8.2.1), so its size is known
+    even when the issuer is not."""
     params = signature.params
+    if signer is None and value and signature.algorithm == "RSA":
+        return {**params, "bits": len(value) * 8}
     if signer is None or signer.algorithm != signature.algorithm:
         return params
     extra = {k: signer.params[k] for k in _SIGNER_PARAMS if k in signer.params}
@@ -97,7 +103,7 @@ def cert_findings(
             function="signature",
             asset="certificate",
             location=at(location, f"{base} signature"),
-            params=signer_params(info.signature, signer),
+            params=signer_params(info.signature, signer, info.signature_value),
             evidence=short(f"{subject}: signed with {info.signature.label}"),
             context=context,
             identity=f"{info.sha256}/signature",

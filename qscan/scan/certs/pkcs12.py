@@ -49,7 +49,11 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
         used = password
         break
     if loaded is None:
-        _locked(blob, line, protection)
+        problem = _structure_problem(data)
+        if problem:
+            blob.error("unparseable", f"PKCS#12 file does not parse: {problem}", line)
+        else:
+            _locked(blob, line, protection)
         return
     opened_with = "no password" if not used else "a password from --password-file"
     extra: dict[str, Any] = {"container": "PKCS#12", "opened_with": opened_with}
@@ -75,6 +79,19 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
         blob.private_key(
             pk, line, f"{PREFIX}private key", f"PKCS#12 private key ({state}): {key.label}"
         )
+
+
+def _structure_problem(data: bytes) -> str | None:
+    """Why data is not a well-formed PFX (then a failed open is corruption, not a lock)."""
+    from pyasn1.codec.ber import decoder
+    from pyasn1.error import PyAsn1Error
+    from pyasn1_modules import rfc7292
+
+    try:
+        _, rest = decoder.decode(data, asn1Spec=rfc7292.PFX())
+    except (PyAsn1Error, ValueError, IndexError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{len(rest)} unexpected bytes after the PFX" if rest.strip(b"\x00") else None
 
 
 def _with_names(
@@ -127,7 +144,8 @@ def _protection(data: bytes) -> dict[str, tuple[str, str]]:
         if len(parts) > 2:
             digest_info = der.children(data, parts[2][1], parts[2][2])[0]
             algid = der.children(data, digest_info[1], digest_info[2])[0]
-            out["mac"] = protection_scheme(data, algid)
+            dotted = der.oid_at(data, der.children(data, algid[1], algid[2])[0])
+            out["mac"] = (f"HMAC with {lookup(dotted)[0]}", dotted)
         auth = der.children(data, parts[1][1], parts[1][2])
         octets = der.tlv(data, auth[1][1], auth[1][2])
         safe = der.tlv(data, octets[1], octets[2])

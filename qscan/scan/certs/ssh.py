@@ -260,6 +260,14 @@ def has_key_lines(data: bytes) -> bool:
 def analyze_lines(data: bytes, blob: Blob) -> None:
     """Public key lines: *.pub, authorized_keys (with options), known_hosts (hashed hosts,
     @cert-authority / @revoked markers)."""
+    name = blob.ctx.relpath.rsplit("/", 1)[-1].lower()
+    default = (
+        "authorized_keys entry"
+        if "authorized_keys" in name
+        else "known_hosts entry"
+        if "known_hosts" in name
+        else "ssh public key"
+    )
     for number, raw_line in enumerate(data.splitlines(), start=1):
         stripped = raw_line.strip()
         if not stripped or stripped.startswith(b"#") or b"AAAA" not in stripped:
@@ -267,6 +275,7 @@ def analyze_lines(data: bytes, blob: Blob) -> None:
         match = _KEY_LINE.search(stripped)
         if match is None:
             continue
+        blob.recognised = True
         key_type = match.group(1).decode("ascii")
         try:
             key_blob = base64.b64decode(match.group(2), validate=True)
@@ -283,17 +292,18 @@ def analyze_lines(data: bytes, blob: Blob) -> None:
             continue
         before = stripped[: match.start(1)].decode("utf-8", "replace").strip()
         comment = stripped[match.end(2) :].decode("utf-8", "replace").strip()
-        component, context = _line_role(before)
+        component, context = _line_role(before, default)
         if comment:
             context["comment"] = comment[:100]
         blob.add(public_key_findings(ssh_key, blob, number, component, context, ""))
 
 
-def _line_role(before: str) -> tuple[str, dict[str, Any]]:
-    """What the text before the key says: nothing (a .pub line), authorized_keys options,
-    or a known_hosts host list with an optional marker."""
+def _line_role(before: str, default: str) -> tuple[str, dict[str, Any]]:
+    """What the text before the key says: nothing (a .pub line, or a plain entry of an
+    authorized_keys file), authorized_keys options, or a known_hosts host list with an
+    optional marker. The file name only decides the plain case."""
     if not before:
-        return "ssh public key", {}
+        return default, {}
     context: dict[str, Any] = {}
     marker = None
     if before.startswith("@"):
