@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qscan.scan.certs import CertificateAnalyzer
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
 from qscan.scan.repo.code.c import CAnalyzer
@@ -16,6 +17,7 @@ from qscan.scan.repo.code.rust import RustAnalyzer
 
 def file_analyzers() -> list[FileAnalyzer]:
     return [
+        CertificateAnalyzer(),
         PythonAnalyzer(),
         JavaAnalyzer(),
         GoAnalyzer(),
