@@ -19,8 +19,9 @@ from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
 
-from qscan.model import ScanError
+from qscan.model import Finding, ScanError
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
+from qscan.scan.repo.text import is_test_path
 from qscan.scan.walk import FileEntry, WalkItem, walk
 from qscan.targets import Target
 
@@ -96,6 +97,10 @@ def analyze_file(
                     path=entry.relpath,
                 )
             )
+    if records and is_test_path(entry.relpath):
+        for record in records:  # rules may judge test fixtures more mildly
+            if isinstance(record, Finding):
+                record.context.setdefault("test_path", True)
     return records
 
 

@@ -13,6 +13,7 @@ from qscan.scan.repo.code.javascript import JavaScriptAnalyzer
 from qscan.scan.repo.code.php import PhpAnalyzer
 from qscan.scan.repo.code.python import PythonAnalyzer
 from qscan.scan.repo.code.rust import RustAnalyzer
+from qscan.scan.repo.embedded import EmbeddedKeyAnalyzer
 
 
 def file_analyzers() -> list[FileAnalyzer]:
@@ -26,6 +27,7 @@ def file_analyzers() -> list[FileAnalyzer]:
         CSharpAnalyzer(),
         RustAnalyzer(),
         PhpAnalyzer(),
+        EmbeddedKeyAnalyzer(),
     ]
 
 

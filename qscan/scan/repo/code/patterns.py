@@ -305,6 +305,12 @@ def _index(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
 
 
 @cache
+def shared_table(name: str) -> Table:
+    """A table of rules/patterns/common.yaml (e.g. jwt-alg for JWK `alg` members)."""
+    return Table((load_yaml("patterns/common.yaml") or {})["tables"][name])
+
+
+@cache
 def load_patterns(language: str) -> PatternSet:
     common = load_yaml("patterns/common.yaml") or {}
     raw = load_yaml(f"patterns/{language}.yaml") or {}
