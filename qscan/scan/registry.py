@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from qscan.scan.certs import CertificateAnalyzer
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
-    return []
+    return [CertificateAnalyzer()]
 
 
 def file_scanners() -> list[FileScanner]:

@@ -1,0 +1,55 @@
+"""The file analyzer: certificates, keys and keystores recognised by content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from qscan.scan.certs.blob import analyze_blob
+from qscan.scan.certs.issuers import IssuerIndex
+from qscan.scan.certs.jks import is_keystore
+from qscan.scan.interface import FileAnalyzer, FileContext, Record
+
+# Names that promise certificate or key content even when the first 4 KiB do not show it
+# (e.g. `openssl x509 -text` output, whose PEM block comes after several KiB of text).
+_HINT_SUFFIXES = (".pem", ".crt", ".cer", ".key", ".pub", ".csr", ".p7b", ".p7c", ".ppk")
+_HINT_NAMES = frozenset({"authorized_keys", "authorized_keys2", "known_hosts", "ssh_known_hosts"})
+_SSH_LINE = re.compile(rb"(?:ssh|ecdsa|sk)-[A-Za-z0-9@._-]+[ \t]+AAAA")
+
+
+def wants_content(path: Path, head: bytes) -> bool:
+    """Cheap test on the first bytes: PEM, DER, Java keystore, SSH and PuTTY keys."""
+    if not head:
+        return False
+    first = head[0]
+    if first == 0x30:
+        return len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head))
+    if is_keystore(head):
+        return True
+    if b"-----BEGIN " in head or head.startswith(b"PuTTY-User-Key-File-"):
+        return True
+    if b"---- BEGIN SSH2 PUBLIC KEY ----" in head:
+        return True
+    if (b" AAAA" in head or b"\tAAAA" in head) and _SSH_LINE.search(head):
+        return True
+    name = path.name.lower()
+    return name in _HINT_NAMES or name.endswith(_HINT_SUFFIXES)
+
+
+class CertificateAnalyzer(FileAnalyzer):
+    """Certificates, CSRs, PKCS#7, PKCS#12, JKS/JCEKS, private and public keys, SSH keys.
+
+    One instance serves one scan: certificate authorities seen in earlier files are kept
+    (bounded) so that later certificates get their `issued_by` relation across files."""
+
+    name = "certs"
+
+    def __init__(self) -> None:
+        self.issuers = IssuerIndex()
+
+    def wants(self, path: Path, head: bytes) -> bool:
+        return wants_content(path, head)
+
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        return analyze_blob(data, ctx, 0, self.issuers)
