@@ -671,6 +671,7 @@ def endpoint_finding(
     summary: dict[str, Any],
     curve: str | None = None,
     dh_bits: int | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Finding:
     """What a modern client gets from this endpoint, with the readiness summary. Below TLS 1.3
     the key exchange is the suite's (ECDHE with `curve`, DHE with `dh_bits`, RSA)."""
@@ -706,6 +707,7 @@ def endpoint_finding(
         "hybrid_preferred": hybrid_preferred,
         "classical_fallback": classical_fallback,
         "endpoint": dict(summary),
+        **(context or {}),
     }
     return Finding(
         algorithm=algorithm if algorithm == "unknown" else _canonical(algorithm),
