@@ -204,6 +204,13 @@ def main() -> None:
     help="Retries of a timed-out or reset endpoint.",
 )
 @click.option("--rate", type=float, help="At most this many new connections per second.")
+@click.option(
+    "--profile",
+    type=click.Choice(["quick", "full"]),
+    default="full",
+    show_default=True,
+    help="TLS: quick skips suite enumeration below TLS 1.2, curves and signature schemes.",
+)
 @quiet_option
 @verbose_option
 def scan(
@@ -225,6 +232,7 @@ def scan(
     per_host: int,
     retries: int,
     rate: float | None,
+    profile: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -249,6 +257,7 @@ def scan(
         rate=rate,
         sni=sni,
         workers=workers,
+        profile=profile,
         progress=Progress(verbose, quiet),
     )
     try:

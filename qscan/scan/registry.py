@@ -14,6 +14,7 @@ from qscan.scan.repo.code.php import PhpAnalyzer
 from qscan.scan.repo.code.python import PythonAnalyzer
 from qscan.scan.repo.code.rust import RustAnalyzer
 from qscan.scan.repo.embedded import EmbeddedKeyAnalyzer
+from qscan.scan.tls import TLSScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
@@ -36,4 +37,4 @@ def file_scanners() -> list[FileScanner]:
 
 
 def endpoint_scanners() -> list[EndpointScanner]:
-    return []
+    return [TLSScanner()]
