@@ -1,0 +1,1 @@
+"""Protocol knowledge shared by endpoint scanners and configuration parsers."""
