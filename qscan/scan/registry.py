@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
+from qscan.scan.ssh import SshScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
@@ -15,4 +16,4 @@ def file_scanners() -> list[FileScanner]:
 
 
 def endpoint_scanners() -> list[EndpointScanner]:
-    return []
+    return [SshScanner()]
