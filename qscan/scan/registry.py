@@ -15,6 +15,7 @@ from qscan.scan.repo.code.python import PythonAnalyzer
 from qscan.scan.repo.code.rust import RustAnalyzer
 from qscan.scan.repo.embedded import EmbeddedKeyAnalyzer
 from qscan.scan.tls import TLSScanner
+from qscan.scan.ssh import SshScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
@@ -37,4 +38,4 @@ def file_scanners() -> list[FileScanner]:
 
 
 def endpoint_scanners() -> list[EndpointScanner]:
-    return [TLSScanner()]
+    return [TLSScanner(), SshScanner()]
