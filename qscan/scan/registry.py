@@ -14,8 +14,8 @@ from qscan.scan.repo.code.php import PhpAnalyzer
 from qscan.scan.repo.code.python import PythonAnalyzer
 from qscan.scan.repo.code.rust import RustAnalyzer
 from qscan.scan.repo.embedded import EmbeddedKeyAnalyzer
-from qscan.scan.tls import TLSScanner
 from qscan.scan.ssh import SshScanner
+from qscan.scan.tls import TLSScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
