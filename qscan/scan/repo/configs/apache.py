@@ -1,0 +1,132 @@
+"""Apache httpd mod_ssl: SSLProtocol, SSLCipherSuite (the TLSv1.3 form too),
+SSLOpenSSLConfCmd Curves|Groups|Ciphersuites|SignatureAlgorithms|MinProtocol, the
+SSLProxy* equivalents, and SSLCertificateFile / SSLCertificateKeyFile (referenced files
+are scanned). Directive names are case-insensitive; <VirtualHost> gives the scope.
+
+`SSLProtocol all` means TLSv1 to TLSv1.3 here: mod_ssl includes SSLv3 only when OpenSSL
+was built with it, and OpenSSL 1.1.0 and later build without SSLv3 by default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.base import TextAnalyzer
+from qscan.scan.repo.configs.lines import logical_lines, words
+from qscan.scan.repo.configs.references import referenced_file
+from qscan.scan.repo.configs.tls_settings import (
+    TlsFindings,
+    split_list,
+    version_id,
+    versions_between,
+)
+from qscan.scan.repo.text import looks_binary
+
+_SNIFF = re.compile(
+    rb"(?im)^\s*(?:SSL(?:Engine|Protocol|CipherSuite|CertificateFile|OpenSSLConfCmd)|<VirtualHost)\b"
+)
+_ALL = ("tls1.0", "tls1.1", "tls1.2", "tls1.3")
+_FILES = (
+    "sslcertificatefile",
+    "sslcertificatekeyfile",
+    "sslcertificatechainfile",
+    "sslcacertificatefile",
+    "sslproxymachinecertificatefile",
+)
+SUMMARY = "apache tls key exchange (configured)"
+
+
+def protocol_set(args: list[str]) -> list[str]:
+    """mod_ssl's SSLProtocol semantics: a plain name sets, +name adds, -name removes."""
+    enabled: list[str] = []
+    for arg in args:
+        op = arg[0] if arg[:1] in "+-" else ""
+        name = arg[1:] if op else arg
+        ids = list(_ALL) if name.lower() == "all" else [v for v in [version_id(name)] if v]
+        if op == "-":
+            enabled = [v for v in enabled if v not in ids]
+        elif op == "+":
+            enabled += [v for v in ids if v not in enabled]
+        else:
+            enabled = ids if not enabled else enabled + [v for v in ids if v not in enabled]
+    return enabled
+
+
+class ApacheAnalyzer(TextAnalyzer):
+    name = "apache"
+    suffixes = (".conf", ".htaccess")
+    filenames = frozenset({"httpd.conf", "apache2.conf", "ssl.conf", ".htaccess"})
+
+    def wants(self, path: Path, head: bytes) -> bool:
+        return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
+
+    def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        out = TlsFindings(ctx)
+        scope: list[str] = []
+        for line in logical_lines(text):
+            stripped = line.text.strip()
+            if stripped.startswith("</"):
+                if scope:
+                    scope.pop()
+                else:
+                    out.error(
+                        "parse-error", f"apache: {stripped} closes no open section", line.number
+                    )
+                continue
+            if stripped.startswith("<"):
+                section = stripped.strip("<>").split(None, 1)
+                scope.append(" ".join(section))
+                continue
+            parts = words(stripped)
+            if not parts:
+                continue
+            self._directive(parts[0].lower(), parts, line.number, stripped, scope, out, ctx)
+        if scope:
+            out.error("parse-error", f"apache: section <{scope[-1]}> is never closed")
+        return iter(out.records)
+
+    def _directive(
+        self,
+        name: str,
+        parts: list[str],
+        number: int,
+        evidence: str,
+        scope: list[str],
+        out: TlsFindings,
+        ctx: FileContext,
+    ) -> None:
+        args = parts[1:]
+        if not args:
+            return
+        context = {"scope": scope[-1]} if scope else {}
+        component = f"apache {parts[0]}"
+        if name in ("sslprotocol", "sslproxyprotocol"):
+            out.versions(protocol_set(args), number, component, evidence, context)
+        elif name in ("sslciphersuite", "sslproxyciphersuite"):
+            if len(args) >= 2 and args[0].upper() in ("TLSV1.3", "SSL"):
+                if args[0].upper() == "TLSV1.3":
+                    out.suite_names(split_list(args[1]), number, component, evidence, context)
+                else:
+                    out.cipher_string(args[1], number, component, evidence, context)
+            else:
+                out.cipher_string(args[0], number, component, evidence, context)
+        elif name in ("sslopensslconfcmd",) and len(args) >= 2:
+            command, value = args[0].lower(), args[1]
+            component = f"{component} {args[0]}"
+            if command in ("curves", "groups"):
+                out.groups(split_list(value), number, component, evidence, context, SUMMARY)
+            elif command == "ciphersuites":
+                out.suite_names(split_list(value), number, component, evidence, context)
+            elif command == "cipherstring":
+                out.cipher_string(value, number, component, evidence, context)
+            elif command in ("signaturealgorithms", "clientsignaturealgorithms"):
+                out.sigalgs(split_list(value), number, component, evidence, context)
+            elif command == "minprotocol":
+                out.versions(
+                    versions_between(version_id(value)), number, component, evidence, context
+                )
+        elif name in _FILES:
+            out.records.extend(referenced_file(args[0], ctx, number))

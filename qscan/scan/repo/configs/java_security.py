@@ -1,0 +1,146 @@
+"""Java security properties (java.security, and `-Djava.security.properties` overrides):
+jdk.tls.disabledAlgorithms, jdk.certpath.disabledAlgorithms, jdk.jar.disabledAlgorithms
+and jdk.tls.namedGroups.
+
+A disabledAlgorithms list says what is refused; what matters for the inventory is what it
+still lets through: the smallest key size accepted (`RSA keySize < 1024` accepts RSA-1024),
+protocol versions that are not disabled, and SHA-1 / MD5 signatures a certificate path
+list does not refuse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from qscan.model import Finding
+from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.base import TextAnalyzer
+from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list
+from qscan.scan.repo.text import looks_binary
+
+_PROPERTY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
+_KEYSIZE = re.compile(
+    r"^(RSA|RSASSA-PSS|DSA|DH|DiffieHellman|EC|ECDSA|ECDH|XDH|EdDSA)\s+keySize\s*(<|<=)\s*(\d+)",
+    re.I,
+)
+_SNIFF = re.compile(rb"jdk\.(?:tls|certpath|jar)\.(?:disabledAlgorithms|namedGroups)")
+_KEY_ALGORITHMS = {
+    "rsa": "RSA",
+    "rsassa-pss": "RSA",
+    "dsa": "DSA",
+    "dh": "DH",
+    "diffiehellman": "DH",
+    "ec": "ECDSA",
+    "ecdsa": "ECDSA",
+    "ecdh": "ECDH",
+}
+# Versions a JDK implements and a tls disabledAlgorithms list may leave enabled.
+_JDK_VERSIONS = {"SSLv3": "ssl3", "TLSv1": "tls1.0", "TLSv1.1": "tls1.1"}
+SUMMARY = "java tls key exchange (configured)"
+_NIST_CURVES = {192: "P-192", 224: "P-224", 256: "P-256", 384: "P-384", 521: "P-521"}
+
+
+def _properties(text: str) -> Iterator[tuple[int, str, str]]:
+    """(line, key, value) of a .properties file: `\\` continues a line, # and ! comment."""
+    pending = ""
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not pending and (not line or line[0] in "#!"):
+            continue
+        if not pending:
+            start = number
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            pending += line[:-1]
+            continue
+        pending += line
+        match = _PROPERTY.match(pending)
+        if match:
+            yield start, match.group(1), match.group(2).strip()
+        pending = ""
+
+
+def _entries(value: str) -> list[str]:
+    return [e.strip() for e in value.split(",") if e.strip()]
+
+
+class JavaSecurityAnalyzer(TextAnalyzer):
+    name = "java-security"
+    suffixes = (".security", ".properties")
+    filenames = frozenset({"java.security"})
+
+    def wants(self, path: Path, head: bytes) -> bool:
+        return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
+
+    def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        out = TlsFindings(ctx)
+        for line, key, value in _properties(text):
+            if key.endswith(".disabledAlgorithms"):
+                self._disabled(key, value, line, out)
+            elif key == "jdk.tls.namedGroups":
+                component = "java jdk.tls.namedGroups"
+                out.groups(split_list(value), line, component, f"{key}={value}", None, SUMMARY)
+        return iter(out.records)
+
+    def _disabled(self, key: str, value: str, line: int, out: TlsFindings) -> None:
+        entries = _entries(value)
+        evidence = f"{key}=…"
+        kind = key.split(".")[1]  # tls | certpath | jar
+        component = f"java {key}"
+        for entry in entries:
+            match = _KEYSIZE.match(entry)
+            if not match:
+                continue
+            algorithm = _KEY_ALGORITHMS.get(match.group(1).lower())
+            if algorithm is None:
+                continue
+            bits = int(match.group(3)) + (1 if match.group(2) == "<=" else 0)
+            if kind == "tls" and algorithm in ("DH", "ECDH"):
+                function = "key-exchange"
+            elif kind == "tls" and algorithm == "ECDSA":
+                function = "key-exchange"
+                algorithm = "ECDH"
+            else:
+                function = "signature"
+            params: dict = {"bits": bits} if algorithm in ("RSA", "DSA", "DH") else {}
+            if algorithm in ("ECDSA", "ECDH") and bits in _NIST_CURVES:
+                params = {"curve": _NIST_CURVES[bits]}
+            out.add(
+                Finding(
+                    algorithm=algorithm,
+                    function=function,
+                    asset="algorithm",
+                    location=out.location(component, line),
+                    params=params,
+                    evidence=f"{key}: {entry}",
+                    context={
+                        "constraint": entry,
+                        "meaning": f"smallest {match.group(1)} key accepted",
+                    },
+                    identity=f"{key} {entry}",
+                )
+            )
+        names = {e.split()[0].strip('"') for e in entries}
+        if kind == "tls":
+            allowed = [vid for name, vid in _JDK_VERSIONS.items() if name not in names]
+            if allowed:
+                out.versions(allowed, line, component, evidence, {"meaning": f"not in {key}"})
+        if kind == "certpath":
+            upper = {n.upper() for n in names}
+            for digest, spellings in (("SHA-1", ("SHA1", "SHA-1")), ("MD5", ("MD5",))):
+                if not any(s in upper for s in spellings):
+                    out.add(
+                        Finding(
+                            algorithm="unknown",
+                            function="signature",
+                            asset="algorithm",
+                            location=out.location(component, line),
+                            params={"hash": digest},
+                            evidence=f"{key} does not list {digest}",
+                            context={
+                                "meaning": f"certificate signatures with {digest} are accepted"
+                            },
+                            identity=f"{key} accepts {digest}",
+                        )
+                    )

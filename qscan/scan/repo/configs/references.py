@@ -1,0 +1,50 @@
+"""Certificate and key files a configuration points to (ssl_certificate, HostKey,
+SSLCertificateFile, crt, smtpd_tls_cert_file, keystoreFile), scanned by the certificate
+scanner when the configuration file itself is the scan target (`qscan scan
+/etc/nginx/nginx.conf`). When a folder is scanned the walker reads what is inside it, and a
+path outside it (the scanning machine's /etc/ssh/ssh_host_rsa_key named by a repository's
+sshd_config) is not the repository's and is not read. Findings keep the path as written."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+from qscan.scan.certs import analyze_bytes
+from qscan.scan.interface import FileContext, Record
+
+MAX_REFERENCED = 10 * 1024 * 1024
+
+
+def referenced_file(
+    reference: str, ctx: FileContext, line: int | None, passwords: tuple[str, ...] = ()
+) -> list[Record]:
+    ref = reference.strip().strip("\"'")
+    if not ref or any(c in ref for c in "${}%~") or Path(ctx.target).is_dir():
+        return []
+    path = Path(ref)
+    if not path.is_absolute():
+        path = ctx.path.parent / ref
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_REFERENCED:
+        return []
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    options = ctx.options
+    if passwords:
+        options = replace(options, passwords=tuple(options.passwords) + passwords)
+    sub = FileContext(target=ctx.target, path=path, relpath=ref, options=options)
+    records = list(analyze_bytes(data, sub))
+    where = f"{ctx.relpath}:{line}" if line else ctx.relpath
+    for record in records:
+        context = getattr(record, "context", None)
+        if isinstance(context, dict):
+            context.setdefault("referenced_from", where)
+    return records

@@ -1,0 +1,253 @@
+"""TLS settings read from configuration files, turned into findings by the TLS builders of
+qscan.protocols.tls, so that a configured suite, group or version has exactly the shape (and
+the rules) of one seen on the wire.
+
+OpenSSL cipher strings (`HIGH:!aNULL:!MD5`) are expanded by the OpenSSL this Python links
+(`SSLContext.set_ciphers()` + `get_ciphers()`, whose `id` carries the codepoint), with
+`@SECLEVEL=0` appended unless the string sets a level, so that the inventory lists what the
+string names rather than what this machine's policy would allow. Suites named explicitly
+that this OpenSSL build lacks (RC4, ...) are added from the IANA table by name.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from qscan.catalog import catalog
+from qscan.model import Finding
+from qscan.protocols import tls
+from qscan.scan.repo.configs.collect import ConfigFindings
+
+_SPLIT = re.compile(r"[:,\s]+")
+_KEYWORD_PREFIX = "!-+"
+ALL_VERSIONS = ("ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3")
+
+
+class CipherStringError(ValueError):
+    """A cipher string OpenSSL cannot select any suite from."""
+
+
+@lru_cache(maxsize=512)
+def expand_cipher_string(value: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(codepoints in OpenSSL's order, explicit names OpenSSL here does not know) for a
+    TLS <= 1.2 cipher string. TLS 1.3 suites, which set_ciphers() does not control, are
+    left out."""
+    text = value.strip().strip("\"'")
+    spec = text if "@SECLEVEL" in text.upper() else f"{text}:@SECLEVEL=0"
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.set_ciphers(spec)
+        ciphers = context.get_ciphers()
+    except ssl.SSLError:
+        ciphers = []
+    codepoints = tuple(c["id"] & 0xFFFF for c in ciphers if c.get("protocol") != "TLSv1.3")
+    known = set(codepoints)
+    missing: list[str] = []
+    for token in _SPLIT.split(text):
+        if not token or token[0] in _KEYWORD_PREFIX or token.startswith("@"):
+            continue
+        suite = tls.suite_by_name(token)
+        if suite is not None and suite.codepoint not in known and not suite.tls13:
+            missing.append(token)
+            known.add(suite.codepoint)
+    if not codepoints and not missing:
+        raise CipherStringError(f"OpenSSL selects no cipher suite from {text!r}")
+    return codepoints, tuple(missing)
+
+
+def split_list(value: str) -> list[str]:
+    return [t for t in _SPLIT.split(value.strip().strip("\"'")) if t]
+
+
+class TlsFindings(ConfigFindings):
+    """The findings of one configuration file's TLS directives."""
+
+    # -- directives --------------------------------------------------------------------
+
+    def cipher_string(
+        self, value: str, line: int | None, component: str, evidence: str, scope: dict | None = None
+    ) -> None:
+        """An OpenSSL cipher string for TLS <= 1.2 (ssl_ciphers, SSLCipherSuite, CipherString,
+        ssl-default-bind-ciphers, tls_high_cipherlist)."""
+        try:
+            codepoints, missing = expand_cipher_string(value)
+        except CipherStringError as exc:
+            self.error("config-value", f"{component}: {exc}", line)
+            return
+        context = dict(scope or {})
+        rank = 0
+        for codepoint in codepoints:
+            suite = tls.suite(codepoint)
+            if suite is None or tls.is_signalling(codepoint):
+                continue
+            rank += 1
+            self.add(
+                tls.suite_finding(
+                    suite,
+                    self.location(component, line),
+                    evidence=evidence,
+                    preference=rank,
+                    context=context,
+                )
+            )
+        for name in missing:
+            suite = tls.suite_by_name(name)
+            assert suite is not None
+            rank += 1
+            self.add(
+                tls.suite_finding(
+                    suite,
+                    self.location(component, line),
+                    evidence=evidence,
+                    preference=rank,
+                    context={**context, "expanded": "by name (not in this OpenSSL build)"},
+                )
+            )
+
+    def suite_names(
+        self,
+        names: Iterable[str],
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None = None,
+    ) -> None:
+        """Explicit suite names: TLS 1.3 Ciphersuites lists, Java/Tomcat IANA names."""
+        for rank, name in enumerate(names, start=1):
+            suite = tls.suite_by_name(name)
+            if suite is None:
+                self.error("config-value", f"{component}: unknown cipher suite {name!r}", line)
+                continue
+            self.add(
+                tls.suite_finding(
+                    suite,
+                    self.location(component, line),
+                    evidence=evidence,
+                    preference=rank,
+                    context=dict(scope or {}),
+                )
+            )
+
+    def groups(
+        self,
+        names: Sequence[str],
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None = None,
+        summary_component: str | None = None,
+    ) -> None:
+        """A configured group / curve list (in preference order), plus one summary finding
+        of what a modern client gets from it (component `<fmt> tls key exchange
+        (configured)`), judged by the repo rules for a missing or non-preferred hybrid."""
+        found: list[tls.Group] = []
+        for name in names:
+            clean = name.lstrip("?*")
+            if not clean or clean.lower() == "auto" or clean.startswith("/"):
+                continue
+            group = tls.group_by_name(clean)
+            if group is None:
+                self.error("config-value", f"{component}: unknown group {clean!r}", line)
+                continue
+            found.append(group)
+        if not found:
+            return
+        supported, preferred, fallback = tls.hybrid_flags(found)
+        for rank, group in enumerate(found, start=1):
+            self.add(
+                tls.group_finding(
+                    group,
+                    self.location(component, line),
+                    evidence=evidence,
+                    preference=rank,
+                    hybrid_supported=supported,
+                    hybrid_preferred=preferred,
+                    context=dict(scope or {}),
+                )
+            )
+        if summary_component:
+            first = found[0]
+            params = {"group": first.name}
+            if first.curve:
+                params["curve"] = first.curve
+            if first.bits:
+                params["bits"] = first.bits
+            self.add(
+                Finding(
+                    algorithm=catalog().canonical(first.algorithm) or "unknown",
+                    function="key-exchange",
+                    asset="protocol",
+                    location=self.location(summary_component, line),
+                    params=params,
+                    evidence=evidence,
+                    context={
+                        **(scope or {}),
+                        "hybrid_supported": supported,
+                        "hybrid_preferred": preferred,
+                        "classical_fallback": fallback,
+                        "groups": [g.name for g in found],
+                    },
+                    identity="configured key exchange",
+                )
+            )
+
+    def versions(
+        self,
+        enabled: Iterable[str],
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None = None,
+    ) -> None:
+        """Enabled protocol versions (ids such as tls1.2), each a version finding."""
+        ids = [v for v in ALL_VERSIONS if v in set(enabled)]
+        for vid in ids:
+            self.add(
+                tls.version_finding(
+                    tls.version_by_id(vid),
+                    self.location(component, line),
+                    evidence=evidence,
+                    tls13_supported="tls1.3" in ids,
+                    context=dict(scope or {}),
+                )
+            )
+
+    def sigalgs(
+        self,
+        names: Sequence[str],
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None = None,
+    ) -> None:
+        for rank, name in enumerate(names, start=1):
+            sigalg = tls.sigalg_by_name(name)
+            if sigalg is None:
+                self.error(
+                    "config-value", f"{component}: unknown signature algorithm {name!r}", line
+                )
+                continue
+            self.add(
+                tls.sigalg_finding(
+                    sigalg,
+                    self.location(component, line),
+                    evidence=evidence,
+                    preference=rank,
+                    context=dict(scope or {}),
+                )
+            )
+
+
+def version_id(name: str) -> str | None:
+    found = tls.version_by_name(name.strip().strip("\"'"))
+    return found.id if found else None
+
+
+def versions_between(low: str | None, high: str | None = None) -> list[str]:
+    """Version ids from `low` to `high` inclusive (MinProtocol / MaxProtocol, ssl-min-ver)."""
+    lo = ALL_VERSIONS.index(low) if low in ALL_VERSIONS else 0
+    hi = ALL_VERSIONS.index(high) if high in ALL_VERSIONS else len(ALL_VERSIONS) - 1
+    return list(ALL_VERSIONS[lo : hi + 1])
