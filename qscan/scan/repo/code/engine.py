@@ -77,6 +77,27 @@ class CallSite:
     last: str
 
 
+def _declaration(tokens: list[Token], start: int) -> bool:
+    """Whether the name at `start` is declared rather than called: `KeyPair generate(`,
+    `func GenerateKey(`, and C's `unsigned char *MD5(` at the start of a statement."""
+    before = tokens[start - 1] if start >= 1 else None
+    if before is None:
+        return False
+    if before.kind == IDENT:
+        return before.text not in CALL_KEYWORDS
+    if before.text not in ("*", "&"):
+        return False
+    j = start - 1
+    seen_type = False
+    while j >= 0 and (tokens[j].text in ("*", "&") or tokens[j].kind == IDENT):
+        if tokens[j].kind == IDENT:
+            if tokens[j].text in CALL_KEYWORDS:
+                return False
+            seen_type = True
+        j -= 1
+    return seen_type and (j < 0 or tokens[j].text in (";", "{", "}"))
+
+
 def drop_dead_blocks(tokens: list[Token]) -> list[Token]:
     """Remove `if (false) {...}`, `if (0) {...}` and Go/Rust `if false {...}` bodies."""
     out: list[Token] = []
@@ -204,13 +225,15 @@ class CodeDetector:
             for f in p.then
             for name in f.names
         }
+        wanted |= {local for local, full in aliases.items() if full.rsplit(".", 1)[-1] in wanted}
         sites = list(self._call_sites(tokens, reader, aliases, constants, wanted))
         out = _Emitter(ctx, text, patterns, reader)
         consumed: list[tuple[int, int]] = []
         for index, site in enumerate(sites):
             if any(a <= site.start < b for a, b in consumed):
                 continue  # a call inside an argument the enclosing match already read
-            pattern, label = find_pattern(patterns.calls.get(site.last, ()), site.name)
+            last = site.name.rsplit(".", 1)[-1]
+            pattern, label = find_pattern(patterns.calls.get(last, ()), site.name)
             if pattern is None:
                 continue
             results, evidence = self._read_call(
@@ -251,9 +274,8 @@ class CodeDetector:
             new = j >= 1 and tokens[j - 1].kind == IDENT and tokens[j - 1].text == "new"
             if new:
                 start = j - 1
-            before = tokens[start - 1] if start >= 1 else None
-            if before is not None and before.kind == IDENT and before.text not in CALL_KEYWORDS:
-                continue  # a declaration: `KeyPair generate(int bits)`, `func GenerateKey(`
+            if _declaration(tokens, start):
+                continue
             segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
             close = matching(tokens, i + 1)
             ranges = split_args(tokens, i + 1, close)
@@ -337,7 +359,7 @@ class CodeDetector:
                     fields[FOLLOW_FUNCTION] = step.function
                 consumed.append((follow.start, follow.end + 1))
                 evidence += "; " + _render(follow, follow_used)
-        return [{**fields, **variant} for variant in variants], evidence
+        return [{**variant, **fields} for variant in variants], evidence
 
     def _refs(
         self,
