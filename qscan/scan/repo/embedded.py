@@ -50,6 +50,10 @@ def _pem_regions(data: bytes) -> Iterator[tuple[int, int, int]]:
         end = data.find(marker, m.end())
         if end < 0:
             return
+        later = _BEGIN.search(data, m.end(), end)
+        if later is not None:  # a stray BEGIN (in prose or a comment) before a real block
+            pos = later.start()
+            continue
         yield m.start(), end + len(marker), line
         pos = end + len(marker)
 

@@ -41,24 +41,39 @@ SUMMARY = "java tls key exchange (configured)"
 _NIST_CURVES = {192: "P-192", 224: "P-224", 256: "P-256", 384: "P-384", 521: "P-521"}
 
 
-def _properties(text: str) -> Iterator[tuple[int, str, str]]:
-    """(line, key, value) of a .properties file: `\\` continues a line, # and ! comment."""
-    pending = ""
-    start = 0
+def _properties(text: str) -> Iterator[tuple[int, str, str, list[tuple[int, int]]]]:
+    """(line, key, value, [(offset in value, line)]) of a .properties file: a trailing `\\`
+    continues a line, # and ! start comments. The offsets map each part of a continued
+    value back to its physical line."""
+    parts: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not pending and (not line or line[0] in "#!"):
+        if not parts and (not line or line[0] in "#!"):
             continue
-        if not pending:
-            start = number
-        if line.endswith("\\") and not line.endswith("\\\\"):
-            pending += line[:-1]
+        continued = line.endswith("\\") and not line.endswith("\\\\")
+        parts.append((number, line[:-1] if continued else line))
+        if continued:
             continue
-        pending += line
-        match = _PROPERTY.match(pending)
+        joined = ""
+        offsets: list[tuple[int, int]] = []
+        for part_line, part in parts:
+            offsets.append((len(joined), part_line))
+            joined += part
+        parts = []
+        match = _PROPERTY.match(joined)
         if match:
-            yield start, match.group(1), match.group(2).strip()
-        pending = ""
+            shift = match.start(2)
+            spans = [(max(0, off - shift), ln) for off, ln in offsets]
+            yield offsets[0][1], match.group(1), match.group(2).strip(), spans
+
+
+def _line_of(spans: list[tuple[int, int]], value: str, entry: str, default: int) -> int:
+    at = value.find(entry)
+    line = default
+    for offset, number in spans:
+        if at >= offset:
+            line = number
+    return line
 
 
 def _entries(value: str) -> list[str]:
@@ -75,15 +90,17 @@ class JavaSecurityAnalyzer(TextAnalyzer):
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)
-        for line, key, value in _properties(text):
+        for line, key, value, spans in _properties(text):
             if key.endswith(".disabledAlgorithms"):
-                self._disabled(key, value, line, out)
+                self._disabled(key, value, line, spans, out)
             elif key == "jdk.tls.namedGroups":
                 component = "java jdk.tls.namedGroups"
                 out.groups(split_list(value), line, component, f"{key}={value}", None, SUMMARY)
         return iter(out.records)
 
-    def _disabled(self, key: str, value: str, line: int, out: TlsFindings) -> None:
+    def _disabled(
+        self, key: str, value: str, line: int, spans: list[tuple[int, int]], out: TlsFindings
+    ) -> None:
         entries = _entries(value)
         evidence = f"{key}=…"
         kind = key.split(".")[1]  # tls | certpath | jar
@@ -111,7 +128,7 @@ class JavaSecurityAnalyzer(TextAnalyzer):
                     algorithm=algorithm,
                     function=function,
                     asset="algorithm",
-                    location=out.location(component, line),
+                    location=out.location(component, _line_of(spans, value, entry, line)),
                     params=params,
                     evidence=f"{key}: {entry}",
                     context={

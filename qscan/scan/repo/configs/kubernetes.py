@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from qscan.model import Finding
-from qscan.scan.certs import analyze_bytes
+from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list, version_id
@@ -82,6 +82,8 @@ class KubernetesAnalyzer(TextAnalyzer):
         except RecursionError:
             out.error("parse-error", "YAML: nested too deeply")
             return iter(out.records)
+        # PEM text in stringData is read by the certificate analyzer when it takes the file
+        whole_file_taken = wants_content(ctx.path, text[:4096].encode("utf-8", "replace"))
         for doc in documents:
             kind = _scalar(_get(doc, "kind"))
             if kind is None:
@@ -95,7 +97,7 @@ class KubernetesAnalyzer(TextAnalyzer):
             elif kind == "ConfigMap":
                 self._nginx_keys(_get(doc, "data"), "", scope, out)
             elif kind == "Secret":
-                self._secret(doc, scope, out, ctx)
+                self._secret(doc, scope, out, ctx, whole_file_taken)
         return iter(out.records)
 
     @staticmethod
@@ -168,8 +170,12 @@ class KubernetesAnalyzer(TextAnalyzer):
                 out.groups(split_list(value), line, component, evidence, scope, SUMMARY)
 
     @staticmethod
-    def _secret(doc: yaml.Node, scope: dict, out: TlsFindings, ctx: FileContext) -> None:
+    def _secret(
+        doc: yaml.Node, scope: dict, out: TlsFindings, ctx: FileContext, whole_file_taken: bool
+    ) -> None:
         for field in ("data", "stringData"):
+            if field == "stringData" and whole_file_taken:
+                continue
             for key, value_node, line in _items(_get(doc, field)):
                 value = _scalar(value_node)
                 if not value:
