@@ -3,9 +3,10 @@
 In a git checkout the file list comes from `git ls-files` (tracked plus untracked files
 that are not ignored), streamed as git prints it. Elsewhere, and when the target is itself
 ignored by an enclosing repository, a depth-first walk honours every `.gitignore` below the
-root. Either way `--exclude` globs and vendored folders are skipped, and a symlink is
-followed only when it stays inside the scanned root (so a repository cannot make qscan read
-`/etc` or `/proc`, and a loop is visited once).
+root. Either way `--exclude` globs and vendored folders are skipped, and symlinks inside
+the tree are not followed: one pointing out of the root would make qscan read what is not
+the target's (`/etc`, `/proc`), one pointing inside it names what the walk reaches anyway;
+a link loop is reported. The target itself may be a symlink.
 """
 
 from __future__ import annotations
@@ -97,29 +98,21 @@ def _display(rel: str) -> str:
 class _Walker:
     def __init__(self, root: Path, target: str, excludes: Excludes) -> None:
         self.root = root
-        self.real_root = root.resolve()
         self.target = target
         self.excludes = excludes
 
     def error(self, kind: str, message: str, rel: str) -> ScanError:
         return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
 
-    def inside_root(self, path: Path) -> bool:
-        """Whether a symlink points inside the scanned root; a dangling link is skipped
-        (False), a link loop is an error."""
-        try:
-            real = path.resolve(strict=True)
-        except RuntimeError as exc:  # Python < 3.13 reports a loop this way
-            raise _Unreadable(OSError(errno.ELOOP, "Too many levels of symbolic links")) from exc
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise _Unreadable(exc) from exc
-            return False
-        return real == self.real_root or self.real_root in real.parents
-
     def classify(self, path: Path, is_link: bool) -> tuple[str, os.stat_result] | None:
-        """('file' | 'dir', stat) for a regular file or folder worth visiting, else None."""
-        if is_link and not self.inside_root(path):
+        """('file' | 'dir', stat) for a regular file or folder worth visiting, else None.
+
+        Symlinks are not followed: one pointing outside the root would read what is not
+        the target's (a repository cannot make qscan read /etc or /proc), one pointing
+        inside it names what the walk reaches anyway. A link that loops (to itself or to
+        a folder above it) is reported; a dangling one is skipped."""
+        if is_link:
+            self._check_link(path)
             return None
         try:
             st = os.stat(path)
@@ -130,6 +123,25 @@ class _Walker:
         if stat.S_ISREG(st.st_mode):
             return "file", st
         return None
+
+    @staticmethod
+    def _check_link(path: Path) -> None:
+        try:
+            real = path.resolve(strict=True)
+        except RuntimeError as exc:  # Python < 3.13 reports a loop this way
+            raise _Unreadable(OSError(errno.ELOOP, "Too many levels of symbolic links")) from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise _Unreadable(exc) from exc
+            return
+        try:
+            above = path.parent.resolve()
+        except (OSError, RuntimeError):
+            return
+        if real == above or real in above.parents:
+            raise _Unreadable(
+                OSError(errno.ELOOP, "symlink to a folder above it (a loop); skipped")
+            )
 
     def skip(self, rel: str) -> bool:
         return self.excludes.match(rel)

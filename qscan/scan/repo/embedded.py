@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qscan.model import Finding
+from qscan.model import Finding, ScanError
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
 from qscan.scan.repo.code.patterns import shared_table
@@ -119,7 +119,11 @@ class EmbeddedKeyAnalyzer(FileAnalyzer):
                     continue
                 yield from analyze_bytes(region, ctx, line_offset=line - 1)
             else:
-                yield from analyze_bytes(unquote_pem(region), ctx, line_offset=line - 1)
+                records = analyze_bytes(unquote_pem(region), ctx, line_offset=line - 1)
+                # the certificate analyzer has reported this block as corrupt already
+                yield from (
+                    r for r in records if not (whole_file_taken and isinstance(r, ScanError))
+                )
 
     def _jwk(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
         text = decode(data)

@@ -84,9 +84,12 @@ def split_args(tokens: list[Token], open_index: int, close_index: int) -> list[t
 class ValueReader:
     """Parses token ranges of one file into Values; `text` gives source snippets."""
 
+    MAX_DEPTH = 40
+
     def __init__(self, tokens: list[Token], text: str) -> None:
         self.tokens = tokens
         self.text = text
+        self._depth = 0
 
     def source(self, lo: int, hi: int) -> str:
         if lo >= hi:
@@ -129,9 +132,13 @@ class ValueReader:
             and lo + 3 < hi
         ):
             lo += 3  # C cast: (size_t)2048
-        if lo >= hi:
+        if lo >= hi or self._depth > self.MAX_DEPTH:
             return Value("other", text)
-        val, end = self._primary(lo, hi)
+        self._depth += 1
+        try:
+            val, end = self._primary(lo, hi)
+        finally:
+            self._depth -= 1
         end = self._suffixes(end, hi)
         if end != hi:
             return Value("other", text)

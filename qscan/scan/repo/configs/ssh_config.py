@@ -38,18 +38,30 @@ _BUILDERS = {
 _KEY_FILES = ("hostkey", "identityfile", "hostcertificate", "certificatefile")
 
 
+_TEMPLATE_SUFFIXES = (
+    ".j2",
+    ".jinja",
+    ".erb",
+    ".tmpl",
+    ".template",
+    ".dist",
+    ".default",
+    ".orig",
+    ".example",
+)
+
+
 def config_side(path: Path) -> str | None:
     """'server' for sshd_config files, 'client' for ssh_config files, else None."""
     name = path.name.lower()
-    if name.startswith("sshd_config") or (
-        path.parent.name == "sshd_config.d" and name.endswith(".conf")
-    ):
+    while name.endswith(_TEMPLATE_SUFFIXES):
+        name = name.rsplit(".", 1)[0]
+    folder = path.parent.name
+    if name == "sshd_config" or (folder == "sshd_config.d" and name.endswith(".conf")):
         return "server"
-    if name.startswith("ssh_config") or (
-        path.parent.name == "ssh_config.d" and name.endswith(".conf")
-    ):
+    if name == "ssh_config" or (folder == "ssh_config.d" and name.endswith(".conf")):
         return "client"
-    if name == "config" and path.parent.name == ".ssh":
+    if name == "config" and folder == ".ssh":
         return "client"
     return None
 
