@@ -1,9 +1,10 @@
 """Read each file of a path target once and offer it to every registered file analyzer.
 
-Files are scanned by a pool of worker processes in batches; results come back in the walk's
-order and are yielded as soon as the head of the queue is done, with a bounded number of
-batches in flight, so memory stays flat however large the tree is. Small trees (and
-`workers=1`) are scanned in-process: a pool costs more than it saves there.
+Files are scanned by a pool of worker processes in batches. The workers are kept busy (a
+few batches running per worker) while results leave in the walk's order as soon as the
+head of the queue is done; the queue is bounded, so memory stays flat however large the
+tree is. Small trees (and `workers=1`) are scanned in-process: a pool costs more than it
+saves there.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import multiprocessing as mp
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from itertools import chain, islice
@@ -29,6 +30,7 @@ HEAD_BYTES = 4096
 SMALL_TREE = 200
 BATCH_FILES = 24
 BATCHES_IN_FLIGHT_PER_WORKER = 4
+WINDOW_BATCHES_PER_WORKER = 32  # done or running, waiting for an earlier batch to finish
 PROGRESS_EVERY = 2000
 
 
@@ -121,8 +123,73 @@ def _scan_batch(batch: list[FileEntry]) -> list[Record]:
     return out
 
 
-def _ready(head: tuple[list[FileEntry], Future[list[Record]]] | list[Record]) -> bool:
-    return isinstance(head, list) or head[1].done()
+def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]:
+    """Walk items grouped into batches of files; an error record passes on its own."""
+    batch: list[FileEntry] = []
+    for item in items:
+        if isinstance(item, ScanError):
+            if batch:
+                yield batch
+                batch = []
+            yield item
+        else:
+            batch.append(item)
+            if len(batch) >= BATCH_FILES:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+class _Queue:
+    """Batches in walk order: done (a list of records) or running (a future). A worker that
+    dies breaks the pool; its batch and every later one are then scanned in-process."""
+
+    def __init__(
+        self, pool: ProcessPoolExecutor, here: Callable[[list[FileEntry]], list[Record]]
+    ) -> None:
+        self.pool = pool
+        self.here = here
+        self.items: deque[tuple[list[FileEntry], Future[list[Record]]] | list[Record]] = deque()
+        self.broken = False
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def submit(self, batch: list[FileEntry]) -> None:
+        if self.broken:
+            self.items.append(self.here(batch))
+        else:
+            self.items.append((batch, self.pool.submit(_scan_batch, batch)))
+
+    def ready(self, records: list[Record]) -> None:
+        self.items.append(records)
+
+    def running(self) -> int:
+        return sum(1 for item in self.items if not isinstance(item, list) and not item[1].done())
+
+    def head_ready(self) -> bool:
+        if not self.items:
+            return False
+        head = self.items[0]
+        return isinstance(head, list) or head[1].done()
+
+    def wait_any(self) -> None:
+        running = [item[1] for item in self.items if not isinstance(item, list)]
+        if running:
+            wait(running, return_when=FIRST_COMPLETED)
+
+    def pop(self) -> list[Record]:
+        head = self.items.popleft()
+        if isinstance(head, list):
+            return head
+        batch, future = head
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # a worker died (out of memory, killed): finish this and later batches here
+            self.broken = True
+            return self.here(batch)
 
 
 def worker_count(options: ScanOptions) -> int:
@@ -190,59 +257,45 @@ class PathScanner(FileScanner):
     def _parallel(
         self, items: Iterable[WalkItem], target: str, options: ScanOptions, workers: int
     ) -> Iterator[Record]:
+        for analyzer in self.analyzers:  # load data once, here; forked workers inherit it
+            prepare = getattr(analyzer, "prepare", None)
+            if callable(prepare):
+                prepare()
         context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         worker_options = replace(options, progress=None)
-        pending: deque[tuple[list[FileEntry], Future[list[Record]]] | list[Record]] = deque()
-        in_flight_limit = workers * BATCHES_IN_FLIGHT_PER_WORKER
         pool = ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=_init_worker,
             initargs=(self.analyzers, worker_options, target),
         )
-        broken = False
+        queue = _Queue(pool, lambda batch: self._batch_here(batch, target, options))
+        busy_limit = workers * BATCHES_IN_FLIGHT_PER_WORKER
+        window_limit = workers * WINDOW_BATCHES_PER_WORKER
+        batches = _batches(iter(items))
         files = 0
-
-        def submit(batch: list[FileEntry]) -> None:
-            if broken:
-                pending.append(self._batch_here(batch, target, options))
-            else:
-                pending.append((batch, pool.submit(_scan_batch, batch)))
-
-        def pop_head() -> list[Record]:
-            nonlocal broken
-            head = pending.popleft()
-            if isinstance(head, list):
-                return head
-            batch, future = head
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                # a worker died (out of memory, killed): finish this and later batches here
-                broken = True
-                return self._batch_here(batch, target, options)
-
         try:
-            batch: list[FileEntry] = []
-            for item in items:
-                if isinstance(item, ScanError):
-                    if batch:
-                        submit(batch)
-                        batch = []
-                    pending.append([item])
+            exhausted = False
+            while True:
+                while queue.head_ready():
+                    yield from queue.pop()
+                if not exhausted and queue.running() < busy_limit and len(queue) < window_limit:
+                    batch = next(batches, None)
+                    if batch is None:
+                        exhausted = True
+                    elif isinstance(batch, ScanError):
+                        queue.ready([batch])
+                    else:
+                        queue.submit(batch)
+                        files += len(batch)
+                        self._progress(options, target, files - len(batch), files)
+                    continue
+                if not len(queue):
+                    break
+                if exhausted or len(queue) >= window_limit:
+                    yield from queue.pop()  # results leave in walk order: wait for the head
                 else:
-                    batch.append(item)
-                    if len(batch) >= BATCH_FILES:
-                        submit(batch)
-                        batch = []
-                        files += BATCH_FILES
-                        self._progress(options, target, files - BATCH_FILES, files)
-                while pending and (len(pending) >= in_flight_limit or _ready(pending[0])):
-                    yield from pop_head()
-            if batch:
-                submit(batch)
-            while pending:
-                yield from pop_head()
+                    queue.wait_any()  # keep the workers busy while the head is still running
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

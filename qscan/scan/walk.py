@@ -92,7 +92,12 @@ def vendored(relpath: str) -> bool:
 
 
 def _display(rel: str) -> str:
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """The path as valid UTF-8 (undecodable bytes of a file name become U+FFFD)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return rel
 
 
 class _Walker:
@@ -223,20 +228,27 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
             child = f"{rel}/{name}" if rel else name
             shown = _display(child)
             try:
-                is_link = entry.is_symlink()
-                kind = walker.classify(Path(entry.path), is_link)
+                if entry.is_symlink():
+                    walker.classify(Path(entry.path), True)
+                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and not entry.is_file(follow_symlinks=False):
+                    continue  # FIFOs, sockets, devices
+                child_st = entry.stat(follow_symlinks=False) if is_dir else None
             except _Unreadable as exc:
                 yield walker.error(exc.kind, exc.message, shown)
                 continue
-            if kind is None:
+            except OSError as exc:
+                yield walker.error(_Unreadable(exc).kind, exc.strerror or str(exc), shown)
                 continue
-            what, child_st = kind
-            is_dir = what == "dir"
             if is_dir and name in VENDORED_DIRS:
                 continue
-            if walker.skip(shown) or ignores.ignored(shown, is_dir):
+            if (walker.excludes and walker.skip(shown)) or (
+                ignores.chain and ignores.ignored(shown, is_dir)
+            ):
                 continue
             if is_dir:
+                assert child_st is not None
                 subdirs.append((Path(entry.path), child, child_st, ignores))
             else:
                 yield FileEntry(Path(entry.path), shown)

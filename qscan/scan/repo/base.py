@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
-from qscan.scan.repo.text import decode, looks_binary, looks_generated, looks_minified
+from qscan.scan.repo.text import (
+    decode,
+    looks_binary,
+    looks_generated,
+    looks_minified,
+    lower_name,
+)
 
 
 class TextAnalyzer(FileAnalyzer):
@@ -18,8 +24,12 @@ class TextAnalyzer(FileAnalyzer):
     filenames: frozenset[str] = frozenset()
     source_code: bool = False
 
+    def prepare(self) -> None:
+        """Load data files up front (the path scanner calls this before forking workers,
+        so that they inherit it instead of each parsing the YAML again)."""
+
     def wants_name(self, path: Path) -> bool:
-        name = path.name.lower()
+        name = lower_name(path)
         return name in self.filenames or name.endswith(self.suffixes)
 
     def wants(self, path: Path, head: bytes) -> bool:

@@ -31,7 +31,8 @@ _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9][A-Z0-9 #._/-]{0,60})-----")
 _B64_LINE = re.compile(rb"^[A-Za-z0-9+/=]*$")
 _QUOTED = re.compile(rb"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _ESCAPED_NEWLINE = re.compile(rb"(?:\\r)?\\n|\\r")
-_KTY = re.compile(r"""["']?\bkty["']?\s*[:=]\s*["']?([A-Za-z]+)""")
+_KTY = re.compile(r"""\bkty["']?\s*[:=]\s*["']?([A-Za-z]+)""")
+_KTY_BYTES = re.compile(rb"""\bkty["']?\s*[:=]""")
 _FIELD = r"""["']?\b{name}["']?\s*[:=]\s*["']([^"']*)["']"""
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "priv")
 _JSON_SUFFIXES = (".json", ".jwk", ".jwks")
@@ -99,13 +100,16 @@ class EmbeddedKeyAnalyzer(FileAnalyzer):
 
     name = "embedded"
 
+    def prepare(self) -> None:
+        shared_table("jwt-alg")
+
     def wants(self, path: Path, head: bytes) -> bool:
         return not looks_binary(head)
 
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
         if b"-----BEGIN " in data:
             yield from self._pem(data, ctx)
-        if b"kty" in data:
+        if b"kty" in data and _KTY_BYTES.search(data):
             yield from self._jwk(data, ctx)
 
     def _pem(self, data: bytes, ctx: FileContext) -> Iterator[Record]:

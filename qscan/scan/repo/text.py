@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
+from pathlib import Path
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -55,7 +57,10 @@ def sniff_encoding(head: bytes) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8)
 def looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters (cached: every analyzer asks about the same
+    head of the same file)."""
     if not head or sniff_encoding(head):
         return False
     if b"\0" in head:
@@ -77,6 +82,7 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+@lru_cache(maxsize=8)
 def looks_minified(head: bytes) -> bool:
     """Bundled or minified code: long lines with hardly any line breaks."""
     if len(head) < 2048:
@@ -84,8 +90,17 @@ def looks_minified(head: bytes) -> bool:
     return head.count(b"\n") < len(head) // 1000 and max(map(len, head.split(b"\n"))) > 1000
 
 
+@lru_cache(maxsize=8)
 def looks_generated(head: bytes) -> bool:
+    if b"enerated" not in head and b"ENERATED" not in head:
+        return False
     return _GENERATED.search(head) is not None
+
+
+@lru_cache(maxsize=8)
+def lower_name(path: Path) -> str:
+    """The file name in lower case (cached: every analyzer asks about the same path)."""
+    return path.name.lower()
 
 
 def is_test_path(relpath: str) -> bool:

@@ -27,7 +27,7 @@ from qscan.scan.repo.code.patterns import (
 from qscan.scan.repo.code.tokens import IDENT, NUMBER, PUNCT, Syntax, Token, tokenize
 from qscan.scan.repo.code.values import SEPARATORS, Value, ValueReader, matching, split_args
 from qscan.scan.repo.findings import FileFindings, shorten
-from qscan.scan.repo.text import LineIndex
+from qscan.scan.repo.text import LineIndex, sniff_encoding
 
 CALL_KEYWORDS = frozenset(
     {
@@ -207,12 +207,13 @@ class CodeDetector:
             return replace(value, items=items, elems=elems)
         return value
 
+    def relevant(self, data: bytes) -> bool:
+        """The prefilter: does the raw file mention any name a pattern could match?"""
+        patterns = load_patterns(self.language)
+        return patterns.keywords is None or patterns.keywords.search(data) is not None
+
     def detect(self, text: str, ctx: FileContext) -> Iterator[Record]:
         patterns = load_patterns(self.language)
-        if patterns.keywords is not None and not patterns.keywords.search(
-            text.encode("utf-8", "surrogatepass")
-        ):
-            return
         lexed = tokenize(text, self.syntax)
         tokens = drop_dead_blocks(lexed.tokens)
         reader = ValueReader(tokens, text)
@@ -560,5 +561,15 @@ class CodeAnalyzer(TextAnalyzer):
     source_code = True
     detector: CodeDetector
 
+    def prepare(self) -> None:
+        load_patterns(self.detector.language)
+
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        if sniff_encoding(data[:4096]) is None and not self.detector.relevant(data):
+            return iter(())
+        return super().analyze(data, ctx)
+
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        if not self.detector.relevant(text.encode("utf-8", "surrogatepass")):
+            return iter(())
         return self.detector.detect(text, ctx)

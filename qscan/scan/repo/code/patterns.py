@@ -159,6 +159,8 @@ class PatternSet:
     refs: dict[str, list[Pattern]]
     tables: dict[str, Table]
     keywords: re.Pattern[bytes] | None
+    words: tuple[str, ...] = ()
+    """The words whose presence makes a file worth tokenizing (the prefilter)."""
 
     def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
         """The value of the first spec that reads at this call (a field map, a scalar, or a
@@ -334,6 +336,7 @@ def load_patterns(language: str) -> PatternSet:
         refs=_index(refs),
         tables=tables,
         keywords=keywords,
+        words=tuple(words),
     )
 
 

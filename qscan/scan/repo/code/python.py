@@ -10,7 +10,9 @@ templates) falls back to the tokenizer with the same patterns.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from qscan.scan.interface import FileContext, Record
@@ -25,6 +27,7 @@ from qscan.scan.repo.code.patterns import PatternSet, load_patterns, normalise_p
 from qscan.scan.repo.code.tokens import IDENT, Syntax, Token
 from qscan.scan.repo.code.values import Value, ValueReader
 from qscan.scan.repo.findings import FileFindings, shorten
+from qscan.scan.repo.text import sniff_encoding
 
 _ARG_CHARS = 60
 _SYNTAX = Syntax(single_quote="string", hash_comments="all", raw_strings="python")
@@ -94,7 +97,7 @@ def _dead(node: ast.If) -> bool:
     return isinstance(test, ast.Constant) and not test.value
 
 
-class _Detector(ast.NodeVisitor):
+class _Detector:
     def __init__(self, text: str, ctx: FileContext, patterns: PatternSet, tree: ast.Module) -> None:
         self.text = text
         self.patterns = patterns
@@ -103,9 +106,18 @@ class _Detector(ast.NodeVisitor):
         collector = _Imports()
         collector.visit(tree)
         self.aliases = collector.aliases
-        self.constants = _constants(tree)
+        self.tree = tree
+        self._constants: dict[str, ast.expr] | None = None
+        self._lines: list[str] | None = None
         self.called: set[int] = set()
         self.skipped: set[int] = set()
+
+    @property
+    def constants(self) -> dict[str, ast.expr]:
+        """Names assigned once in the module, computed on the first need."""
+        if self._constants is None:
+            self._constants = _constants(self.tree)
+        return self._constants
 
     def resolve(self, name: str) -> str:
         head, _, rest = name.partition(".")
@@ -114,11 +126,26 @@ class _Detector(ast.NodeVisitor):
             return name
         return f"{full}.{rest}" if rest else full
 
+    def segment(self, node: ast.AST) -> str:
+        """Source text of a node (ast.get_source_segment splits the whole file per call)."""
+        lineno = getattr(node, "lineno", None)
+        end = getattr(node, "end_lineno", None)
+        if lineno is None or end is None:
+            return ""
+        if self._lines is None:
+            self._lines = self.text.splitlines(keepends=True)
+        lines = [line.encode("utf-8") for line in self._lines[lineno - 1 : end]]
+        if not lines:
+            return ""
+        lines[-1] = lines[-1][: node.end_col_offset]  # type: ignore[attr-defined]
+        lines[0] = lines[0][node.col_offset :]  # type: ignore[attr-defined]
+        return b"".join(lines).decode("utf-8", "replace")
+
     def value(self, node: ast.AST, depth: int = 0) -> Value:
-        text = ast.get_source_segment(self.text, node) or ""
+        text = self.segment(node)
         if depth > 4:
             return Value("other", text)
-        if isinstance(node, ast.Name) and node.id in self.constants and depth < 2:
+        if isinstance(node, ast.Name) and depth < 2 and node.id in self.constants:
             inner = self.value(self.constants[node.id], depth + 1)
             inner.text = text
             return inner
@@ -158,50 +185,53 @@ class _Detector(ast.NodeVisitor):
             return Value("list", text, elems=[self.value(e, depth + 1) for e in node.elts])
         return Value("other", text)
 
-    def visit_If(self, node: ast.If) -> None:
-        if _dead(node):
-            for child in node.orelse:
-                self.visit(child)
-            return
-        self.generic_visit(node)
+    def run(self, tree: ast.AST) -> None:
+        """Depth first, a node before its children (so that an enclosing match has marked
+        the arguments it read before they are reached), without NodeVisitor's per-node
+        dispatch: most nodes of a module are neither calls nor names."""
+        stack: list[ast.AST] = [tree]
+        refs = bool(self.patterns.refs)
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
+                if id(node) in self.skipped:
+                    continue
+                self._call(node)  # type: ignore[arg-type]
+            elif kind is ast.If and _dead(node):  # type: ignore[arg-type]
+                stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
+                continue
+            elif (kind is ast.Attribute or kind is ast.Name) and dotted(node) is not None:
+                if refs:
+                    self._ref(node)  # type: ignore[arg-type]
+                continue
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
-    def visit_Call(self, node: ast.Call) -> None:
-        if id(node) in self.skipped:
-            return
+    def _call(self, node: ast.Call) -> None:
         name = dotted(node.func)
         self.called.add(id(node.func))
-        if name is not None:
-            resolved = self.resolve(name)
-            last = resolved.rsplit(".", 1)[-1]
-            pattern, label = find_pattern(self.patterns.calls.get(last, ()), resolved)
-            if pattern is not None:
-                call = self.value(node)
-                used: set[int | str] = set()
-                fields, variants = read_fields(self.patterns, pattern, call, used)
-                if fields is not None:
-                    evidence = self._render(node, used)
-                    for variant in variants:
-                        self._add(node, pattern, label, {**fields, **variant}, evidence)
-                    for key in used:  # arguments read here are not findings of their own
-                        arg = (
-                            node.args[key]
-                            if isinstance(key, int) and key < len(node.args)
-                            else None
-                        )
-                        if isinstance(key, str):
-                            arg = next((k.value for k in node.keywords if k.arg == key), None)
-                        if arg is not None:
-                            self._skip(arg)
-        self.generic_visit(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if dotted(node) is None:
-            self.generic_visit(node)
-        else:
-            self._ref(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        self._ref(node)
+        if name is None:
+            return
+        resolved = self.resolve(name)
+        last = resolved.rsplit(".", 1)[-1]
+        pattern, label = find_pattern(self.patterns.calls.get(last, ()), resolved)
+        if pattern is None:
+            return
+        call = self.value(node)
+        used: set[int | str] = set()
+        fields, variants = read_fields(self.patterns, pattern, call, used)
+        if fields is None:
+            return
+        evidence = self._render(node, used)
+        for variant in variants:
+            self._add(node, pattern, label, {**fields, **variant}, evidence)
+        for key in used:  # arguments read here are not findings of their own
+            if isinstance(key, str):
+                arg = next((k.value for k in node.keywords if k.arg == key), None)
+            else:
+                arg = node.args[key] if key < len(node.args) else None
+            if arg is not None:
+                self._skip(arg)
 
     def _ref(self, node: ast.Attribute | ast.Name) -> None:
         if id(node) in self.called or not self.patterns.refs:
@@ -227,18 +257,18 @@ class _Detector(ast.NodeVisitor):
             self.skipped.add(id(child))
 
     def _render(self, node: ast.Call, used: set[int | str]) -> str:
-        func = ast.get_source_segment(self.text, node.func) or dotted(node.func) or "?"
+        func = self.segment(node.func) or dotted(node.func) or "?"
         parts: list[str] = []
         for index, arg in enumerate(node.args):
             if index in used:
-                parts.append(shorten(ast.get_source_segment(self.text, arg) or "", _ARG_CHARS))
+                parts.append(shorten(self.segment(arg), _ARG_CHARS))
             else:
                 parts.append("…")
         while len(parts) > 1 and parts[-1] == "…" and parts[-2] == "…":
             parts.pop()
         for keyword in node.keywords:
             if keyword.arg in used:
-                shown = ast.get_source_segment(self.text, keyword.value) or ""
+                shown = self.segment(keyword.value)
                 parts.append(f"{keyword.arg}={shorten(shown, _ARG_CHARS)}")
         return f"{func}({', '.join(parts)})"
 
@@ -310,16 +340,29 @@ class PythonTokenDetector(CodeDetector):
                 break
 
 
+@cache
+def _imports_crypto(modules: tuple[str, ...]) -> re.Pattern[bytes]:
+    """An import statement naming one of the modules the patterns need: a file without one
+    cannot match any pattern, so it is not parsed at all."""
+    names = "|".join(re.escape(m) for m in modules).encode()
+    return re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + names + rb")\b")
+
+
 class PythonAnalyzer(CodeAnalyzer):
     name = "python"
     suffixes = (".py", ".pyw", ".pyi")
     detector = PythonTokenDetector("python", _SYNTAX)
 
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        if sniff_encoding(data[:4096]) is None and not _imports_crypto(
+            load_patterns("python").words
+        ).search(data):
+            return iter(())
+        return super().analyze(data, ctx)
+
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         patterns = load_patterns("python")
-        if patterns.keywords is not None and not patterns.keywords.search(
-            text.encode("utf-8", "surrogatepass")
-        ):
+        if not _imports_crypto(patterns.words).search(text.encode("utf-8", "surrogatepass")):
             return iter(())
         try:
             tree = ast.parse(text)
@@ -327,7 +370,7 @@ class PythonAnalyzer(CodeAnalyzer):
             return self.detector.detect(text, ctx)
         detector = _Detector(text, ctx, patterns, tree)
         try:
-            detector.visit(tree)
+            detector.run(tree)
         except RecursionError:
             return self.detector.detect(text, ctx)
         return iter(f for _, f in sorted(detector.findings, key=lambda item: item[0]))

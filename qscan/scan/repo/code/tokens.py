@@ -208,14 +208,21 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 _STRING_BODY = re.compile(r'^[^"\'`]*?(?P<q>"""|"|\'|`)(?P<body>[\s\S]*?)(?P=q)?$')
 
 
+_CPP_RAW = re.compile(r'^(?:u8|[uUL])?R"([^(]*)\(([\s\S]*)\)\1"$')
+_RUST_RAW = re.compile(r'^b?r(#*)"([\s\S]*)"\1$')
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
 def string_value(text: str) -> str:
     """The value of a string literal token (prefixes, quotes and simple escapes removed)."""
-    raw = re.match(r'^(?:u8|[uUL])?R"([^(]*)\(([\s\S]*)\)\1"$', text)
-    if raw:
-        return raw.group(2)
-    rust = re.match(r'^b?r(#*)"([\s\S]*)"\1$', text)
-    if rust:
-        return rust.group(2)
+    if "R" in text[:3]:
+        raw = _CPP_RAW.match(text)
+        if raw:
+            return raw.group(2)
+    if "r" in text[:2]:
+        rust = _RUST_RAW.match(text)
+        if rust:
+            return rust.group(2)
     m = _STRING_BODY.match(text)
     if not m:
         return text
@@ -224,4 +231,4 @@ def string_value(text: str) -> str:
         return body.replace('""', '"')
     if "\\" not in body:
         return body
-    return re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), body, flags=re.S)
+    return _ESCAPE.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)

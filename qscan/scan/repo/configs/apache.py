@@ -19,6 +19,7 @@ from qscan.scan.repo.configs.lines import logical_lines, words
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsFindings,
+    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -59,6 +60,9 @@ class ApacheAnalyzer(TextAnalyzer):
     name = "apache"
     suffixes = (".conf", ".htaccess")
     filenames = frozenset({"httpd.conf", "apache2.conf", "ssl.conf", ".htaccess"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))

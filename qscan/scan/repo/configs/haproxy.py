@@ -15,6 +15,7 @@ from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     ALL_VERSIONS,
     TlsFindings,
+    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -84,6 +85,9 @@ class HaproxyAnalyzer(TextAnalyzer):
     name = "haproxy"
     suffixes = (".cfg",)
     filenames = frozenset({"haproxy.cfg"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         name = path.name.lower()

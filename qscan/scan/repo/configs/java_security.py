@@ -16,7 +16,7 @@ from pathlib import Path
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
-from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list
+from qscan.scan.repo.configs.tls_settings import TlsFindings, prepare_tls_data, split_list
 from qscan.scan.repo.text import looks_binary
 
 _PROPERTY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
@@ -84,6 +84,9 @@ class JavaSecurityAnalyzer(TextAnalyzer):
     name = "java-security"
     suffixes = (".security", ".properties")
     filenames = frozenset({"java.security"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))

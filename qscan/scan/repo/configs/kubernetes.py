@@ -21,10 +21,16 @@ from qscan.model import Finding
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
-from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list, version_id
+from qscan.scan.repo.configs.tls_settings import (
+    TlsFindings,
+    prepare_tls_data,
+    split_list,
+    version_id,
+)
 from qscan.scan.repo.text import looks_binary
 
 _SNIFF = re.compile(rb"(?m)^\s*(?:apiVersion|kind)\s*:")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INGRESS = "nginx.ingress.kubernetes.io/"
 SUMMARY = "ingress-nginx tls key exchange (configured)"
 # cert-manager Certificate spec.privateKey defaults (cert-manager API reference,
@@ -66,13 +72,16 @@ class KubernetesAnalyzer(TextAnalyzer):
     name = "kubernetes"
     suffixes = (".yaml", ".yml")
 
+    def prepare(self) -> None:
+        prepare_tls_data()
+
     def wants(self, path: Path, head: bytes) -> bool:
         return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)
         try:
-            documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+            documents = list(yaml.compose_all(text, Loader=_LOADER))
         except yaml.YAMLError as exc:
             if "{{" not in text:
                 mark = getattr(exc, "problem_mark", None)

@@ -15,6 +15,7 @@ from qscan.scan.repo.configs.blocks import Directive, parse_blocks, walk
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsFindings,
+    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -52,6 +53,9 @@ class NginxAnalyzer(TextAnalyzer):
     name = "nginx"
     suffixes = (".conf", ".nginx", ".vhost", ".conf.template")
     filenames = frozenset({"nginx.conf"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         in_sites = any(

@@ -15,6 +15,7 @@ from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.tls_settings import (
     TlsFindings,
+    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -38,6 +39,9 @@ class OpenSslCnfAnalyzer(TextAnalyzer):
     name = "openssl-cnf"
     suffixes = (".cnf",)
     filenames = frozenset({"openssl.cnf", "openssl.conf", "openssl-ca.cnf"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         name = path.name.lower()

@@ -17,7 +17,12 @@ from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.references import referenced_file
-from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list, version_id
+from qscan.scan.repo.configs.tls_settings import (
+    TlsFindings,
+    prepare_tls_data,
+    split_list,
+    version_id,
+)
 from qscan.scan.repo.text import looks_binary
 
 _ASSIGN = re.compile(r"^([A-Za-z0-9_]+)\s*=\s*(.*)$")
@@ -70,6 +75,9 @@ def postfix_protocols(value: str) -> list[str]:
 class PostfixAnalyzer(TextAnalyzer):
     name = "postfix"
     filenames = frozenset({"main.cf"})
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return path.name.lower() == "main.cf" and not looks_binary(head)

@@ -69,6 +69,10 @@ def config_side(path: Path) -> str | None:
 class SshConfigAnalyzer(TextAnalyzer):
     name = "ssh-config"
 
+    def prepare(self) -> None:
+        ssh.openssh_defaults(DEFAULT_OPENSSH)
+        ssh.supported_names("kex")
+
     def wants(self, path: Path, head: bytes) -> bool:
         return (
             config_side(path) is not None

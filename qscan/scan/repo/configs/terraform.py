@@ -37,6 +37,9 @@ class TerraformAnalyzer(TextAnalyzer):
     name = "terraform"
     suffixes = (".tf",)
 
+    def prepare(self) -> None:
+        _tables()
+
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         root, problems = parse_hcl(text)
         out = TlsFindings(ctx)

@@ -58,6 +58,11 @@ def expand_cipher_string(value: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return codepoints, tuple(missing)
 
 
+def prepare_tls_data() -> None:
+    """Load the TLS tables (rules/tls/*.yaml) now, before worker processes fork."""
+    tls.suite(0)
+
+
 def split_list(value: str) -> list[str]:
     return [t for t in _SPLIT.split(value.strip().strip("\"'")) if t]
 

@@ -16,7 +16,12 @@ from xml.parsers import expat
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.references import referenced_file
-from qscan.scan.repo.configs.tls_settings import TlsFindings, split_list, version_id
+from qscan.scan.repo.configs.tls_settings import (
+    TlsFindings,
+    prepare_tls_data,
+    split_list,
+    version_id,
+)
 from qscan.scan.repo.text import looks_binary
 
 _ALL = ("tls1.0", "tls1.1", "tls1.2", "tls1.3")
@@ -54,6 +59,9 @@ def tomcat_protocols(value: str) -> list[str]:
 class TomcatAnalyzer(TextAnalyzer):
     name = "tomcat"
     suffixes = (".xml",)
+
+    def prepare(self) -> None:
+        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return (
