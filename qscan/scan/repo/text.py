@@ -97,10 +97,15 @@ def looks_generated(head: bytes) -> bool:
     return _GENERATED.search(head) is not None
 
 
-@lru_cache(maxsize=8)
+_last_name: list = [None, ""]
+
+
 def lower_name(path: Path) -> str:
-    """The file name in lower case (cached: every analyzer asks about the same path)."""
-    return path.name.lower()
+    """The file name in lower case, remembered for the path object every analyzer of one
+    file asks about."""
+    if _last_name[0] is not path:
+        _last_name[0], _last_name[1] = path, path.name.lower()
+    return _last_name[1]
 
 
 def is_test_path(relpath: str) -> bool:
