@@ -42,26 +42,26 @@ class _Skip(Exception):
 
 
 def read_file(path: Path, limit: int) -> bytes:
-    """The whole file, refusing anything that is not a regular file or is above limit.
-    Opened non-blocking so that a FIFO swapped in after the walk cannot hang the scan."""
+    """The whole file, refusing anything that is not a regular file or is above limit. The
+    check opens non-blocking, so a FIFO or device found here cannot hang the scan."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise _Skip("not-a-file", "not a regular file; skipped")
-        if st.st_size > limit:
-            raise _Skip(
-                "too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped"
-            )
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise _Skip("not-a-file", "not a regular file; skipped")
+    if st.st_size > limit:
+        raise _Skip("too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
     if len(data) > limit:
-        raise _Skip("too-large", f"more than {limit} bytes (--max-file-size); skipped")
+        raise _Skip("too-large", f"{len(data)} bytes is above --max-file-size ({limit}); skipped")
     return data
 
 

@@ -6,7 +6,7 @@ ignored by an enclosing repository, a depth-first walk honours every `.gitignore
 root. Either way `--exclude` globs and vendored folders are skipped, and symlinks inside
 the tree are not followed: one pointing out of the root would make qscan read what is not
 the target's (`/etc`, `/proc`), one pointing inside it names what the walk reaches anyway;
-a link loop is reported. The target itself may be a symlink.
+a link loop or a dangling link is reported. The target itself may be a symlink.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class _Walker:
         Symlinks are not followed: one pointing outside the root would read what is not
         the target's (a repository cannot make qscan read /etc or /proc), one pointing
         inside it names what the walk reaches anyway. A link that loops (to itself or to
-        a folder above it) is reported; a dangling one is skipped."""
+        a folder above it) or dangles is reported."""
         if is_link:
             self._check_link(path)
             return None
@@ -135,10 +135,8 @@ class _Walker:
             real = path.resolve(strict=True)
         except RuntimeError as exc:  # Python < 3.13 reports a loop this way
             raise _Unreadable(OSError(errno.ELOOP, "Too many levels of symbolic links")) from exc
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise _Unreadable(exc) from exc
-            return
+        except OSError as exc:  # a loop, or a dangling link: what it names cannot be read
+            raise _Unreadable(exc) from exc
         try:
             above = path.parent.resolve()
         except (OSError, RuntimeError):

@@ -118,6 +118,8 @@ def test_symlinks_inside_the_tree_are_not_followed(tmp_path):
     names = listed(root)
     assert "escape/secret.pem" not in names and "escape-file" not in names
     assert sorted(names) == ["in.py", "sub/inner.py"]
+    errors = [i for i in walk(root, "t", ()) if isinstance(i, ScanError)]
+    assert [(e.kind, e.path) for e in errors] == [("unreadable", "dangling")]
 
 
 def test_deep_tree_does_not_recurse(tmp_path):
