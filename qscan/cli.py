@@ -13,6 +13,14 @@ from qscan import __version__
 from qscan.assess.engine import assess
 from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
 from qscan.assess.rules import RuleError, load_rules, rule_by_id
+from qscan.cli_roadmap import (
+    COMMANDS,
+    apply_history,
+    estate_inventory,
+    resolve_scenario,
+    scenario_options,
+    with_scenario,
+)
 from qscan.model import SEVERITIES, Inventory, severity_rank
 from qscan.pipeline import scan as run_scan
 from qscan.render import RENDERERS, RenderOptions
@@ -197,6 +205,18 @@ def main() -> None:
     help="Retries of a timed-out or reset endpoint.",
 )
 @click.option("--rate", type=float, help="At most this many new connections per second.")
+@click.option(
+    "--estate",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Estate file (YAML): scan every system's targets and attribute findings (docs/estate.md).",
+)
+@click.option("--shard", help="K/N: scan only the K-th of N deterministic parts of the estate.")
+@scenario_options
+@click.option(
+    "--history",
+    "history_db",
+    help='History database: compare with the last scan ("since last scan") and record this one.',
+)
 @quiet_option
 @verbose_option
 def scan(
@@ -217,13 +237,23 @@ def scan(
     per_host: int,
     retries: int,
     rate: float | None,
+    estate: Path | None,
+    shard: str | None,
+    scenario_id: str | None,
+    crqc_year: int | None,
+    history_db: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Scan TARGETS (paths and endpoints) and write the assessed inventory."""
     _check_policy(policy)
+    scenario = resolve_scenario(scenario_id, crqc_year)
     raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
-    if not raw:
+    if estate and raw:
+        _fail("give either TARGETS or --estate (the estate file lists the targets)")
+    if shard and not estate:
+        _fail("--shard splits an estate: use it with --estate")
+    if not raw and not estate:
         _fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:
         parsed = [parse_target(t, sni=sni) for t in raw]
@@ -243,9 +273,14 @@ def scan(
         progress=Progress(verbose, quiet),
     )
     try:
-        inventory = run_scan(parsed, options, policy)
+        if estate:
+            inventory = estate_inventory(estate, shard, options, policy, scenario)
+        else:
+            inventory = run_scan(parsed, options, policy, scenario=scenario)
     except RuleError as exc:
         _fail(f"rule pack: {exc}")
+    if history_db:
+        apply_history(inventory, history_db, record=True)
     write_outputs(inventory, pairs, lang)
     sys.exit(gate(inventory, fail_on, strict))
 
@@ -257,6 +292,10 @@ def scan(
 @click.option("--policy", default=None, help="Re-assess under another policy before rendering.")
 @lang_option
 @click.option("--fail-on", type=click.Choice(SEVERITIES[:-1]))
+@scenario_options
+@click.option(
+    "--history", "history_db", help="History database: show changes since the last stored scan."
+)
 def report(
     inventory: Path,
     formats: tuple[str, ...],
@@ -264,6 +303,9 @@ def report(
     policy: str | None,
     lang: str,
     fail_on: str | None,
+    scenario_id: str | None,
+    crqc_year: int | None,
+    history_db: str | None,
 ) -> None:
     """Render a saved JSON inventory again, in any format."""
     try:
@@ -272,7 +314,12 @@ def report(
         _fail(f"{inventory}: not a valid qscan inventory ({exc})")
     if policy:
         _check_policy(policy)
+    if scenario_id or crqc_year:
+        with_scenario(inv, resolve_scenario(scenario_id, crqc_year), policy)
+    elif policy:
         assess(inv, policy)
+    if history_db:
+        apply_history(inv, history_db, record=False)
     write_outputs(inv, _outputs(formats, outputs), lang)
     sys.exit(gate(inv, fail_on, strict=False))
 
@@ -332,6 +379,9 @@ def rules_policies() -> None:
     for p in policies().values():
         click.echo(f"{p.id:<16} {p.name}\n{'':<16} {p.verified}")
 
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

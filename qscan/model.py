@@ -143,6 +143,8 @@ class ScanError:
     path: str | None = None
     host: str | None = None
     port: int | None = None
+    context: dict[str, Any] | None = None
+    """Attribution added after the scan (organisation, system, owner from the estate)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

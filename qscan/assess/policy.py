@@ -32,6 +32,9 @@ class Policy:
     verified: str
     deadlines: dict[str, Deadline]
     milestones: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-category years (CNSA 2.0 `web-server-cloud: {prefer, exclusive}`, EU `high-risk`),
+    matched against an estate system's `cnsa_category` and `eu_risk`."""
 
     def deadline(self, cls: str | None) -> Deadline | None:
         if not cls:
@@ -56,6 +59,7 @@ def policies() -> dict[str, Policy]:
                 verified=raw.get("verified", ""),
                 deadlines=deadlines,
                 milestones=tuple(raw.get("milestones") or ()),
+                categories=dict(raw.get("categories") or {}),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise PolicyError(f"{path.name}: malformed policy ({exc})") from exc

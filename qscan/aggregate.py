@@ -1,0 +1,250 @@
+"""Streaming aggregates of assessed findings by organisation, system and algorithm.
+
+Works on finding dictionaries as read from JSON (qscan.inventory_stream), so a merge of
+millions of findings never holds them as objects. The roadmap report renders from these
+aggregates alone. Findings are counted per deadline class (kex-112, sig-128, now, ...), not
+per date, so that the roadmap can judge "overdue" under any policy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from qscan.assess.policy import deadline_class
+from qscan.assess.priority import SystemRollup
+from qscan.assess.rules import Rule, load_rules
+from qscan.catalog import catalog
+from qscan.model import SEVERITIES, STATUSES
+
+READY = ("quantum-safe", "hybrid")
+WAVES = (1, 2, 3, 4)
+NO_DEADLINE = "none"
+
+
+@cache
+def _rules() -> dict[str, Rule]:
+    return {r.id: r for r in load_rules()}
+
+
+_CLASS_MEMO: dict[tuple[Any, ...], str] = {}
+
+
+def deadline_class_of(finding: dict[str, Any]) -> str:
+    """The policy deadline class of a judged finding, or "none"."""
+    verdict = finding.get("verdict") or {}
+    params = finding.get("params") or {}
+    key = (
+        verdict.get("rule"),
+        finding.get("function"),
+        finding.get("algorithm"),
+        params.get("bits"),
+        str(params.get("curve")),
+    )
+    cls = _CLASS_MEMO.get(key)
+    if cls is None:
+        rule = _rules().get(str(verdict.get("rule")))
+        bits = catalog().classical_bits(str(finding.get("algorithm")), params)
+        resolved = (
+            deadline_class(rule.deadline, str(finding.get("function")), bits) if rule else None
+        )
+        cls = resolved or NO_DEADLINE
+        if len(_CLASS_MEMO) < 100_000:
+            _CLASS_MEMO[key] = cls
+    return cls
+
+
+@dataclass
+class Counts:
+    findings: int = 0
+    ready: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_wave: Counter[int] = field(default_factory=Counter)
+    by_deadline_class: Counter[str] = field(default_factory=Counter)
+    open_by_wave: Counter[int] = field(default_factory=Counter)
+    """Waves of the findings still to migrate (not quantum-safe or hybrid)."""
+
+    def add(self, status: str, severity: str, wave: int, cls: str) -> None:
+        self.findings += 1
+        self.by_status[status] += 1
+        self.by_severity[severity] += 1
+        self.by_wave[wave] += 1
+        if status in READY:
+            self.ready += 1
+        else:
+            self.by_deadline_class[cls] += 1
+            self.open_by_wave[wave] += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": self.findings,
+            "ready": self.ready,
+            "readiness": round(self.ready / self.findings, 4) if self.findings else 1.0,
+            "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            "by_severity": {s: self.by_severity.get(s, 0) for s in SEVERITIES},
+            "by_wave": {str(w): self.by_wave.get(w, 0) for w in WAVES},
+            "open_by_wave": {str(w): self.open_by_wave.get(w, 0) for w in WAVES},
+            "by_deadline_class": dict(sorted(self.by_deadline_class.items())),
+        }
+
+
+@dataclass
+class OrganisationStats:
+    id: str
+    name: str
+    counts: Counts = field(default_factory=Counts)
+    duplicates: int = 0
+    errors: int = 0
+    algorithms: Counter[str] = field(default_factory=Counter)
+    unattributed: int = 0
+
+
+@dataclass
+class SystemStats:
+    organisation_id: str
+    name: str
+    owner: str | None = None
+    counts: Counts = field(default_factory=Counts)
+    algorithms: Counter[str] = field(default_factory=Counter)
+    rollup: SystemRollup = field(default_factory=SystemRollup)
+    errors: int = 0
+
+
+@dataclass
+class AlgorithmStats:
+    counts: Counts = field(default_factory=Counts)
+    organisations: set[str] = field(default_factory=set)
+
+
+class Aggregator:
+    def __init__(self) -> None:
+        self.totals = Counts()
+        self.duplicates = 0
+        self.errors = 0
+        self.organisations: dict[str, OrganisationStats] = {}
+        self.systems: dict[tuple[str, str], SystemStats] = {}
+        self.algorithms: dict[str, AlgorithmStats] = {}
+
+    def organisation(self, org_id: str, name: str) -> OrganisationStats:
+        stats = self.organisations.get(org_id)
+        if stats is None:
+            stats = self.organisations[org_id] = OrganisationStats(org_id, name)
+        return stats
+
+    def system(self, org_id: str, name: str, owner: str | None = None) -> SystemStats:
+        stats = self.systems.get((org_id, name))
+        if stats is None:
+            stats = self.systems[(org_id, name)] = SystemStats(org_id, name, owner)
+        elif owner and not stats.owner:
+            stats.owner = owner
+        return stats
+
+    def add_finding(self, org_id: str, finding: dict[str, Any]) -> None:
+        verdict = finding.get("verdict") or {}
+        priority = finding.get("priority") or {}
+        status = str(verdict.get("status") or "unknown")
+        severity = str(verdict.get("severity") or "info")
+        wave = priority.get("wave") if priority.get("wave") in WAVES else 4
+        score = priority.get("score") if isinstance(priority.get("score"), int) else 0
+        cls = NO_DEADLINE if status in READY else deadline_class_of(finding)
+        algorithm = str(finding.get("algorithm") or "unknown")
+        self.totals.add(status, severity, wave, cls)
+        org = self.organisations[org_id]
+        org.counts.add(status, severity, wave, cls)
+        org.algorithms[algorithm] += 1
+        alg = self.algorithms.get(algorithm)
+        if alg is None:
+            alg = self.algorithms[algorithm] = AlgorithmStats()
+        alg.counts.add(status, severity, wave, cls)
+        alg.organisations.add(org_id)
+        context = finding.get("context") or {}
+        system_name = context.get("system")
+        if not system_name:
+            org.unattributed += 1
+            return
+        system = self.system(org_id, str(system_name), context.get("owner"))
+        system.counts.add(status, severity, wave, cls)
+        system.algorithms[algorithm] += 1
+        system.rollup.add(
+            score, wave, list(priority.get("reasons") or []), str(finding["fingerprint"])
+        )
+
+    def add_duplicate(self, org_id: str) -> None:
+        self.duplicates += 1
+        self.organisations[org_id].duplicates += 1
+
+    def add_error(self, org_id: str, error: dict[str, Any]) -> None:
+        self.errors += 1
+        self.organisations[org_id].errors += 1
+        system_name = (error.get("context") or {}).get("system")
+        if system_name:
+            self.system(org_id, str(system_name)).errors += 1
+
+    def result(
+        self, systems_meta: dict[tuple[str, str], dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The aggregates as JSON-ready data; `systems_meta` adds estate fields (owner,
+        contact, exposure, ...) to each system, including systems without findings."""
+        meta = systems_meta or {}
+        for org_id, name in meta:
+            if org_id in self.organisations:
+                self.system(org_id, name)
+        organisations = [
+            {
+                "id": o.id,
+                "name": o.name,
+                **o.counts.to_dict(),
+                "duplicates": o.duplicates,
+                "errors": o.errors,
+                "unattributed": o.unattributed,
+                "by_algorithm": dict(o.algorithms.most_common()),
+            }
+            for o in sorted(self.organisations.values(), key=lambda o: (o.name, o.id))
+        ]
+        names = {o.id: o.name for o in self.organisations.values()}
+        systems = []
+        for (org_id, name), s in sorted(self.systems.items()):
+            extra = {
+                k: v
+                for k, v in meta.get((org_id, name), {}).items()
+                if k not in ("name", "targets", "priority", "findings")
+            }
+            priority = s.rollup.priority()
+            systems.append(
+                {
+                    "organisation_id": org_id,
+                    "organisation": names.get(org_id, org_id),
+                    "name": name,
+                    **extra,
+                    "owner": extra.get("owner") or s.owner,
+                    **s.counts.to_dict(),
+                    "errors": s.errors,
+                    "by_algorithm": dict(s.algorithms.most_common()),
+                    "priority": {
+                        "score": priority.score,
+                        "wave": priority.wave,
+                        "reasons": priority.reasons,
+                    },
+                }
+            )
+        algorithms = [
+            {"algorithm": name, **a.counts.to_dict(), "organisations": len(a.organisations)}
+            for name, a in sorted(
+                self.algorithms.items(), key=lambda kv: (-kv[1].counts.findings, kv[0])
+            )
+        ]
+        return {
+            "totals": {
+                **self.totals.to_dict(),
+                "duplicates": self.duplicates,
+                "errors": self.errors,
+                "organisations": len(self.organisations),
+                "systems": len(self.systems),
+            },
+            "organisations": organisations,
+            "systems": systems,
+            "algorithms": algorithms,
+        }
