@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
     func,
     select,
@@ -282,36 +283,51 @@ class Store:
                 if not ids:
                     return results
                 route = _router(scopes)
-                stats = {key: _ScanStats() for key in ids}
-                seen: dict[str, set[str]] = {key: set() for key in ids}
+                insert = self._insert_ignoring_duplicates()
                 batch: list[dict[str, Any]] = []
                 for finding in findings():
                     key = route(finding)
-                    if key not in ids or finding["fingerprint"] in seen[key]:
+                    if key not in ids:
                         continue
-                    seen[key].add(finding["fingerprint"])
-                    stats[key].add(finding)
                     batch.append(_finding_row(ids[key], finding))
                     if len(batch) >= BATCH:
-                        conn.execute(findings_table.insert(), batch)
+                        conn.execute(insert, batch)
                         batch = []
                 if batch:
-                    conn.execute(findings_table.insert(), batch)
+                    conn.execute(insert, batch)
+                errors_by_scope = dict.fromkeys(ids, 0)
                 for error in errors():
                     key = route(error)
-                    if key in stats:
-                        stats[key].errors += 1
+                    if key in errors_by_scope:
+                        errors_by_scope[key] += 1
                 for key, scan_id in ids.items():
+                    summary = _summary(conn, scan_id)
                     conn.execute(
-                        update(scans).where(scans.c.id == scan_id).values(**stats[key].values())
+                        update(scans)
+                        .where(scans.c.id == scan_id)
+                        .values(**summary, errors=errors_by_scope[key])
                     )
                     scope = next(s for s in scopes if s.key == key)
                     results.append(
-                        IngestResult(key, scope.name, scope.scanned_at, True, stats[key].findings)
+                        IngestResult(key, scope.name, scope.scanned_at, True, summary["findings"])
                     )
         except SQLAlchemyError as exc:
             raise StoreError(f"ingest failed, nothing was stored: {exc}") from exc
         return results
+
+    def _insert_ignoring_duplicates(self) -> Any:
+        """INSERT ... ON CONFLICT DO NOTHING: a fingerprint twice in one scan is stored once,
+        without holding the fingerprints in memory."""
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise StoreError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+        return insert(findings_table).on_conflict_do_nothing(
+            index_elements=["scan_id", "fingerprint"]
+        )
 
     @staticmethod
     def _find(conn: Connection, scope: Scope) -> int | None:
@@ -377,28 +393,23 @@ class Store:
             )
 
 
-class _ScanStats:
-    def __init__(self) -> None:
-        self.findings = 0
-        self.ready = 0
-        self.errors = 0
-        self.waves = {1: 0, 2: 0, 3: 0, 4: 0}
-
-    def add(self, finding: dict[str, Any]) -> None:
-        self.findings += 1
-        if (finding.get("verdict") or {}).get("status") in READY:
-            self.ready += 1
-        wave = (finding.get("priority") or {}).get("wave")
-        self.waves[wave if wave in self.waves else 4] += 1
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "findings": self.findings,
-            "ready": self.ready,
-            "readiness": round(self.ready / self.findings, 4) if self.findings else 1.0,
-            "errors": self.errors,
-            **{f"wave{w}": n for w, n in self.waves.items()},
-        }
+def _summary(conn: Connection, scan_id: int) -> dict[str, Any]:
+    """Counts of the findings stored for one scan (duplicates were skipped by the DB)."""
+    f = findings_table.c
+    ready = func.sum(case((f.status.in_(READY), 1), else_=0))
+    waves = [func.sum(case((f.wave == w, 1), else_=0)) for w in (1, 2, 3)]
+    row = conn.execute(select(func.count(), ready, *waves).where(f.scan_id == scan_id)).one()
+    total, ready_n = int(row[0]), int(row[1] or 0)
+    w1, w2, w3 = (int(v or 0) for v in row[2:])
+    return {
+        "findings": total,
+        "ready": ready_n,
+        "readiness": round(ready_n / total, 4) if total else 1.0,
+        "wave1": w1,
+        "wave2": w2,
+        "wave3": w3,
+        "wave4": total - w1 - w2 - w3,
+    }
 
 
 def _router(scopes: list[Scope]) -> Any:

@@ -101,6 +101,11 @@ def _years(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+def _span(value: float) -> str:
+    text = _years(value)
+    return f"{text} year" if text == "1" else f"{text} years"
+
+
 def _parse_year(value: Any) -> float | None:
     try:
         return decimal_year(str(value))
@@ -189,8 +194,8 @@ def prioritise(
 
     def pick(estate_value: float | None, default: float, what: str) -> tuple[float, str]:
         if estate_value is not None:
-            return estate_value, f"{what} {_years(estate_value)} years (estate)"
-        return default, f"{what} {_years(default)} years (assumed)"
+            return estate_value, f"{what} {_span(estate_value)} (estate)"
+        return default, f"{what} {_span(default)} (assumed)"
 
     y, y_text = pick(
         profile.migration_years if profile else None, assumed.migration_years, "migration takes"
@@ -266,13 +271,13 @@ def _signature_lifetime(
     candidates: list[tuple[float, str]] = [(0.0, "checked when used, no lasting trust")]
     if profile is not None and profile.signature_lifetime_years is not None:
         years = profile.signature_lifetime_years
-        candidates.append((years, f"signatures must stay valid {_years(years)} years (estate)"))
+        candidates.append((years, f"signatures must stay valid {_span(years)} (estate)"))
     if code_signing:
         years = assumed.signed_artifact_years
         candidates.append(
             (
                 years,
-                f"code/firmware signing: verifiers keep this key {_years(years)} years (assumed)",
+                f"code/firmware signing: verifiers keep this key {_span(years)} (assumed)",
             )
         )
     not_after = finding.context.get("not_after")

@@ -192,7 +192,19 @@ def postgres_url() -> Iterator[str]:
     ctl = [*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data)]
     try:
         subprocess.run(
-            [*run_as, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+            [
+                *run_as,
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
             check=True,
             capture_output=True,
             env=env,

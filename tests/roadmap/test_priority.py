@@ -14,7 +14,7 @@ from qscan.model import Finding, Inventory, Location
 
 from .conftest import finding
 
-TODAY = "2026-03-01T09:00:00+00:00"
+TODAY = "2026-03-01T00:00:00+00:00"
 
 
 def assessed(
@@ -255,3 +255,20 @@ def test_assess_writes_system_priorities_into_the_estate() -> None:
     archive, idle = inv.extra["estate"]["systems"]
     assert archive["priority"]["wave"] == 1 and archive["findings"] == 1
     assert idle["priority"] == {"score": 0, "wave": 4, "reasons": ["no findings"]}
+
+
+def test_the_worked_examples_in_docs_priority_md() -> None:
+    """docs/priority.md walks through these numbers; keep the two in step."""
+    archive = finding(1, algorithm="RSA", params={"bits": 2048}, context={"system": "archive"})
+    web = cert(system="website", not_after="2026-05-30")
+    root = cert(not_after="2045-01-01", is_ca=True, host=None, params={"curve": "P-384"})
+    x25519 = finding(2, algorithm="X25519", params={})
+    found = assessed([archive, web, root, x25519], systems=[ARCHIVE, WEBSITE])
+    assert [(f.priority.score, f.priority.wave) for f in found] == [
+        (90, 1),
+        (20, 3),
+        (65, 1),
+        (66, 1),
+    ]
+    (late,) = assessed([finding(2, algorithm="X25519", params={})], scenario="late")
+    assert (late.priority.score, late.priority.wave) == (56, 2)
