@@ -58,36 +58,42 @@ def deadline_class_of(finding: dict[str, Any]) -> str:
 
 @dataclass
 class Counts:
-    findings: int = 0
-    ready: int = 0
-    by_status: Counter[str] = field(default_factory=Counter)
-    by_severity: Counter[str] = field(default_factory=Counter)
-    by_wave: Counter[int] = field(default_factory=Counter)
-    by_deadline_class: Counter[str] = field(default_factory=Counter)
-    open_by_wave: Counter[int] = field(default_factory=Counter)
-    """Waves of the findings still to migrate (not quantum-safe or hybrid)."""
+    """Findings counted once per (status, severity, wave, deadline class); every breakdown
+    is derived from that at the end, which keeps the per-finding work to one increment."""
+
+    cells: Counter[tuple[str, str, int, str]] = field(default_factory=Counter)
 
     def add(self, status: str, severity: str, wave: int, cls: str) -> None:
-        self.findings += 1
-        self.by_status[status] += 1
-        self.by_severity[severity] += 1
-        self.by_wave[wave] += 1
-        if status in READY:
-            self.ready += 1
-        else:
-            self.by_deadline_class[cls] += 1
-            self.open_by_wave[wave] += 1
+        self.cells[(status, severity, wave, cls)] += 1
+
+    @property
+    def findings(self) -> int:
+        return sum(self.cells.values())
 
     def to_dict(self) -> dict[str, Any]:
+        by_status: Counter[str] = Counter()
+        by_severity: Counter[str] = Counter()
+        by_wave: Counter[int] = Counter()
+        open_by_wave: Counter[int] = Counter()
+        by_class: Counter[str] = Counter()
+        for (status, severity, wave, cls), n in self.cells.items():
+            by_status[status] += n
+            by_severity[severity] += n
+            by_wave[wave] += n
+            if status not in READY:
+                open_by_wave[wave] += n
+                by_class[cls] += n
+        total = sum(by_status.values())
+        ready = sum(by_status[s] for s in READY)
         return {
-            "findings": self.findings,
-            "ready": self.ready,
-            "readiness": round(self.ready / self.findings, 4) if self.findings else 1.0,
-            "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
-            "by_severity": {s: self.by_severity.get(s, 0) for s in SEVERITIES},
-            "by_wave": {str(w): self.by_wave.get(w, 0) for w in WAVES},
-            "open_by_wave": {str(w): self.open_by_wave.get(w, 0) for w in WAVES},
-            "by_deadline_class": dict(sorted(self.by_deadline_class.items())),
+            "findings": total,
+            "ready": ready,
+            "readiness": round(ready / total, 4) if total else 1.0,
+            "by_status": {s: by_status.get(s, 0) for s in STATUSES},
+            "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+            "by_wave": {str(w): by_wave.get(w, 0) for w in WAVES},
+            "open_by_wave": {str(w): open_by_wave.get(w, 0) for w in WAVES},
+            "by_deadline_class": dict(sorted(by_class.items())),
         }
 
 
@@ -210,9 +216,13 @@ class Aggregator:
             extra = {
                 k: v
                 for k, v in meta.get((org_id, name), {}).items()
-                if k not in ("name", "targets", "priority", "findings")
+                if k not in ("name", "targets", "priority", "findings", "errors")
             }
             priority = s.rollup.priority()
+            if s.errors:
+                priority.reasons.append(
+                    f"{s.errors} scan error(s): the picture of this system is incomplete"
+                )
             systems.append(
                 {
                     "organisation_id": org_id,

@@ -253,6 +253,10 @@ def scan(
         _fail("give either TARGETS or --estate (the estate file lists the targets)")
     if shard and not estate:
         _fail("--shard splits an estate: use it with --estate")
+    if shard and history_db:
+        _fail(
+            "--history records whole scans: merge the shards, then `qscan store ingest` the result"
+        )
     if not raw and not estate:
         _fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:

@@ -86,9 +86,12 @@ def iter_errors(path: Path) -> Iterator[dict[str, Any]]:
     return iter_array(path, "errors")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def dump(value: Any) -> str:
     """Compact JSON for one item of a streamed array."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _ENCODER.encode(value)
 
 
 class ArrayWriter:

@@ -186,7 +186,7 @@ def organisation_entry(members: list[Source]) -> dict[str, Any]:
         }
     if estate:
         entry["systems"] = [
-            {k: v for k, v in system.items() if k not in ("priority", "findings")}
+            {k: v for k, v in system.items() if k not in ("priority", "findings", "errors")}
             for system in estate.get("systems") or []
             if isinstance(system, dict)
         ]

@@ -173,9 +173,18 @@ def scopes_of(header: dict[str, Any]) -> list[Scope]:
     return [Scope(key, name, str(header.get("scanned_at") or ""), policy, scenario)]
 
 
+def _header(inventory: Inventory) -> dict[str, Any]:
+    return {
+        "tool": inventory.tool,
+        "scanned_at": inventory.scanned_at,
+        "policy": inventory.policy,
+        "targets": inventory.targets,
+        **inventory.extra,
+    }
+
+
 def scope_of_inventory(inventory: Inventory) -> Scope:
-    header = {k: v for k, v in inventory.to_dict().items() if k not in ("findings", "errors")}
-    return scopes_of(header)[0]
+    return scopes_of(_header(inventory))[0]
 
 
 def _finding_row(scan_id: int, f: dict[str, Any]) -> dict[str, Any]:
@@ -238,14 +247,13 @@ class Store:
         )
 
     def ingest_inventory(self, inventory: Inventory, source: str = "") -> list[IngestResult]:
-        data = inventory.to_dict()
-        header = {k: v for k, v in data.items() if k not in ("findings", "errors")}
+        header = _header(inventory)
         return self._ingest(
             scopes_of(header),
             header,
             source,
-            lambda: iter(data["findings"]),
-            lambda: iter(data["errors"]),
+            lambda: (f.to_dict() for f in inventory.findings),
+            lambda: (e.to_dict() for e in inventory.errors),
         )
 
     def _ingest(

@@ -370,8 +370,19 @@ def rollup_systems(inventory: Inventory) -> None:
             rollups.setdefault(str(system), SystemRollup()).add(
                 p.score, p.wave, p.reasons, finding.fingerprint
             )
+    errors: dict[str, int] = {}
+    for error in inventory.errors:
+        system = (error.context or {}).get("system")
+        if system:
+            errors[str(system)] = errors.get(str(system), 0) + 1
     for system in estate["systems"]:
         if isinstance(system, dict):
-            rollup = rollups.get(str(system.get("name")), SystemRollup())
-            system["priority"] = asdict(rollup.priority())
-            system["findings"] = rollup.findings
+            name = str(system.get("name"))
+            priority = asdict(rollups.get(name, SystemRollup()).priority())
+            if errors.get(name):
+                priority["reasons"].append(
+                    f"{errors[name]} scan error(s): the picture of this system is incomplete"
+                )
+            system["priority"] = priority
+            system["findings"] = rollups[name].findings if name in rollups else 0
+            system["errors"] = errors.get(name, 0)

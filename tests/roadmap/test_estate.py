@@ -196,6 +196,8 @@ def test_scan_estate_attributes_every_finding_and_error(
     assert extra["organisation"] == {"name": "Example Agency", "id": "EXA"}
     portal = next(s for s in extra["systems"] if s["name"] == "portal")
     assert portal["findings"] == 2 and portal["priority"]["wave"] in (1, 2, 3)
+    assert portal["errors"] == 1
+    assert portal["priority"]["reasons"][-1].startswith("1 scan error(s): the picture")
     assert inv.extra["scenario"]["crqc_year"] == 2033
 
 
@@ -250,5 +252,9 @@ def test_cli_estate_usage_errors(cert_estate: Path) -> None:
     assert both.exit_code == 2 and "either TARGETS or --estate" in both.output
     shard_alone = runner.invoke(main, ["scan", "somewhere/", "--shard", "1/2"])
     assert shard_alone.exit_code == 2 and "--shard splits an estate" in shard_alone.output
+    shard_history = runner.invoke(
+        main, ["scan", "--estate", str(cert_estate), "--shard", "1/2", "--history", "h.db"]
+    )
+    assert shard_history.exit_code == 2 and "merge the shards" in shard_history.output
     bad_shard = runner.invoke(main, ["scan", "--estate", str(cert_estate), "--shard", "3/2"])
     assert bad_shard.exit_code == 2 and "K must be between 1 and N" in bad_shard.output
