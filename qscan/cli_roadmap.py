@@ -18,7 +18,10 @@ from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
 from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
 from qscan.history import diff_files, history_block, render_diff
 from qscan.inventory_stream import InventoryFormatError
+from qscan.merge import merge
 from qscan.model import Inventory
+from qscan.roadmap import build, load
+from qscan.roadmap.render import FORMATS, csv_table
 from qscan.scan.interface import ScanOptions
 from qscan.store import Store, StoreError, default_db
 
@@ -123,8 +126,6 @@ def merge_command(inventories: tuple[Path, ...], output: str, quiet: bool, verbo
     attribution; totals per organisation, system and algorithm go into "aggregates".
     Inputs are streamed, so thousands of inventories merge in bounded memory.
     """
-    from qscan.merge import merge
-
     say = _say(quiet)
     try:
         aggregates = merge(
@@ -185,9 +186,6 @@ def roadmap_command(
 ) -> None:
     """Migration roadmap of a merged inventory (or a single one): league table of
     organisations, totals per algorithm, waves against policy deadlines, systems first."""
-    from qscan.roadmap import build, load
-    from qscan.roadmap.render import FORMATS, csv_table
-
     try:
         if policy:
             get_policy(policy)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from qscan.assess.policy import KEX_FUNCTIONS, Policy
-from qscan.assess.scenario import Scenario, book, get_scenario, scenario_from_dict
+from qscan.assess.scenario import Assumptions, Scenario, book, get_scenario, scenario_from_dict
 from qscan.model import Finding, Inventory, Priority
 
 SEVERITY_POINTS = {"critical": 20, "high": 15, "medium": 10, "low": 5, "info": 0}
@@ -159,6 +159,54 @@ def _category_deadline(
     return best
 
 
+def _pick(estate_value: float | None, default: float, what: str) -> tuple[float, str]:
+    """The estate's value, else the assumption, with words saying which."""
+    if estate_value is not None:
+        return estate_value, f"{what} {_span(estate_value)} (estate)"
+    return default, f"{what} {_span(default)} (assumed)"
+
+
+def _deadline(
+    finding: Finding, profile: SystemProfile | None, policy: Policy, code_signing: bool
+) -> tuple[float | None, str]:
+    """The verdict's policy deadline, or an earlier category deadline, as a decimal year."""
+    verdict = finding.verdict
+    assert verdict is not None
+    deadline = _parse_year(verdict.deadline) if verdict.deadline else None
+    text = f"{verdict.deadline} under {policy.id}" if verdict.deadline else ""
+    category = _category_deadline(finding, profile, policy, code_signing)
+    if category is not None and (deadline is None or category[0] < deadline):
+        year = math.floor(category[0])
+        return category[0], f"{year}-12-31 for category {category[1]} under {policy.id}"
+    return deadline, text
+
+
+def _exposure_window(
+    finding: Finding,
+    profile: SystemProfile | None,
+    now: float,
+    code_signing: bool,
+) -> tuple[float, str, float, str]:
+    """Mosca's x with its explanation, the urgency weight and the lead reason."""
+    if finding.function in KEX_FUNCTIONS:
+        x, x_text = _pick(
+            profile.confidentiality_years if profile else None,
+            book().assumptions.confidentiality_years,
+            "data must stay confidential",
+        )
+        lead = "harvest now, decrypt later: traffic recorded today can be decrypted later"
+        return x, x_text, WEIGHT_HNDL, lead
+    x, x_text = _signature_lifetime(finding, profile, now, code_signing, book().assumptions)
+    long_trust = _is_ca(finding) or code_signing
+    if finding.function == "signature":
+        weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_SIGNATURE
+        lead = "signature: forgeable once a CRQC exists, so it must be replaced before then"
+    else:
+        weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_OTHER
+        lead = f"quantum-vulnerable {finding.function}: replace it before a CRQC exists"
+    return x, x_text, weight, lead
+
+
 def prioritise(
     finding: Finding, policy: Policy, setting: PrioritySetting | None = None
 ) -> Priority:
@@ -174,16 +222,8 @@ def prioritise(
     severity_points = SEVERITY_POINTS.get(verdict.severity, 0)
     reasons: list[str] = []
 
-    policy_deadline = _parse_year(verdict.deadline) if verdict.deadline else None
     code_signing = _is_code_signing(finding, profile)
-    category = _category_deadline(finding, profile, policy, code_signing)
-    deadline = policy_deadline
-    deadline_text = f"{verdict.deadline} under {policy.id}" if verdict.deadline else ""
-    if category is not None and (deadline is None or category[0] < deadline):
-        deadline = category[0]
-        deadline_text = (
-            f"{math.floor(category[0])}-12-31 for category {category[1]} under {policy.id}"
-        )
+    deadline, deadline_text = _deadline(finding, profile, policy, code_signing)
 
     if verdict.status in SAFE:
         reasons.append(f"{verdict.status} ({verdict.rule} {verdict.title})")
@@ -192,34 +232,13 @@ def prioritise(
             reasons.append(f"policy deadline {deadline_text}")
         return Priority(score=severity_points, wave=wave, reasons=reasons)
 
-    def pick(estate_value: float | None, default: float, what: str) -> tuple[float, str]:
-        if estate_value is not None:
-            return estate_value, f"{what} {_span(estate_value)} (estate)"
-        return default, f"{what} {_span(default)} (assumed)"
-
-    y, y_text = pick(
+    y, y_text = _pick(
         profile.migration_years if profile else None, assumed.migration_years, "migration takes"
     )
     z = crqc - now
     scenario_text = f"a CRQC by {setting.scenario.crqc_year} (scenario {setting.scenario.id})"
 
-    if finding.function in KEX_FUNCTIONS:
-        weight = WEIGHT_HNDL
-        x, x_text = pick(
-            profile.confidentiality_years if profile else None,
-            assumed.confidentiality_years,
-            "data must stay confidential",
-        )
-        lead = "harvest now, decrypt later: traffic recorded today can be decrypted later"
-    else:
-        x, x_text = _signature_lifetime(finding, profile, now, code_signing, assumed)
-        long_trust = _is_ca(finding) or code_signing
-        if finding.function == "signature":
-            weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_SIGNATURE
-            lead = "signature: forgeable once a CRQC exists, so it must be replaced before then"
-        else:
-            weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_OTHER
-            lead = f"quantum-vulnerable {finding.function}: replace it before a CRQC exists"
+    x, x_text, weight, lead = _exposure_window(finding, profile, now, code_signing)
     mosca = f"x + y = {_years(x + y)} {'>' if x + y > z else '≤'} z = {_years(z)}"
     reasons.append(f"{lead}; {x_text}, {y_text}, {scenario_text}: {mosca}")
     if verdict.status == "unknown":
@@ -265,7 +284,7 @@ def _signature_lifetime(
     profile: SystemProfile | None,
     now: float,
     code_signing: bool,
-    assumed: Any,
+    assumed: Assumptions,
 ) -> tuple[float, str]:
     """How many years signatures made now must stay trustworthy (Mosca's x for signatures)."""
     candidates: list[tuple[float, str]] = [(0.0, "checked when used, no lasting trust")]
