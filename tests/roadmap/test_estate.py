@@ -6,6 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -231,7 +232,8 @@ def test_cli_scan_with_estate(cert_scanner: None, cert_estate: Path, tmp_path: P
     )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert data["schema"] == "qscan/inventory@1"
+    schema = Path(__file__).resolve().parents[2] / "qscan" / "schemas" / "inventory.schema.json"
+    jsonschema.validate(data, json.loads(schema.read_text()))
     assert data["estate"]["organisation"]["id"] == "EXA"
     assert data["scenario"]["id"] == "early"
     assert {f["context"]["system"] for f in data["findings"]} == {"portal", "hr"}
