@@ -1,14 +1,8 @@
-"""The estate file: one organisation, its systems and their targets (docs/estate.md).
-
-Loading validates against qscan/schemas/estate.schema.json and reports every problem with
-the line it is on. Scanning an estate runs every target through the one pipeline and then
-attributes each finding and error to its organisation, system and owner (fingerprints are
-left untouched: attribution lives in `context`).
-"""
+"""Loading the estate file: the schema (qscan/schemas/estate.schema.json), the rules it
+cannot express, and every problem reported with the line it is on."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -20,14 +14,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from qscan.assess.engine import assess
-from qscan.assess.scenario import Scenario
-from qscan.model import Inventory, ScanError
-from qscan.pipeline import collect, new_inventory
-from qscan.scan.interface import ScanOptions
-from qscan.targets import Target, TargetError, parse_target
+from qscan.targets import TargetError, parse_target
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "estate.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "estate.schema.json"
 TARGET_KINDS = {"endpoints": "endpoint", "paths": "path", "repositories": "repository"}
 ATTRIBUTES = (
     "owner",
@@ -304,112 +293,3 @@ def _error_message(error: jsonschema.ValidationError) -> str:
         names = ", ".join(sorted(set(_QUOTED.findall(message))))
         message = f"unknown key(s) {names}"
     return f"{where}: {message}"
-
-
-# --- sharding ----------------------------------------------------------------------------
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """'K/N' with 1 <= K <= N."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not match:
-        raise ValueError(f"--shard must look like K/N (e.g. 2/8), not {text!r}")
-    index, count = int(match[1]), int(match[2])
-    if count < 1 or not 1 <= index <= count:
-        raise ValueError(f"--shard {text}: K must be between 1 and N")
-    return index, count
-
-
-def shard_index(value: str, count: int) -> int:
-    """The 1-based shard a target belongs to: a stable hash of the target string, the same
-    on every machine and Python version."""
-    digest = hashlib.sha256(value.strip().encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % count + 1
-
-
-def select_shard(
-    targets: Iterable[EstateTarget], shard: tuple[int, int] | None
-) -> list[EstateTarget]:
-    if shard is None:
-        return list(targets)
-    index, count = shard
-    return [t for t in targets if shard_index(t.value, count) == index]
-
-
-# --- scanning and attribution ------------------------------------------------------------
-
-
-def scan_estate(
-    estate: Estate,
-    options: ScanOptions,
-    policy: str,
-    scenario: Scenario,
-    shard: tuple[int, int] | None = None,
-) -> Inventory:
-    """Scan the estate's targets (or one shard of them), attribute, assess."""
-    chosen = select_shard(estate.targets(), shard)
-    by_raw: dict[str, EstateTarget] = {}
-    targets: list[Target] = []
-    early_errors: list[ScanError] = []
-    for et in chosen:
-        if et.remote:
-            early_errors.append(
-                ScanError(
-                    target=et.value,
-                    kind="unsupported-target",
-                    message="remote repositories are not cloned by qscan: clone it and list "
-                    "the checkout's path under repositories",
-                )
-            )
-            by_raw[et.value] = et
-            continue
-        target = _to_target(et, estate.base_dir, options.sni)
-        by_raw[target.raw] = et
-        targets.append(target)
-    inventory = new_inventory(targets, policy)
-    inventory.targets += [e.target for e in early_errors]
-    inventory.extra["scenario"] = scenario.to_dict()
-    inventory.extra["estate"] = estate.to_dict(shard)
-    findings, errors = collect(targets, options)
-    inventory.findings = findings
-    inventory.errors = early_errors + errors
-    attribute(inventory, estate, by_raw)
-    return assess(inventory, policy)
-
-
-def _to_target(et: EstateTarget, base_dir: Path, sni: str | None) -> Target:
-    if et.kind == "endpoint":
-        return parse_target(et.value, sni=sni)
-    resolved = (base_dir / et.value).resolve()
-    return Target(raw=str(resolved), kind="path", path=resolved)
-
-
-def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarget]) -> None:
-    """Set organisation, system and owner in every finding's and error's context."""
-    by_endpoint = {}
-    for raw, et in by_raw.items():
-        if et.kind == "endpoint":
-            t = parse_target(raw)
-            by_endpoint.setdefault((t.host, t.port), et)
-
-    def context_for(target: str, host: str | None, port: int | None) -> dict[str, Any]:
-        ctx: dict[str, Any] = {
-            "organisation": estate.organisation["name"],
-            "organisation_id": estate.id,
-        }
-        et = by_raw.get(target) or by_endpoint.get((host, port))
-        if et is not None:
-            system = estate.system(et.system)
-            ctx["system"] = et.system
-            if system is not None and system.owner:
-                ctx["owner"] = system.owner
-        return ctx
-
-    for finding in inventory.findings:
-        loc = finding.location
-        finding.context.update(context_for(loc.target, loc.host, loc.port))
-    for error in inventory.errors:
-        error.context = {
-            **(error.context or {}),
-            **context_for(error.target, error.host, error.port),
-        }
