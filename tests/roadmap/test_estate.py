@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import jsonschema
@@ -13,9 +14,10 @@ from click.testing import CliRunner
 from qscan.assess.scenario import get_scenario
 from qscan.cli import main
 from qscan.estate import EstateError, load_estate, parse_estate, scan_estate
+from qscan.model import Finding, Location
 from qscan.pipeline import scan as plain_scan
-from qscan.scan.interface import ScanOptions
-from qscan.targets import parse_target
+from qscan.scan.interface import EndpointScanner, ScanOptions
+from qscan.targets import Target, parse_target
 
 from .conftest import make_cert
 
@@ -260,3 +262,55 @@ def test_cli_estate_usage_errors(cert_estate: Path) -> None:
     assert shard_history.exit_code == 2 and "merge the shards" in shard_history.output
     bad_shard = runner.invoke(main, ["scan", "--estate", str(cert_estate), "--shard", "3/2"])
     assert bad_shard.exit_code == 2 and "K must be between 1 and N" in bad_shard.output
+
+
+class FakeTLS(EndpointScanner):
+    """Answers for `up` hosts without touching the network; `down` hosts refuse."""
+
+    name = "fake-tls"
+
+    def accepts(self, target: Target) -> bool:
+        return target.kind == "tls"
+
+    async def scan(
+        self, target: Target, options: ScanOptions, net: object
+    ) -> AsyncIterator[Finding]:
+        if target.host.startswith("down"):
+            raise ConnectionRefusedError("connection refused")
+        yield Finding(
+            algorithm="ECDH",
+            function="key-exchange",
+            asset="protocol",
+            location=Location(
+                target=target.display,  # not the raw string: attribution falls back to host:port
+                host=target.host,
+                port=target.port,
+                service="tls",
+                component="tls1.3 key share",
+            ),
+            params={"curve": "P-256"},
+            evidence="secp256r1",
+        )
+
+
+def test_endpoint_findings_and_errors_are_attributed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qscan.pipeline.endpoint_scanners", lambda: [FakeTLS()])
+    estate = parse_estate(
+        textwrap.dedent(
+            """\
+            organisation: {name: Net Org, id: NET}
+            systems:
+              - {name: web, owner: Web team, exposure: internet, confidentiality_years: 20,
+                 targets: {endpoints: ["up.example.org:443"]}}
+              - {name: api, owner: API team, targets: {endpoints: ["down.example.org:8443"]}}
+            """
+        )
+    )
+    inv = scan_estate(estate, ScanOptions(retries=0), "nist-ir-8547", get_scenario())
+    (found,) = inv.findings
+    assert found.location.target == "tls://up.example.org:443"
+    assert (found.context["system"], found.context["owner"]) == ("web", "Web team")
+    assert any("20 years (estate)" in r for r in found.priority.reasons)
+    (error,) = inv.errors
+    assert error.kind == "connection-refused"
+    assert error.context["system"] == "api" and error.context["owner"] == "API team"
