@@ -98,6 +98,42 @@ class Counts:
 
 
 @dataclass
+class SystemStats:
+    name: str
+    owner: str | None = None
+    counts: Counts = field(default_factory=Counts)
+    algorithms: Counter[str] = field(default_factory=Counter)
+    rollup: SystemRollup = field(default_factory=SystemRollup)
+    errors: int = 0
+
+    def to_dict(self, org_id: str, org_name: str, meta: dict[str, Any]) -> dict[str, Any]:
+        extra = {k: v for k, v in meta.items() if k not in _RECOMPUTED}
+        priority = self.rollup.priority()
+        if self.errors:
+            priority.reasons.append(
+                f"{self.errors} scan error(s): the picture of this system is incomplete"
+            )
+        return {
+            "organisation_id": org_id,
+            "organisation": org_name,
+            "name": self.name,
+            **extra,
+            "owner": extra.get("owner") or self.owner,
+            **self.counts.to_dict(),
+            "errors": self.errors,
+            "by_algorithm": dict(self.algorithms.most_common()),
+            "priority": {
+                "score": priority.score,
+                "wave": priority.wave,
+                "reasons": priority.reasons,
+            },
+        }
+
+
+_RECOMPUTED = ("name", "targets", "priority", "findings", "errors")
+
+
+@dataclass
 class OrganisationStats:
     id: str
     name: str
@@ -106,17 +142,26 @@ class OrganisationStats:
     errors: int = 0
     algorithms: Counter[str] = field(default_factory=Counter)
     unattributed: int = 0
+    systems: dict[str, SystemStats] = field(default_factory=dict)
 
+    def system(self, name: str, owner: str | None = None) -> SystemStats:
+        stats = self.systems.get(name)
+        if stats is None:
+            stats = self.systems[name] = SystemStats(name, owner)
+        elif owner and not stats.owner:
+            stats.owner = owner
+        return stats
 
-@dataclass
-class SystemStats:
-    organisation_id: str
-    name: str
-    owner: str | None = None
-    counts: Counts = field(default_factory=Counts)
-    algorithms: Counter[str] = field(default_factory=Counter)
-    rollup: SystemRollup = field(default_factory=SystemRollup)
-    errors: int = 0
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            **self.counts.to_dict(),
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "unattributed": self.unattributed,
+            "by_algorithm": dict(self.algorithms.most_common()),
+        }
 
 
 @dataclass
@@ -126,26 +171,23 @@ class AlgorithmStats:
 
 
 class Aggregator:
+    """Totals and per-algorithm figures for everything added, and per-organisation and
+    per-system figures for the organisations not yet `finish`ed: a merge finishes each
+    organisation once its inputs are read, so memory does not grow with their number."""
+
     def __init__(self) -> None:
         self.totals = Counts()
         self.duplicates = 0
         self.errors = 0
+        self.finished_organisations = 0
+        self.finished_systems = 0
         self.organisations: dict[str, OrganisationStats] = {}
-        self.systems: dict[tuple[str, str], SystemStats] = {}
         self.algorithms: dict[str, AlgorithmStats] = {}
 
     def organisation(self, org_id: str, name: str) -> OrganisationStats:
         stats = self.organisations.get(org_id)
         if stats is None:
             stats = self.organisations[org_id] = OrganisationStats(org_id, name)
-        return stats
-
-    def system(self, org_id: str, name: str, owner: str | None = None) -> SystemStats:
-        stats = self.systems.get((org_id, name))
-        if stats is None:
-            stats = self.systems[(org_id, name)] = SystemStats(org_id, name, owner)
-        elif owner and not stats.owner:
-            stats.owner = owner
         return stats
 
     def add_finding(self, org_id: str, finding: dict[str, Any]) -> None:
@@ -171,7 +213,7 @@ class Aggregator:
         if not system_name:
             org.unattributed += 1
             return
-        system = self.system(org_id, str(system_name), context.get("owner"))
+        system = org.system(str(system_name), context.get("owner"))
         system.counts.add(status, severity, wave, cls)
         system.algorithms[algorithm] += 1
         system.rollup.add(
@@ -184,77 +226,44 @@ class Aggregator:
 
     def add_error(self, org_id: str, error: dict[str, Any]) -> None:
         self.errors += 1
-        self.organisations[org_id].errors += 1
+        org = self.organisations[org_id]
+        org.errors += 1
         system_name = (error.get("context") or {}).get("system")
         if system_name:
-            self.system(org_id, str(system_name)).errors += 1
+            org.system(str(system_name)).errors += 1
 
-    def result(
-        self, systems_meta: dict[tuple[str, str], dict[str, Any]] | None = None
-    ) -> dict[str, Any]:
-        """The aggregates as JSON-ready data; `systems_meta` adds estate fields (owner,
-        contact, exposure, ...) to each system, including systems without findings."""
+    def finish(
+        self, org_id: str, systems_meta: dict[str, dict[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The organisation's figures and its systems' (by name), and forget them.
+        `systems_meta` (estate systems by name) adds owner, contact, exposure, ... and
+        lists estate systems without findings too."""
+        org = self.organisations.pop(org_id)
         meta = systems_meta or {}
-        for org_id, name in meta:
-            if org_id in self.organisations:
-                self.system(org_id, name)
-        organisations = [
-            {
-                "id": o.id,
-                "name": o.name,
-                **o.counts.to_dict(),
-                "duplicates": o.duplicates,
-                "errors": o.errors,
-                "unattributed": o.unattributed,
-                "by_algorithm": dict(o.algorithms.most_common()),
-            }
-            for o in sorted(self.organisations.values(), key=lambda o: (o.name, o.id))
+        for name in meta:
+            org.system(name)
+        systems = [
+            org.systems[name].to_dict(org.id, org.name, meta.get(name, {}))
+            for name in sorted(org.systems)
         ]
-        names = {o.id: o.name for o in self.organisations.values()}
-        systems = []
-        for (org_id, name), s in sorted(self.systems.items()):
-            extra = {
-                k: v
-                for k, v in meta.get((org_id, name), {}).items()
-                if k not in ("name", "targets", "priority", "findings", "errors")
-            }
-            priority = s.rollup.priority()
-            if s.errors:
-                priority.reasons.append(
-                    f"{s.errors} scan error(s): the picture of this system is incomplete"
-                )
-            systems.append(
-                {
-                    "organisation_id": org_id,
-                    "organisation": names.get(org_id, org_id),
-                    "name": name,
-                    **extra,
-                    "owner": extra.get("owner") or s.owner,
-                    **s.counts.to_dict(),
-                    "errors": s.errors,
-                    "by_algorithm": dict(s.algorithms.most_common()),
-                    "priority": {
-                        "score": priority.score,
-                        "wave": priority.wave,
-                        "reasons": priority.reasons,
-                    },
-                }
-            )
-        algorithms = [
-            {"algorithm": name, **a.counts.to_dict(), "organisations": len(a.organisations)}
-            for name, a in sorted(
-                self.algorithms.items(), key=lambda kv: (-kv[1].counts.findings, kv[0])
-            )
-        ]
+        self.finished_organisations += 1
+        self.finished_systems += len(systems)
+        return org.to_dict(), systems
+
+    def summary(self) -> dict[str, Any]:
+        """Totals and per-algorithm figures over everything added."""
         return {
             "totals": {
                 **self.totals.to_dict(),
                 "duplicates": self.duplicates,
                 "errors": self.errors,
-                "organisations": len(self.organisations),
-                "systems": len(self.systems),
+                "organisations": self.finished_organisations,
+                "systems": self.finished_systems,
             },
-            "organisations": organisations,
-            "systems": systems,
-            "algorithms": algorithms,
+            "algorithms": [
+                {"algorithm": name, **a.counts.to_dict(), "organisations": len(a.organisations)}
+                for name, a in sorted(
+                    self.algorithms.items(), key=lambda kv: (-kv[1].counts.findings, kv[0])
+                )
+            ],
         }

@@ -4,6 +4,8 @@ except the finding and error arrays) and the findings and errors one at a time."
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -94,17 +96,30 @@ def dump(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-class ArrayWriter:
-    """Writes `"name":[item,item,...]` incrementally, one item per line."""
+class Spool:
+    """The items of one JSON array, written to a temporary file as they come and copied
+    into the output at the end (a context manager; the file is removed on exit)."""
 
-    def __init__(self, out: IO[str], name: str) -> None:
-        self.out = out
+    def __init__(self, directory: Path | None = None) -> None:
+        # Closed by __exit__: a Spool is the context manager that owns the file.
+        self.file: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115
+            "w+", encoding="utf-8", dir=directory
+        )
         self.count = 0
-        out.write(f"{json.dumps(name)}:[")
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
 
     def add(self, item: Any) -> None:
-        self.out.write(("\n" if self.count == 0 else ",\n") + dump(item))
+        self.file.write(("\n" if self.count == 0 else ",\n") + dump(item))
         self.count += 1
 
-    def close(self) -> None:
-        self.out.write("\n]" if self.count else "]")
+    def copy_array(self, out: IO[str], key: str) -> None:
+        """Write `"key":[items]` to `out`."""
+        out.write(f"{json.dumps(key)}:[")
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out, 1 << 20)
+        out.write("\n]" if self.count else "]")

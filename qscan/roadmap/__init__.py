@@ -8,6 +8,7 @@ parsing its findings), or from one plain inventory, aggregated on the fly.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from qscan.aggregate import Aggregator
 from qscan.assess.policy import Policy, get_policy, policies
 from qscan.assess.scenario import book
 from qscan.inventory_stream import iter_errors, iter_findings, read_header
-from qscan.merge import Source, organisation_entry, organisation_of, systems_meta
+from qscan.merge import organisation_entry, source_from_header, systems_meta
 
 TIMELINE_POLICIES = ("nist-ir-8547", "eu-pqc-roadmap", "cnsa-2.0")
 NOW_CLASS = "now"
@@ -28,22 +29,28 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     if isinstance(header.get("aggregates"), dict):
         return header, header["aggregates"]
     header = read_header(path)
-    org_id, name = organisation_of(header, path)
-    source = Source(path, header, org_id, name)
+    source = source_from_header(path, header, io.StringIO())
     aggregator = Aggregator()
-    aggregator.organisation(org_id, name)
+    aggregator.organisation(source.org_id, source.org_name)
     seen: set[str] = set()
     for finding in iter_findings(path):
         if finding["fingerprint"] in seen:
-            aggregator.add_duplicate(org_id)
+            aggregator.add_duplicate(source.org_id)
             continue
         seen.add(finding["fingerprint"])
-        aggregator.add_finding(org_id, finding)
+        aggregator.add_finding(source.org_id, finding)
     for error in iter_errors(path):
-        aggregator.add_error(org_id, error)
-    aggregates = aggregator.result(systems_meta({org_id: [source]}))
-    aggregates["as_of"] = str(header.get("scanned_at") or "")
+        aggregator.add_error(source.org_id, error)
+    entry, systems = aggregator.finish(source.org_id, systems_meta([source]))
+    summary = aggregator.summary()
     header["organisations"] = [organisation_entry([source])]
+    aggregates = {
+        "totals": summary["totals"],
+        "as_of": source.scanned_at,
+        "organisations": [entry],
+        "systems": systems,
+        "algorithms": summary["algorithms"],
+    }
     return header, aggregates
 
 
