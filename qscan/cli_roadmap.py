@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from qscan.assess.engine import assess
-from qscan.assess.policy import PolicyError, get_policy
+from qscan.assess.policy import PolicyError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
 from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
 from qscan.history import diff_files, history_block, render_diff
@@ -186,30 +186,26 @@ def roadmap_command(
 ) -> None:
     """Migration roadmap of a merged inventory (or a single one): league table of
     organisations, totals per algorithm, waves against policy deadlines, systems first."""
-    try:
-        if policy:
-            get_policy(policy)
-        header, aggregates = load(inventory)
-    except (InventoryFormatError, PolicyError) as exc:
-        fail(str(exc))
     trends = None
     if history_db:
         try:
             store = Store(history_db)
-            trends = {}
-            for row in store.trend():
-                trends.setdefault(row["scope"], []).append((row["scanned_at"], row["readiness"]))
+            trends = store.trends_by_scope()
             store.close()
         except StoreError as exc:
             fail(str(exc))
-    roadmap = build(
-        header,
-        aggregates,
-        policy_id=policy,
-        as_of=as_of.date() if as_of else None,
-        top=top,
-        trends=trends,
-    )
+    try:
+        header, aggregates = load(inventory)
+        roadmap = build(
+            header,
+            aggregates,
+            policy_id=policy,
+            as_of=as_of.date() if as_of else None,
+            top=top,
+            trends=trends,
+        )
+    except (InventoryFormatError, PolicyError) as exc:
+        fail(str(exc))
     rendered = csv_table(roadmap, table) if fmt == "csv" else FORMATS[fmt](roadmap, lang)
     _write(rendered, output)
 

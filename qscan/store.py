@@ -370,6 +370,13 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def trends_by_scope(self) -> dict[str, list[tuple[str, float]]]:
+        """(scanned_at, readiness) per scope, oldest first."""
+        trends: dict[str, list[tuple[str, float]]] = {}
+        for row in self.trend():
+            trends.setdefault(row["scope"], []).append((row["scanned_at"], row["readiness"]))
+        return trends
+
     def previous(self, scope: Scope) -> dict[str, Any] | None:
         """The latest stored scan of the scope before this one (same policy first)."""
         with self.engine.connect() as conn:
