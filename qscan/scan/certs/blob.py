@@ -286,7 +286,7 @@ def _der(data: bytes, blob: Blob) -> None:
             return
         try:
             item = der.tlv(data, pos)
-            _der_object(data[pos : item[2]], blob)
+            _der_object(data if pos == 0 and item[2] == len(data) else data[pos : item[2]], blob)
         except (CertificateError, der.DerError, ValueError, IndexError) as exc:
             if pos == 0 and not claims_crypto(blob.ctx.relpath):
                 return
@@ -309,10 +309,14 @@ def claims_crypto(relpath: str) -> bool:
 
 
 def _der_object(obj: bytes, blob: Blob) -> None:
-    kind = classify(obj)
-    if kind == "certificate":
+    try:  # certificates first: by far the most common DER content
         blob.certs.append((parse_certificate(obj), None))
-    elif kind == "pkcs7":
+        return
+    except CertificateError:
+        kind = classify(obj)
+        if kind == "certificate":
+            raise
+    if kind == "pkcs7":
         blob.certs.extend((info, None) for info in pkcs7.certificates(obj))
     elif kind == "csr":
         _csr(obj, blob, None)
