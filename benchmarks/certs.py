@@ -175,7 +175,9 @@ def main() -> None:
     started = time.perf_counter()
     generate(folder, args.count)
     files = list(folder.glob("*.der"))
-    print(f"{len(files)} certificates in {folder} (ready after {time.perf_counter() - started:.1f} s)")
+    print(
+        f"{len(files)} certificates in {folder} (ready after {time.perf_counter() - started:.1f} s)"
+    )
 
     bare_loop(folder)  # warm the page cache and the imports of every side
     qscan_scan(folder)
@@ -190,19 +192,27 @@ def main() -> None:
     for name, label in labels.items():
         wall, cpu, result = results[name]
         extra = f", {result} findings" if name == "qscan" else ""
-        print(f"{label:55s} {n / wall:9,.0f} certs/s wall ({wall:.3f} s), {cpu / n * 1e6:6.1f} us CPU/cert{extra}")
+        print(
+            f"{label:55s} {n / wall:9,.0f} certs/s wall ({wall:.3f} s), {cpu / n * 1e6:6.1f} us CPU/cert{extra}"
+        )
     ratio_wall = results["qscan"][0] / results["bare"][0]
     ratio_cpu = results["qscan"][1] / results["bare"][1]
     verdict = "OK" if ratio_wall <= 3 else "ABOVE TARGET"
-    print(f"ratio qscan / bare: {ratio_wall:.2f}x wall, {ratio_cpu:.2f}x CPU (target <= 3x): {verdict}")
+    print(
+        f"ratio qscan / bare: {ratio_wall:.2f}x wall, {ratio_cpu:.2f}x CPU (target <= 3x): {verdict}"
+    )
     walk_share = results["walk"][1] / results["bare"][1]
     print(f"  of which walking and reading alone: {walk_share:.2f}x the bare loop")
 
     small = subset(folder, args.work / "certs-1000", 1000)
     rss_small, traced_small = peak_memory(small, 1000)
     rss_big, traced_big = peak_memory(folder, n)
-    print(f"peak memory scanning  1,000 certs: RSS {rss_small:6.1f} MiB, Python heap {traced_small:6.1f} MiB")
-    print(f"peak memory scanning {n:6,} certs: RSS {rss_big:6.1f} MiB, Python heap {traced_big:6.1f} MiB")
+    print(
+        f"peak memory scanning  1,000 certs: RSS {rss_small:6.1f} MiB, Python heap {traced_small:6.1f} MiB"
+    )
+    print(
+        f"peak memory scanning {n:6,} certs: RSS {rss_big:6.1f} MiB, Python heap {traced_big:6.1f} MiB"
+    )
     growth = rss_big - rss_small
     print(f"growth from 1,000 to {n:,}: {growth:+.1f} MiB RSS (target: flat)")
 

@@ -82,7 +82,11 @@ def issue(
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
         ).add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-    digest = None if isinstance(issuer_key, (ed25519.Ed25519PrivateKey, mldsa.MLDSA65PrivateKey)) else hashes.SHA256()
+    digest = (
+        None
+        if isinstance(issuer_key, (ed25519.Ed25519PrivateKey, mldsa.MLDSA65PrivateKey))
+        else hashes.SHA256()
+    )
     return builder.sign(issuer_key, digest)
 
 
@@ -109,7 +113,11 @@ def pki(out: Path) -> None:
     rsa_leaf = issue("www.example.org", rsa_key.public_key(), inter, inter_key, server=True)
     write(out, "pki/demo-www-rsa2048.pem", pem(rsa_leaf))
     write(out, "pki/demo-www-fullchain.pem", pem(rsa_leaf) + pem(inter) + pem(root))
-    write(out, "keys/demo-www-rsa2048.key", rsa_key.private_bytes(PEM, serialization.PrivateFormat.TraditionalOpenSSL, NO_ENCRYPTION))
+    write(
+        out,
+        "keys/demo-www-rsa2048.key",
+        rsa_key.private_bytes(PEM, serialization.PrivateFormat.TraditionalOpenSSL, NO_ENCRYPTION),
+    )
 
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ec_leaf = issue("api.example.org", ec_key.public_key(), inter, inter_key, server=True)
@@ -126,7 +134,9 @@ def pki(out: Path) -> None:
     )
 
     pq_root_key = mldsa.MLDSA65PrivateKey.generate()
-    pq_root = issue("Example PQC Pilot Root", pq_root_key.public_key(), None, pq_root_key, ca=True, years=15)
+    pq_root = issue(
+        "Example PQC Pilot Root", pq_root_key.public_key(), None, pq_root_key, ca=True, years=15
+    )
     pq_key = mldsa.MLDSA65PrivateKey.generate()
     pq_leaf = issue("pqc-pilot.example.org", pq_key.public_key(), pq_root, pq_root_key, server=True)
     write(out, "pki/demo-pqc-pilot-mldsa65.pem", pem(pq_leaf) + pem(pq_root))
@@ -134,10 +144,22 @@ def pki(out: Path) -> None:
 
     client_key = rsa.generate_private_key(65537, 2048)
     client = issue("svc-backup@example.org", client_key.public_key(), inter, inter_key)
-    write(out, "keystores/demo-client-nopassword.p12", pkcs12.serialize_key_and_certificates(b"svc-backup", client_key, client, [inter, root], NO_ENCRYPTION))
+    write(
+        out,
+        "keystores/demo-client-nopassword.p12",
+        pkcs12.serialize_key_and_certificates(
+            b"svc-backup", client_key, client, [inter, root], NO_ENCRYPTION
+        ),
+    )
     signer_key = ec.generate_private_key(ec.SECP384R1())
     signer = issue("Code Signing Example", signer_key.public_key(), inter, inter_key, years=3)
-    locked = pkcs12.serialize_key_and_certificates(b"code-signing", signer_key, signer, [inter], serialization.BestAvailableEncryption(LOCKED_PASSWORD))
+    locked = pkcs12.serialize_key_and_certificates(
+        b"code-signing",
+        signer_key,
+        signer,
+        [inter],
+        serialization.BestAvailableEncryption(LOCKED_PASSWORD),
+    )
     write(out, "keystores/demo-codesigning-locked.p12", locked)
     jks(out, root)
 
@@ -188,9 +210,17 @@ def ssh(out: Path) -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     openssh = serialization.Encoding.OpenSSH
     public = key.public_key().public_bytes(openssh, serialization.PublicFormat.OpenSSH)
-    write(out, "ssh/demo_id_ed25519", key.private_bytes(PEM, serialization.PrivateFormat.OpenSSH, NO_ENCRYPTION))
+    write(
+        out,
+        "ssh/demo_id_ed25519",
+        key.private_bytes(PEM, serialization.PrivateFormat.OpenSSH, NO_ENCRYPTION),
+    )
     write(out, "ssh/demo_id_ed25519.pub", public + b" deploy@example.org\n")
-    legacy = rsa.generate_private_key(65537, 2048).public_key().public_bytes(openssh, serialization.PublicFormat.OpenSSH)
+    legacy = (
+        rsa.generate_private_key(65537, 2048)
+        .public_key()
+        .public_bytes(openssh, serialization.PublicFormat.OpenSSH)
+    )
     write(
         out,
         "ssh/authorized_keys",
@@ -199,9 +229,21 @@ def ssh(out: Path) -> None:
         + b'command="/usr/local/bin/backup-receive",no-pty,no-port-forwarding,from="10.20.0.0/16" '
         + legacy + b" backup@legacy-host\n",
     )  # fmt: skip
-    host = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(openssh, serialization.PublicFormat.OpenSSH)
-    ca = rsa.generate_private_key(65537, 3072).public_key().public_bytes(openssh, serialization.PublicFormat.OpenSSH)
-    write(out, "ssh/known_hosts", _hashed("git.example.org") + b" " + host + b"\n@cert-authority *.example.org " + ca + b"\n")
+    host = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(openssh, serialization.PublicFormat.OpenSSH)
+    )
+    ca = (
+        rsa.generate_private_key(65537, 3072)
+        .public_key()
+        .public_bytes(openssh, serialization.PublicFormat.OpenSSH)
+    )
+    write(
+        out,
+        "ssh/known_hosts",
+        _hashed("git.example.org") + b" " + host + b"\n@cert-authority *.example.org " + ca + b"\n",
+    )
 
 
 def _hashed(host: str) -> bytes:
