@@ -186,7 +186,8 @@ def chain_findings(
     out: list[Finding] = []
     indexed = len(infos) > 1
     for i, info in enumerate(infos):
-        loc = location if lines is None else at(location, location.component, lines[i])
+        line = None if lines is None else lines[i]
+        loc = location if line is None else at(location, location.component, line)
         issuer = find_issuer(info, infos) if indexed else None
         verify = True
         if issuer is None and index is not None:

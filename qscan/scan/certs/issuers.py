@@ -16,6 +16,7 @@ from qscan.scan.certs.x509 import CertInfo
 
 MAX_ISSUERS = 10_000
 MAX_WAITING = 200_000
+_SWEEP_AT = 4096
 
 
 class IssuerIndex:
@@ -24,6 +25,7 @@ class IssuerIndex:
         self._count = 0
         self._waiting: dict[bytes, list[tuple[bytes | None, list[weakref.ref[Finding]]]]] = {}
         self._waiting_count = 0
+        self._sweep_at = _SWEEP_AT
 
     def add(self, info: CertInfo) -> None:
         if not (info.is_ca or info.self_issued):
@@ -47,6 +49,22 @@ class IssuerIndex:
         refs = [weakref.ref(f) for f in findings]
         self._waiting.setdefault(info.issuer_der, []).append((info.aki, refs))
         self._waiting_count += 1
+        if self._waiting_count >= self._sweep_at:
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Forget waiting certificates whose findings are gone (a streaming consumer that
+        does not keep them), so that memory stays flat; amortised by doubling."""
+        count = 0
+        for issuer in list(self._waiting):
+            alive = [(aki, refs) for aki, refs in self._waiting[issuer] if any(r() for r in refs)]
+            if alive:
+                self._waiting[issuer] = alive
+                count += len(alive)
+            else:
+                del self._waiting[issuer]
+        self._waiting_count = count
+        self._sweep_at = max(_SWEEP_AT, 2 * count)
 
     def _resolve(self, issuer: CertInfo) -> None:
         waiting = self._waiting.get(issuer.subject_der)
