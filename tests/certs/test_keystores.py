@@ -109,3 +109,31 @@ def test_rfc4716_public_key(tmp_path: Path) -> None:
     (finding,) = scan_folder(tmp_path).findings
     assert (finding.algorithm, finding.params["bits"], finding.location.line) == ("RSA", 3072, 1)
     assert base64.b64decode(blob)
+
+
+def test_crl_signature(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from cryptography import x509
+
+    ca_key = b.rsa_key(2048)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(b.name("CRL CA"))
+        .last_update(b.NOW)
+        .next_update(b.NOW + dt.timedelta(days=7))
+        .sign(ca_key, b.hashes.SHA256())
+    )
+    (tmp_path / "ca.crl").write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    (tmp_path / "ca-crl.pem").write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+    inventory = scan_folder(tmp_path)
+    assert not inventory.errors
+    for path in ("ca.crl", "ca-crl.pem"):
+        (finding,) = [f for f in inventory.findings if f.location.path == path]
+        assert finding.location.component == "crl signature"
+        assert (finding.algorithm, finding.params["bits"], finding.params["hash"]) == (
+            "RSA",
+            2048,
+            "SHA-256",
+        )
+        assert finding.context["issuer"] == "CN=CRL CA,O=qscan tests"

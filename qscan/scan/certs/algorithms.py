@@ -80,11 +80,6 @@ def _curve(dotted: str) -> tuple[str, int | None]:
     return (curve.name, curve.size) if curve else (dotted, None)
 
 
-def curve_name(name_or_oid: str) -> str | None:
-    curve = catalog().curve(name_or_oid)
-    return curve.name if curve else None
-
-
 def hash_name(dotted: str) -> str:
     algorithm, _, kind = lookup(dotted)
     return algorithm if kind == "hash" else dotted

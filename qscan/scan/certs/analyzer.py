@@ -26,9 +26,8 @@ def wants_content(path: Path, head: bytes) -> bool:
     """Cheap test on the first bytes: PEM, DER, Java keystore, SSH and PuTTY keys."""
     if not head:
         return False
-    first = head[0]
-    if first == 0x30:
-        return len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head))
+    if head[0] == 0x30 and len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head)):
+        return True
     if is_keystore(head):
         return True
     if b"-----BEGIN " in head or head.startswith(b"PuTTY-User-Key-File-"):

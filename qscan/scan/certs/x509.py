@@ -134,6 +134,8 @@ def parse_certificate(data: bytes) -> CertInfo:
         cx509.load_der_x509_certificate(blob)
         return _read(blob, blob, "der")
     except (ValueError, IndexError) as exc:
+        if not _worth_pyasn1(data):
+            raise CertificateError(f"not a readable X.509 certificate: {exc}") from exc
         try:
             normalised, blob = _normalise_with_pyasn1(data)
         except Exception:
@@ -142,6 +144,22 @@ def parse_certificate(data: bytes) -> CertInfo:
             return _read(normalised, blob, "pyasn1")
         except (ValueError, IndexError) as exc2:
             raise CertificateError(f"not a readable X.509 certificate: {exc2}") from exc2
+
+
+PYASN1_MAX = 256 * 1024
+"""Largest blob handed to pyasn1 (an SLH-DSA-256f certificate is about 50 KB)."""
+
+
+def _worth_pyasn1(data: bytes) -> bool:
+    """Only certificate-shaped input, or BER that the DER walker refuses, goes to pyasn1."""
+    if len(data) > PYASN1_MAX:
+        return False
+    try:
+        _, start, end, _ = der.tlv(data, 0)
+        tags = [item[0] for item in der.children(data, start, end)]
+    except der.DerError:
+        return data[:1] == b"\x30"
+    return tags == [der.SEQUENCE, der.SEQUENCE, der.BIT_STRING]
 
 
 def _normalise_with_pyasn1(data: bytes) -> tuple[bytes, bytes]:
