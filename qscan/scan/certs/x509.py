@@ -9,6 +9,7 @@ refuses (BER encodings, odd fields) is decoded with pyasn1 and re-encoded to DER
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,10 +17,19 @@ from typing import Any
 
 from cryptography import x509 as cx509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.utils import CryptographyDeprecationWarning
 
 from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import KeyInfo, SigInfo, describe_sigalg, describe_spki
 from qscan.scan.certs.names import render_name, rfc4514
+
+# An inventory reads what is deployed: certificates with a non-positive serial number (old
+# roots in CA bundles) are reported, not warned about on stderr.
+warnings.filterwarnings(
+    "ignore",
+    message="Parsed a serial number which wasn't positive",
+    category=CryptographyDeprecationWarning,
+)
 
 EXT_SKI = "2.5.29.14"
 EXT_KEY_USAGE = "2.5.29.15"
