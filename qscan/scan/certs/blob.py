@@ -153,11 +153,11 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
                 blob.certs.append((info, line))
         elif label == "ENCRYPTED PRIVATE KEY":
             pk = encrypted_pkcs8(raw, blob.ctx.options.passwords)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk))
+            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS and "ENCRYPTED" in block.headers.get("Proc-Type", ""):
             pem_text = _pem_text(data, line)
             pk = legacy_encrypted_pem(label, pem_text, block.headers, blob.ctx.options.passwords)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk))
+            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS:
             pk = plain_private_key(raw, _PLAIN_KEY_FORMATS[label])
             blob.private_key(pk, line, "private key", _key_evidence(label, pk))
@@ -189,6 +189,12 @@ def _pem_text(data: bytes, line: int) -> bytes:
     end = text.find(b"-----END ", start)
     end = text.find(b"-----", end + 9) + 5
     return text[start:end]
+
+
+def _opaque(pk: PrivateKey, encrypted: bytes) -> str | None:
+    """Identity of a key whose public part stays hidden (encrypted, no password): a digest
+    of its encrypted encoding, stable when the file's lines move."""
+    return None if pk.key.fingerprint else f"encrypted/{hashlib.sha256(encrypted).hexdigest()}"
 
 
 def _key_evidence(label: str, pk: PrivateKey) -> str:
@@ -352,7 +358,8 @@ def _der_object(obj: bytes, blob: Blob) -> None:
         _public_key(obj, "PKCS#1 public", blob, None, "DER RSA public key")
     elif kind == "encrypted-pkcs8":
         pk = encrypted_pkcs8(obj, blob.ctx.options.passwords)
-        blob.private_key(pk, None, "private key", _key_evidence("DER private key", pk))
+        evidence = _key_evidence("DER private key", pk)
+        blob.private_key(pk, None, "private key", evidence, _opaque(pk, obj))
     elif kind in ("PKCS#8", "PKCS#1", "SEC1", "DSA (OpenSSL)"):
         pk = plain_private_key(obj, kind)
         blob.private_key(pk, None, "private key", _key_evidence("DER private key", pk))
