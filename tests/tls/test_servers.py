@@ -11,7 +11,7 @@ from OpenSSL import SSL
 
 from qscan.protocols import tls as T
 from tests.tls.servers import (
-    SMTPStartTLSServer,
+    StartTLSServer,
     ThreadedServer,
     pyopenssl_server,
     python_ssl_server,
@@ -301,17 +301,18 @@ def test_ipv6_literal(chains, scan):
 # ---- STARTTLS -------------------------------------------------------------------------------
 
 
-def test_smtp_starttls(chains, scan):
+@pytest.mark.parametrize("protocol", ["smtp", "imap", "pop3", "ftp", "ldap", "postgres"])
+def test_starttls(chains, scan, protocol):
     def configure(ctx: ssl.SSLContext) -> None:
         ctx.set_ecdh_curve("prime256v1")
 
-    with SMTPStartTLSServer(chains["rsa"], configure) as server:
-        result = scan(f"smtp://{server.address}", profile="quick")
+    with StartTLSServer(protocol, chains["rsa"], configure) as server:
+        result = scan(f"{protocol}://{server.address}", profile="quick")
     port = server.port
     assert result.params(port, GROUP13, "group") == ["secp256r1"]
     assert sorted(result.params(port, VERSION, "version")) == ["TLS 1.2", "TLS 1.3"]
     endpoint = result.endpoint(port)
-    assert endpoint.location.service == "smtp" and endpoint.algorithm == "ECDH"
+    assert endpoint.location.service == protocol and endpoint.algorithm == "ECDH"
     assert any(f.location.component.startswith("tls server certificate") for f in result.at(port))
     assert not result.errors_for(port)
 
