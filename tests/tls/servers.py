@@ -111,6 +111,7 @@ class ThreadedServer:
         self.host = host
         self.port = self._sock.getsockname()[1]
         self._handle = handle
+        self.accepted = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -129,6 +130,7 @@ class ThreadedServer:
                 continue
             except OSError:
                 return
+            self.accepted += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:

@@ -261,6 +261,14 @@ def _endpoint(
         "versions": [T.version(v).name for v in versions],
         "connections": connections,
     }
+    handshake = results.handshake
+    extra: dict[str, Any] = {}
+    if handshake is not None:
+        extra["handshake"] = {
+            "version": handshake.version,
+            "suite": handshake.suite,
+            "group": handshake.group,
+        }
     modern = results.modern
     if isinstance(modern, Accepted):
         version = T.version(modern.hello.version) or T.version(TLS12)
@@ -283,7 +291,7 @@ def _endpoint(
             summary=summary,
             curve=curve,
             dh_bits=modern.key_exchange.dh_bits,
-            context={"hello_retry": True} if modern.hello.hrr else None,
+            context={**extra, "hello_retry": True} if modern.hello.hrr else extra,
         )
     # A modern client cannot connect at all: describe what the best version offers.
     best = versions[0]
@@ -302,7 +310,7 @@ def _endpoint(
         summary=summary,
         curve=T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None,
         dh_bits=first.key_exchange.dh_bits if first else None,
-        context={"modern_client_refused": modern.reason},
+        context={**extra, "modern_client_refused": modern.reason},
     )
 
 
