@@ -37,6 +37,14 @@ from qscan.protocols import tls as T  # noqa: E402
 from tests.tls.servers import make_chain, pyopenssl_server, python_ssl_server  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
+KNOWN_CAUSES = """
+known causes (both checked by hand against the servers):
+  groups, TLS 1.2 server with an ECDSA certificate: sslyze offers one curve per handshake, and
+    such a server refuses any curve list without its certificate's curve (RFC 8422 5.1), so
+    sslyze sees only that curve; qscan also sees the curves the server ranks above it.
+  TLS 1.2 suites, OpenSSL 4 server whose only ECDHE curve is X25519: sslyze tests those suites
+    with nassl's legacy OpenSSL 1.0.2 client, which has no X25519; a pyOpenSSL client does get
+    TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 over x25519 from that server."""
 SSLYZE_VERSION = "6.3.1"
 V = ssl.TLSVersion
 
@@ -374,6 +382,7 @@ def main() -> None:
         print("\ndifferences:")
         for note in notes:
             print("  " + note)
+        print(KNOWN_CAUSES)
 
 
 if __name__ == "__main__":
