@@ -82,7 +82,6 @@ class Sweep:
     found: list[int] = field(default_factory=list)
     answers: list[Accepted] = field(default_factory=list)
     refusal: str | None = None
-    other_version: int | None = None
 
 
 async def by_removal(
@@ -166,25 +165,15 @@ def _legacy_offer(version: int, suites: tuple[int, ...], sni: str | None) -> Off
 
 
 async def legacy(endpoint: Endpoint, version: int, *, limit: int | None = None) -> Sweep:
-    """Suites of one version <= TLS 1.2; `limit=1` only tells whether the version is on."""
-
-    def pick(answer: Accepted) -> int | None:
-        if answer.hello.version != version:
-            sweep_other.append(answer.hello.version)
-            return None
-        return answer.hello.suite
-
-    sweep_other: list[int] = []
-    sweep = await by_removal(
+    """Suites of one version <= TLS 1.2 (a server that answers with a lower version does not
+    support this one); `limit=1` only tells whether the version is on."""
+    return await by_removal(
         endpoint,
         legacy_suites(version),
         lambda suites: _legacy_offer(version, suites, endpoint.sni),
-        pick,
+        lambda answer: answer.hello.suite if answer.hello.version == version else None,
         limit=limit,
     )
-    if sweep_other:
-        sweep.other_version = sweep_other[0]
-    return sweep
 
 
 async def server_order(endpoint: Endpoint, version: int, accepted: Sequence[int]) -> bool | None:
