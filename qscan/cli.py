@@ -197,6 +197,13 @@ def main() -> None:
     help="Retries of a timed-out or reset endpoint.",
 )
 @click.option("--rate", type=float, help="At most this many new connections per second.")
+@click.option(
+    "--profile",
+    type=click.Choice(["quick", "full"]),
+    default="full",
+    show_default=True,
+    help="TLS: quick skips suite enumeration below TLS 1.2, curves and signature schemes.",
+)
 @quiet_option
 @verbose_option
 def scan(
@@ -217,6 +224,7 @@ def scan(
     per_host: int,
     retries: int,
     rate: float | None,
+    profile: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -240,6 +248,7 @@ def scan(
         retries=retries,
         rate=rate,
         sni=sni,
+        profile=profile,
         progress=Progress(verbose, quiet),
     )
     try:

@@ -33,4 +33,4 @@ def reports_dir() -> Path:
 def load_yaml(relative: str) -> Any:
     """Load one YAML file from rules/, cached for the life of the process."""
     with open(rules_dir() / relative, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qscan.scan.certs import CertificateAnalyzer
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
+from qscan.scan.tls import TLSScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
@@ -16,4 +17,4 @@ def file_scanners() -> list[FileScanner]:
 
 
 def endpoint_scanners() -> list[EndpointScanner]:
-    return []
+    return [TLSScanner()]
