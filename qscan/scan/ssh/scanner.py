@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 from qscan import __version__
-from qscan.model import Location, ScanError
+from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import Net
@@ -178,7 +178,7 @@ def _banner_context(banner: Banner) -> dict[str, object]:
     return context
 
 
-def _algorithm_findings(server: KexInit, banner: Banner, base: Location) -> list:
+def _algorithm_findings(server: KexInit, banner: Banner, base: Location) -> list[Finding]:
     strict = STRICT_KEX_SERVER in server.kex
     cbc = any(
         (spec := data.lookup(data.CIPHERS, name)) is not None and spec.params.get("mode") == "CBC"
