@@ -4,6 +4,8 @@ hard-coded defaults."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from qscan.assess.engine import assess
@@ -180,3 +182,45 @@ def test_pipeline_and_connection_accounting(sshd):
     assert {
         f.verdict.rule for f in inventory.findings if f.location.component == "ssh protocol"
     } == {"QS422"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "KexAlgorithms ^diffie-hellman-group14-sha1",
+        "KexAlgorithms -*-sha1,diffie-hellman-group-exchange*",
+        "KexAlgorithms +diffie-hellman-group1-sha1,diffie-hellman-group14-sha1",
+        "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256",
+        "HostKeyAlgorithms ssh-ed25519,ecdsa-sha2-nistp*",
+        "HostKeyAlgorithms +ssh-rsa*",
+        "HostKeyAlgorithms -*-cert-v01@openssh.com,sk-*",
+        "HostKeyAlgorithms ^ssh-ed25519",
+        "PubkeyAcceptedAlgorithms -rsa-sha2-256",
+        "CASignatureAlgorithms +ssh-rsa",
+        "Ciphers -aes1*",
+        "Ciphers ^aes256-cbc",
+        "Ciphers +aes128-cbc,3des-cbc",
+        "MACs -*-etm@openssh.com",
+        "MACs +hmac-sha1-96,hmac-md5",
+        "MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com",
+    ],
+)
+def test_resolve_algorithm_list_matches_sshd(host_keys, tmp_path, line):
+    """The shared resolver computes what `sshd -T` reports for the same directive."""
+    from .conftest import SSHD
+
+    directive, value = line.split(" ", 1)
+    key = directive.lower()
+
+    def effective(*lines: str) -> str:
+        config = tmp_path / "sshd_config"
+        config.write_text("\n".join([f"HostKey {host_keys.files['ed25519']}", *lines]) + "\n")
+        out = subprocess.run(
+            [SSHD, "-T", "-f", str(config)], capture_output=True, text=True, check=True
+        ).stdout
+        return dict(row.split(" ", 1) for row in out.splitlines() if " " in row)[key]
+
+    defaults = effective().split(",")
+    expected = effective(line).split(",")
+    available = data.openssh_available(data.directive_list(directive))
+    assert data.resolve_algorithm_list(value, defaults, available) == expected
