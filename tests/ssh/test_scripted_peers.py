@@ -224,6 +224,13 @@ def test_garbage_instead_of_a_banner():
     one_error(raw_peer(b"\x00\xff\xfe garbage\r\n" * 4), "ssh-bad-banner")
 
 
+def test_http_server_is_not_an_ssh_server():
+    error = one_error(
+        raw_peer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), "ssh-bad-banner"
+    )
+    assert "HTTP/1.1 400" in error.message
+
+
 def test_one_megabyte_banner():
     error = one_error(raw_peer(b"SSH-2.0-" + b"A" * 1_000_000 + b"\r\n"), "ssh-banner-too-long")
     assert "8192" in error.message
