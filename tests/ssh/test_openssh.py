@@ -171,17 +171,17 @@ def test_host_certificate(sshd, host_keys):
     assert details["ca_fingerprint_sha256"] == host_keys.fingerprint("ca")
 
 
-def test_pipeline_and_connection_accounting(sshd):
+def test_pipeline_inventory_validates_against_the_schema(sshd, validate_inventory):
     from qscan.pipeline import scan
     from qscan.scan.interface import ScanOptions
     from qscan.targets import parse_target
 
-    server = sshd()
+    server = sshd("HostKeyAlgorithms +ssh-rsa")
     inventory = scan([parse_target(server.target)], ScanOptions(timeout=5), "nist-ir-8547")
     assert inventory.errors == []
-    assert {
-        f.verdict.rule for f in inventory.findings if f.location.component == "ssh protocol"
-    } == {"QS422"}
+    validate_inventory(inventory.to_dict())
+    protocol = [f for f in inventory.findings if f.location.component == "ssh protocol"]
+    assert [f.verdict.rule for f in protocol] == ["QS422"]
 
 
 @pytest.mark.parametrize(
@@ -224,3 +224,39 @@ def test_resolve_algorithm_list_matches_sshd(host_keys, tmp_path, line):
     expected = effective(line).split(",")
     available = data.openssh_available(data.directive_list(directive))
     assert data.resolve_algorithm_list(value, defaults, available) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "exit_code"),
+    [((), 0), (("KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256",), 1)],
+)
+def test_cli_gate_fails_on_a_classical_only_server(sshd, lines, exit_code):
+    import json
+
+    from click.testing import CliRunner
+
+    from qscan.cli import main
+
+    server = sshd(*lines)
+    result = CliRunner().invoke(
+        main,
+        [
+            "scan",
+            server.target,
+            "--format",
+            "json",
+            "--output",
+            "-",
+            "--fail-on",
+            "high",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == exit_code, result.output
+    doc = json.loads(result.stdout)
+    assert doc["errors"] == []
+    assert {f["location"]["component"] for f in doc["findings"]} >= {
+        "ssh protocol",
+        "ssh kex",
+        "ssh host key",
+    }
