@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -164,9 +165,18 @@ def connections(folder: Path) -> int:
     return sum(p.read_bytes().count(b"Connection from ") for p in folder.glob("sshd_*.log"))
 
 
-def run_qscan(ports: list[int], out: Path, concurrency: int) -> float:
-    targets = [f"ssh://127.0.0.1:{p}" for p in ports]
+def timed(run) -> tuple[float, float]:
+    """Wall time of run() and the CPU time (user + system) of the tool process it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    run()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_qscan(ports: list[int], out: Path, concurrency: int) -> None:
+    targets = [f"ssh://127.0.0.1:{p}" for p in ports]
     subprocess.run(
         [
             sys.executable,
@@ -188,20 +198,17 @@ def run_qscan(ports: list[int], out: Path, concurrency: int) -> float:
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    return time.perf_counter() - started
 
 
-def run_ssh_audit(exe: Path, ports: list[int], out: Path, threads: int, folder: Path) -> float:
+def run_ssh_audit(exe: Path, ports: list[int], out: Path, threads: int, folder: Path) -> None:
     targets = folder / "targets.txt"
     targets.write_text("".join(f"127.0.0.1:{p}\n" for p in ports))
-    started = time.perf_counter()
     with open(out, "w") as fh:
         subprocess.run(
             [str(exe), "-j", "--skip-rate-test", "--threads", str(threads), "-T", str(targets)],
             stdout=fh,
             check=False,
         )
-    return time.perf_counter() - started
 
 
 def qscan_lists(path: Path) -> dict[int, dict[str, object]]:
@@ -309,18 +316,25 @@ def main() -> None:
         servers = start_servers(args.servers, folder, keys)
         ports = [p for p, _, _ in servers]
         try:
-            times: dict[str, list[float]] = {"qscan": [], "ssh-audit": []}
+            walls: dict[str, list[float]] = {"qscan": [], "ssh-audit": []}
+            cpus: dict[str, list[float]] = {"qscan": [], "ssh-audit": []}
             conns = {"qscan": 0, "ssh-audit": 0}
+            runs = {
+                "qscan": lambda: run_qscan(ports, folder / "qscan.json", args.threads),
+                "ssh-audit": lambda: run_ssh_audit(
+                    exe, ports, folder / "ssh-audit.json", args.threads, folder
+                ),
+            }
             for round_ in range(args.rounds):
-                before = connections(folder)
-                times["qscan"].append(run_qscan(ports, folder / "qscan.json", args.threads))
-                middle = connections(folder)
-                times["ssh-audit"].append(
-                    run_ssh_audit(exe, ports, folder / "ssh-audit.json", args.threads, folder)
-                )
-                conns["qscan"], conns["ssh-audit"] = middle - before, connections(folder) - middle
+                for tool, run in runs.items():
+                    before = connections(folder)
+                    wall, cpu = timed(run)
+                    walls[tool].append(wall)
+                    cpus[tool].append(cpu)
+                    conns[tool] = connections(folder) - before
                 log(
-                    f"round {round_ + 1}: qscan {times['qscan'][-1]:.2f}s, ssh-audit {times['ssh-audit'][-1]:.2f}s"
+                    f"round {round_ + 1}: qscan {walls['qscan'][-1]:.2f}s, "
+                    f"ssh-audit {walls['ssh-audit'][-1]:.2f}s"
                 )
             ours = qscan_lists(folder / "qscan.json")
             theirs = ssh_audit_lists(folder / "ssh-audit.json")
@@ -329,21 +343,31 @@ def main() -> None:
                 process.terminate()
             for _, _, process in servers:
                 process.wait(timeout=10)
-    q, s = statistics.median(times["qscan"]), statistics.median(times["ssh-audit"])
-    agree, notes = compare(ours, theirs, servers)
     n = len(servers)
     print(
-        f"SSH benchmark: {n} local OpenSSH servers ({len(CONFIGS)} configurations), {args.rounds} rounds, median wall time"
+        f"SSH benchmark: {n} local OpenSSH servers ({len(CONFIGS)} configurations), "
+        f"{args.rounds} rounds (os.cpu_count()={os.cpu_count()}, load average "
+        f"{os.getloadavg()[0]:.1f})"
     )
     print(
-        f"  (ssh-audit {SSH_AUDIT_VERSION} --skip-rate-test --threads {args.threads}; qscan --concurrency {args.threads})"
+        f"  ssh-audit {SSH_AUDIT_VERSION} --skip-rate-test --threads {args.threads}; "
+        f"qscan --concurrency {args.threads}; median of the rounds"
     )
-    for tool, median in (("qscan", q), ("ssh-audit", s)):
-        rounds = ", ".join(f"{t:.2f}" for t in times[tool])
+    for tool in runs:
+        wall = statistics.median(walls[tool])
+        rounds = ", ".join(f"{t:.2f}" for t in walls[tool])
         print(
-            f"  {tool:10s} {median:7.2f} s   {n / median:6.1f} servers/s   {conns[tool]:4d} connections   (rounds: {rounds})"
+            f"  {tool:10s} {wall:6.2f} s wall  {n / wall:5.1f} servers/s  "
+            f"{statistics.median(cpus[tool]):5.2f} s client CPU  {conns[tool]:4d} connections  "
+            f"(rounds: {rounds})"
         )
-    print(f"  ratio      qscan is {s / q:.2f}x ssh-audit's throughput")
+    per_round = [a / q for q, a in zip(walls["qscan"], walls["ssh-audit"], strict=True)]
+    print(
+        f"  ratio      qscan has {statistics.median(walls['ssh-audit']) / statistics.median(walls['qscan']):.2f}x "
+        f"ssh-audit's throughput (per-round ratios: {', '.join(f'{r:.2f}' for r in per_round)}; "
+        f"median {statistics.median(per_round):.2f})"
+    )
+    agree, notes = compare(ours, theirs, servers)
     print("agreement (servers with identical results, of " + str(n) + "):")
     for key, label in (
         ("kex", "kex"),
