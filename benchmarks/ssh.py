@@ -117,11 +117,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_servers(
-    count: int, folder: Path, keys: dict[str, Path]
-) -> list[tuple[int, str, subprocess.Popen]]:
+def start_servers(count: int, folder: Path, keys: dict[str, Path], servers: list) -> None:
+    """Append each started server to `servers` at once, so the caller can stop them all
+    even when a later one fails to start."""
     os.makedirs("/run/sshd", exist_ok=True)
-    return [start_server(i, folder, keys) for i in range(count)]
+    for i in range(count):
+        servers.append(start_server(i, folder, keys))
 
 
 def start_server(
@@ -313,9 +314,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="qscan-ssh-bench-") as tmp:
         folder = Path(tmp)
         keys = keygen(folder)
-        servers = start_servers(args.servers, folder, keys)
-        ports = [p for p, _, _ in servers]
+        servers: list[tuple[int, str, subprocess.Popen]] = []
         try:
+            start_servers(args.servers, folder, keys, servers)
+            ports = [p for p, _, _ in servers]
             walls: dict[str, list[float]] = {"qscan": [], "ssh-audit": []}
             cpus: dict[str, list[float]] = {"qscan": [], "ssh-audit": []}
             conns = {"qscan": 0, "ssh-audit": 0}
@@ -342,7 +344,11 @@ def main() -> None:
             for _, _, process in servers:
                 process.terminate()
             for _, _, process in servers:
-                process.wait(timeout=10)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
     n = len(servers)
     print(
         f"SSH benchmark: {n} local OpenSSH servers ({len(CONFIGS)} configurations), "
