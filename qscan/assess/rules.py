@@ -23,7 +23,7 @@ import yaml
 
 from qscan.catalog import Catalog, catalog
 from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
-from qscan.resources import rules_dir
+from qscan.resources import YAML_LOADER, rules_dir
 
 _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
@@ -151,7 +151,7 @@ def load_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted((rules_dir() / "packs").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         for raw in data.get("rules", []):
             rule = _parse_rule(raw, path.name)
             if rule.id in seen:
