@@ -206,6 +206,13 @@ def main() -> None:
 )
 @click.option("--rate", type=float, help="At most this many new connections per second.")
 @click.option(
+    "--profile",
+    type=click.Choice(["quick", "full"]),
+    default="full",
+    show_default=True,
+    help="TLS: quick skips suite enumeration below TLS 1.2, curves and signature schemes.",
+)
+@click.option(
     "--estate",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Estate file (YAML): scan every system's targets and attribute findings (docs/estate.md).",
@@ -237,6 +244,7 @@ def scan(
     per_host: int,
     retries: int,
     rate: float | None,
+    profile: str,
     estate: Path | None,
     shard: str | None,
     scenario_id: str | None,
@@ -274,6 +282,7 @@ def scan(
         retries=retries,
         rate=rate,
         sni=sni,
+        profile=profile,
         progress=Progress(verbose, quiet),
     )
     try:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from qscan.assess.policy import Policy, deadline_class, get_policy
 from qscan.assess.priority import PrioritySetting, prioritise, rollup_systems, setting_for
-from qscan.assess.rules import FROM_ALGORITHM, Rule, best_rule, load_rules
+from qscan.assess.rules import FROM_ALGORITHM, Rule, RuleIndex, load_rules
 from qscan.catalog import catalog
 from qscan.model import Finding, Inventory, Verdict
 
@@ -59,9 +59,9 @@ def assess_findings(
     findings: Iterable[Finding], policy_id: str, setting: PrioritySetting | None = None
 ) -> Iterator[Finding]:
     policy = get_policy(policy_id)
-    rules = tuple(r for r in load_rules() if r.applies_to_policy(policy_id))
+    index = RuleIndex(load_rules(), policy_id)
     for finding in findings:
-        finding.verdict = verdict_for(finding, best_rule(finding, policy_id, rules), policy)
+        finding.verdict = verdict_for(finding, index.best(finding), policy)
         finding.priority = prioritise(finding, policy, setting)
         yield finding
 

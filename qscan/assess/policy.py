@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from qscan.resources import rules_dir
+from qscan.resources import YAML_LOADER, rules_dir
 
 DEFAULT_POLICY = "nist-ir-8547"
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
@@ -46,7 +46,7 @@ class Policy:
 def policies() -> dict[str, Policy]:
     out: dict[str, Policy] = {}
     for path in sorted((rules_dir() / "policies").glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         try:
             deadlines = {
                 k: Deadline(date=str(v["date"]) if v.get("date") else None, note=v["note"])

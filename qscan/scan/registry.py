@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from qscan.scan.certs import CertificateAnalyzer
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import EndpointScanner, FileAnalyzer, FileScanner
+from qscan.scan.ssh import SshScanner
+from qscan.scan.tls import TLSScanner
 
 
 def file_analyzers() -> list[FileAnalyzer]:
-    return []
+    return [CertificateAnalyzer()]
 
 
 def file_scanners() -> list[FileScanner]:
@@ -15,4 +18,4 @@ def file_scanners() -> list[FileScanner]:
 
 
 def endpoint_scanners() -> list[EndpointScanner]:
-    return []
+    return [TLSScanner(), SshScanner()]

@@ -1,0 +1,254 @@
+"""Build findings for certificates and keys (facts only; qscan.assess judges them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from qscan.model import Finding, Location
+from qscan.scan.certs.algorithms import KeyInfo, SigInfo
+from qscan.scan.certs.issuers import IssuerIndex
+from qscan.scan.certs.x509 import CertInfo, verify_issued_by
+
+EVIDENCE_MAX = 200
+_SIGNER_PARAMS = ("bits", "curve")
+_KEY_TRANSPORT_USAGE = "keyEncipherment"
+
+
+def at(location: Location, component: str, line: int | None = None) -> Location:
+    """A copy of location with another component (and line, if given)."""
+    return Location(
+        target=location.target,
+        component=component,
+        path=location.path,
+        line=location.line if line is None else line,
+        host=location.host,
+        port=location.port,
+        service=location.service,
+        sni=location.sni,
+    )
+
+
+def short(text: str) -> str:
+    return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1] + "…"
+
+
+def certificate_component(prefix: str, chain_index: int | None) -> str:
+    chain = f" chain[{chain_index}]" if chain_index is not None else ""
+    return f"{prefix}certificate{chain}"
+
+
+def signer_params(
+    signature: SigInfo, signer: KeyInfo | None, value_size: int = 0
+) -> dict[str, Any]:
+    """The signature's params plus the signing key's size or curve when it is known. An RSA
+    signature is as long as the signer's modulus (RFC 8017 §8.2.1), so its size is known
+    even when the issuer is not."""
+    params = signature.params
+    if signer is None and value_size and signature.algorithm == "RSA":
+        return {**params, "bits": value_size * 8}
+    if signer is None or signer.algorithm != signature.algorithm:
+        return dict(params)
+    extra = {k: signer.params[k] for k in _SIGNER_PARAMS if k in signer.params}
+    return {**params, **extra}
+
+
+def cert_findings(
+    info: CertInfo,
+    location: Location,
+    *,
+    prefix: str = "",
+    chain_index: int | None = None,
+    issuer: CertInfo | None = None,
+    verify: bool = True,
+    extra_context: dict[str, Any] | None = None,
+) -> list[Finding]:
+    """The findings of one certificate: its public key, its signature and, for catalyst
+    certificates, the alternative key and signature. With an issuer, `issued_by_match`
+    says how the relation was established: signature (verified), key-id (authority key
+    identifier = subject key identifier) or name; verify=False skips the signature check
+    (used across files, where it would dominate the scan time)."""
+    base = certificate_component(prefix, chain_index)
+    context = info.context()
+    if chain_index is not None:
+        context["chain_index"] = chain_index
+    signer: KeyInfo | None = None
+    if issuer is not None:
+        context["issued_by"] = issuer.sha256
+        context["issued_by_match"] = _relation(info, issuer, verify)
+        signer = issuer.key
+    elif info.self_issued:
+        signer = info.key
+    if extra_context:
+        context.update(extra_context)
+    subject = info.subject or "(empty subject)"
+    key = info.key
+    key_context = {**context, "public_key_sha256": key.fingerprint}
+    if key.algorithm == "RSA":
+        usage = info.key_usage
+        key_context["key_transport"] = usage is None or _KEY_TRANSPORT_USAGE in usage
+    findings = [
+        Finding(
+            algorithm=key.algorithm,
+            function=key.function,
+            asset="certificate",
+            location=at(location, f"{base} public key"),
+            params=key.params,
+            evidence=short(f"{subject}: {key.label} public key"),
+            context=key_context,
+            identity=f"{info.sha256}/public-key",
+        ),
+        Finding(
+            algorithm=info.signature.algorithm,
+            function="signature",
+            asset="certificate",
+            location=at(location, f"{base} signature"),
+            params=signer_params(info.signature, signer, info.signature_size),
+            evidence=short(f"{subject}: signed with {info.signature.label}"),
+            context=context,
+            identity=f"{info.sha256}/signature",
+        ),
+    ]
+    if info.alt_key is not None:
+        alt = info.alt_key
+        findings.append(
+            Finding(
+                algorithm=alt.algorithm,
+                function=alt.function,
+                asset="certificate",
+                location=at(location, f"{base} alternative public key"),
+                params=alt.params,
+                evidence=short(f"{subject}: alternative {alt.label} public key (2.5.29.72)"),
+                context={**context, "public_key_sha256": alt.fingerprint},
+                identity=f"{info.sha256}/alt-public-key",
+            )
+        )
+    if info.alt_signature is not None:
+        alt_sig = info.alt_signature
+        alt_signer = issuer.alt_key if issuer is not None else info.alt_key
+        findings.append(
+            Finding(
+                algorithm=alt_sig.algorithm,
+                function="signature",
+                asset="certificate",
+                location=at(location, f"{base} alternative signature"),
+                params=signer_params(alt_sig, alt_signer),
+                evidence=short(f"{subject}: alternative signature {alt_sig.label} (2.5.29.73)"),
+                context=context,
+                identity=f"{info.sha256}/alt-signature",
+            )
+        )
+    return findings
+
+
+def _relation(info: CertInfo, issuer: CertInfo, verify: bool) -> str:
+    if verify:
+        verified = verify_issued_by(info, issuer)
+        if verified is not None:
+            return "signature" if verified else "name only (signature does not verify)"
+    if info.aki is not None and info.aki == issuer.ski:
+        return "key-id"
+    return "name"
+
+
+def find_issuer(
+    info: CertInfo, candidates: Sequence[CertInfo], verify: bool = True
+) -> CertInfo | None:
+    """The certificate among candidates that issued info (name match, then key identifier
+    match or, with verify, a verified signature); None for self-issued certificates."""
+    if info.self_issued:
+        return None
+    matches = [c for c in candidates if c.subject_der == info.issuer_der and c is not info]
+    if len(matches) <= 1:
+        return matches[0] if matches else None
+    if info.aki is not None:
+        by_key_id = [c for c in matches if c.ski == info.aki]
+        if by_key_id:
+            return by_key_id[0]
+    if verify:
+        verified = [c for c in matches if verify_issued_by(info, c)]
+        if verified:
+            return verified[0]
+    return matches[0]
+
+
+def chain_findings(
+    infos: Sequence[CertInfo],
+    location: Location,
+    *,
+    prefix: str = "",
+    lines: Sequence[int | None] | None = None,
+    extra_context: dict[str, Any] | None = None,
+    index: IssuerIndex | None = None,
+) -> list[Finding]:
+    """Findings of a bundle or chain (a single certificate has no chain index). Issuers
+    are looked up in the bundle first (signatures verified), then in the scan's index."""
+    out: list[Finding] = []
+    indexed = len(infos) > 1
+    for i, info in enumerate(infos):
+        line = None if lines is None else lines[i]
+        loc = location if line is None else at(location, location.component, line)
+        issuer = find_issuer(info, infos) if indexed else None
+        verify = True
+        if issuer is None and index is not None:
+            issuer = find_issuer(info, index.candidates(info), verify=False)
+            verify = False
+        found = cert_findings(
+            info,
+            loc,
+            prefix=prefix,
+            chain_index=i if indexed else None,
+            issuer=issuer,
+            verify=verify,
+            extra_context=extra_context,
+        )
+        if issuer is None and index is not None:
+            index.wait(info, found)
+        out += found
+    if index is not None:
+        for info in infos:
+            index.add(info)
+    return out
+
+
+def key_findings(
+    key: KeyInfo,
+    location: Location,
+    *,
+    component: str,
+    evidence: str,
+    encrypted: bool | None,
+    identity: str,
+    context: dict[str, Any] | None = None,
+) -> list[Finding]:
+    """A private key found at rest: its algorithm, and the hygiene finding that the key
+    is stored there (QS500/QS501 judge `encrypted`)."""
+    ctx: dict[str, Any] = dict(context or {})
+    if key.fingerprint:
+        ctx["public_key_sha256"] = key.fingerprint
+    findings = [
+        Finding(
+            algorithm=key.algorithm,
+            function=key.function,
+            asset="key",
+            location=at(location, component),
+            params=key.params,
+            evidence=short(evidence),
+            context=ctx,
+            identity=f"{identity}/key",
+        )
+    ]
+    if encrypted is not None:
+        findings.append(
+            Finding(
+                algorithm=key.algorithm,
+                function="key-storage",
+                asset="key",
+                location=at(location, "private key file"),
+                params=key.params,
+                evidence=short(evidence),
+                context={**ctx, "encrypted": encrypted, "stored_in": component},
+                identity=f"{identity}/storage",
+            )
+        )
+    return findings

@@ -1,0 +1,173 @@
+"""Private and public keys in X.509 / PKCS encodings: what algorithm, how big, whether the
+private key is encrypted. Only public facts leave this module (a SHA-256 of the public key,
+never the key)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from qscan.catalog import UNKNOWN, catalog
+from qscan.scan.certs import der
+from qscan.scan.certs.algorithms import (
+    KeyInfo,
+    describe_algorithm,
+    describe_spki,
+    rsa_spki,
+)
+
+PBES2 = "1.2.840.113549.1.5.13"
+PBKDF2 = "1.2.840.113549.1.5.12"
+_NAMES = {PBES2: "PBES2", PBKDF2: "PBKDF2"}  # RFC 8018 appendix A
+
+# PEM labels of traditional (OpenSSL) private keys -> algorithm when nothing else is visible.
+LABEL_ALGORITHM = {
+    "RSA PRIVATE KEY": "RSA",
+    "EC PRIVATE KEY": "ECDSA",
+    "DSA PRIVATE KEY": "DSA",
+}
+
+
+@dataclass(slots=True)
+class PrivateKey:
+    key: KeyInfo
+    encrypted: bool
+    fmt: str
+    """PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, DSA (OpenSSL), OpenSSH, PPK ..."""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _unknown(label: str, algorithm: str = UNKNOWN) -> KeyInfo:
+    """A key whose details stay hidden (encrypted): the algorithm at most, from its label."""
+    function = "signature" if algorithm != UNKNOWN else "unknown"
+    return KeyInfo(algorithm=algorithm, function=function, params={}, label=label)
+
+
+def key_from_object(private_key: Any) -> KeyInfo:
+    spki = private_key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return describe_spki(spki)
+
+
+def _load(data: bytes, password: bytes | None, pem: bool) -> Any:
+    loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
+    return loader(data, password, unsafe_skip_rsa_key_validation=True)
+
+
+def plain_private_key(data: bytes, fmt: str) -> PrivateKey:
+    """An unencrypted private key in DER (PKCS#8, PKCS#1, SEC1 or OpenSSL DSA)."""
+    try:
+        return PrivateKey(key_from_object(_load(data, None, pem=False)), False, fmt)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        if fmt != "PKCS#8":
+            raise der.DerError(f"{fmt} private key does not load: {exc}") from exc
+    # an algorithm cryptography does not implement (SLH-DSA, composite, pre-standard):
+    # the AlgorithmIdentifier (and the public key, when included) says what it is
+    return PrivateKey(_pkcs8_algorithm(data), False, fmt)
+
+
+def _pkcs8_algorithm(data: bytes) -> KeyInfo:
+    """OneAsymmetricKey (RFC 5958): the algorithm, and the public key if it is included."""
+    _, start, end, _ = der.tlv(data, 0)
+    parts = der.children(data, start, end)
+    algid = parts[1]
+    public = next((p for p in parts[3:] if p[0] == 0x81), None)
+    if public is not None:
+        spki = der.encode(
+            der.SEQUENCE,
+            der.element(data, algid) + der.encode(der.BIT_STRING, der.content(data, public)),
+        )
+        return describe_spki(spki)
+    return describe_algorithm(data, algid)
+
+
+def encrypted_pkcs8(data: bytes, passwords: Sequence[str]) -> PrivateKey:
+    """EncryptedPrivateKeyInfo: the key algorithm is visible only after decryption."""
+    protection = pkcs8_protection(data)
+    for password in ("", *passwords):
+        try:
+            key = _load(data, password.encode(), pem=False)
+        except Exception:
+            continue
+        context = {"protection": protection, "opened_with": _which(password)}
+        return PrivateKey(key_from_object(key), True, "encrypted PKCS#8", context)
+    return PrivateKey(
+        _unknown("encrypted private key (algorithm visible only with the password)"),
+        True,
+        "encrypted PKCS#8",
+        {"protection": protection, "locked": True},
+    )
+
+
+def _which(password: str) -> str:
+    return "empty password" if password == "" else "a password from --password-file"
+
+
+def pkcs8_protection(data: bytes) -> str:
+    """How an EncryptedPrivateKeyInfo is protected, e.g. 'PBES2 PBKDF2-hmacWithSHA256 aes256-CBC'."""
+    try:
+        _, start, end, _ = der.tlv(data, 0)
+        algid = der.children(data, start, end)[0]
+        return protection_scheme(data, algid)[0]
+    except (der.DerError, IndexError):
+        return "unknown"
+
+
+def protection_scheme(buf: bytes, algid: der.Item) -> tuple[str, str]:
+    """(readable text, OID of the cipher doing the work) of an encryption AlgorithmIdentifier;
+    for PBES2 the cipher is the encryption scheme inside it."""
+    parts = der.children(buf, algid[1], algid[2])
+    dotted = der.oid_at(buf, parts[0])
+    if dotted != PBES2 or len(parts) < 2:
+        return _oid_name(dotted), dotted
+    kdf, scheme = der.children(buf, parts[1][1], parts[1][2])[:2]
+    kdf_parts = der.children(buf, kdf[1], kdf[2])
+    kdf_oid = der.oid_at(buf, kdf_parts[0])
+    kdf_text = _oid_name(kdf_oid)
+    if kdf_oid == PBKDF2 and len(kdf_parts) > 1:
+        params = der.children(buf, kdf_parts[1][1], kdf_parts[1][2])
+        prf = [p for p in params if p[0] == der.SEQUENCE]
+        prf_oid = der.oid_at(buf, der.children(buf, prf[0][1], prf[0][2])[0]) if prf else None
+        kdf_text = f"PBKDF2-{_oid_name(prf_oid) if prf_oid else 'hmacWithSHA1'}"
+    scheme_oid = der.oid_at(buf, der.children(buf, scheme[1], scheme[2])[0])
+    return f"PBES2 {kdf_text} {_oid_name(scheme_oid)}", scheme_oid
+
+
+def _oid_name(dotted: str) -> str:
+    entry = catalog().oid(dotted)
+    return entry.name if entry else _NAMES.get(dotted, dotted)
+
+
+def legacy_encrypted_pem(
+    label: str, pem_text: bytes, headers: dict[str, str], passwords: Sequence[str]
+) -> PrivateKey:
+    """OpenSSL 'Proc-Type: 4,ENCRYPTED' keys: the label names the algorithm."""
+    cipher = headers.get("DEK-Info", "").split(",")[0] or "unknown"
+    for password in ("", *passwords):
+        try:
+            key = _load(pem_text, password.encode(), pem=True)
+        except Exception:
+            continue
+        return PrivateKey(
+            key_from_object(key),
+            True,
+            "encrypted PEM",
+            {"protection": cipher, "opened_with": _which(password)},
+        )
+    algorithm = LABEL_ALGORITHM.get(label, UNKNOWN)
+    key = _unknown(f"encrypted {label.lower()}", algorithm)
+    return PrivateKey(key, True, "encrypted PEM", {"protection": cipher, "locked": True})
+
+
+def public_key(data: bytes, fmt: str) -> KeyInfo:
+    if fmt == "PKCS#1 public":
+        _, start, end, _ = der.tlv(data, 0)
+        n_item, e_item = der.children(data, start, end)[:2]
+        modulus = int.from_bytes(der.content(data, n_item), "big")
+        exponent = int.from_bytes(der.content(data, e_item), "big")
+        return describe_spki(rsa_spki(modulus, exponent))
+    return describe_spki(der.element(data, der.tlv(data, 0)))

@@ -1,0 +1,420 @@
+"""SSH keys: public key lines (*.pub, authorized_keys, known_hosts), OpenSSH certificates,
+`openssh-key-v1` private keys, PuTTY PPK and RFC 4716 files. The key type and size come from
+the public key blob (RFC 4253 §6.6 wire format), readable without any passphrase."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import re
+import struct
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qscan.catalog import UNKNOWN, catalog
+from qscan.model import Finding
+from qscan.scan.certs.algorithms import KeyInfo, function_of, label
+from qscan.scan.certs.findings import key_findings, short
+from qscan.scan.certs.keys import PrivateKey
+
+if TYPE_CHECKING:
+    from qscan.scan.certs.blob import Blob
+
+CERT_SUFFIX = "-cert-v01@openssh.com"
+OPENSSH_MAGIC = b"openssh-key-v1\x00"
+
+# A key type followed by base64 that starts like a wire blob ("AAAA" = 32-bit length).
+_KEY_LINE = re.compile(
+    rb"(?:^|[\s,])((?:ssh|ecdsa|sk|rsa|x509v3)-[A-Za-z0-9@._-]+)[ \t]+(AAAA[A-Za-z0-9+/]+={0,2})"
+)
+_AUTHORIZED_OPTIONS = re.compile(r'(?:^|,)\s*([a-zA-Z0-9-]+)(?:="(?:[^"\\]|\\.)*")?', re.ASCII)
+_KNOWN_OPTIONS = frozenset(
+    {
+        "agent-forwarding", "cert-authority", "command", "environment", "expiry-time", "from",
+        "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc",
+        "no-x11-forwarding", "permitlisten", "permitopen", "port-forwarding", "principals",
+        "pty", "no-touch-required", "restrict", "touch-required", "tunnel", "user-rc",
+        "verify-required", "x11-forwarding",
+    }
+)  # fmt: skip
+
+
+class SshError(ValueError):
+    """A malformed SSH key blob."""
+
+
+@dataclass(frozen=True, slots=True)
+class SshKey:
+    key: KeyInfo
+    key_type: str
+    fingerprint: str
+    """OpenSSH-style SHA256:... of the public key blob."""
+    certificate: dict[str, Any] | None = None
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def uint32(self) -> int:
+        if self.pos + 4 > len(self.data):
+            raise SshError("truncated SSH key blob")
+        (value,) = struct.unpack_from(">I", self.data, self.pos)
+        self.pos += 4
+        return value
+
+    def uint64(self) -> int:
+        if self.pos + 8 > len(self.data):
+            raise SshError("truncated SSH key blob")
+        (value,) = struct.unpack_from(">Q", self.data, self.pos)
+        self.pos += 8
+        return value
+
+    def string(self) -> bytes:
+        length = self.uint32()
+        if self.pos + length > len(self.data):
+            raise SshError("truncated SSH key blob")
+        value = self.data[self.pos : self.pos + length]
+        self.pos += length
+        return value
+
+    def text(self) -> str:
+        return self.string().decode("utf-8", "replace")
+
+    def mpint_bits(self) -> int:
+        return int.from_bytes(self.string(), "big").bit_length()
+
+
+def openssh_fingerprint(blob: bytes) -> str:
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def describe_blob(blob: bytes) -> SshKey:
+    """Decode an SSH public key blob (plain key or OpenSSH certificate)."""
+    reader = _Reader(blob)
+    key_type = reader.text()
+    certificate = None
+    if key_type.endswith(CERT_SUFFIX):
+        reader.string()  # nonce
+        base_type = key_type[: -len(CERT_SUFFIX)]
+        key = _key_fields(base_type, reader)
+        certificate = _certificate_fields(reader)
+    else:
+        key = _key_fields(key_type, reader)
+    return SshKey(key, key_type, openssh_fingerprint(blob), certificate)
+
+
+def _key_fields(key_type: str, reader: _Reader) -> KeyInfo:
+    params: dict[str, Any] = {"ssh_key_type": key_type}
+    context: dict[str, Any] = {}
+    base = key_type
+    if key_type.startswith("sk-"):
+        context["security_key"] = True
+        base = key_type[3:].split("@")[0]
+    if base == "ssh-rsa":
+        reader.string()  # e
+        params["bits"] = reader.mpint_bits()
+        algorithm = "RSA"
+    elif base == "ssh-dss":
+        params["bits"] = reader.mpint_bits()
+        for _ in range(3):
+            reader.string()
+        algorithm = "DSA"
+    elif base.startswith("ecdsa-sha2-"):
+        curve_id = reader.text()
+        point = reader.string()
+        curve = catalog().curve(curve_id)
+        params["curve"] = curve.name if curve else curve_id
+        if curve:
+            params["bits"] = curve.size
+        elif point[:1] == b"\x04":
+            params["bits"] = (len(point) - 1) // 2 * 8
+        algorithm = "ECDSA"
+    elif base in ("ssh-ed25519", "ssh-ed448"):
+        reader.string()
+        algorithm = "Ed25519" if base == "ssh-ed25519" else "Ed448"
+    else:
+        algorithm = catalog().canonical(key_type) or UNKNOWN
+    if key_type.startswith("sk-"):
+        reader.string()  # application
+    return KeyInfo(
+        algorithm=algorithm,
+        function=function_of(algorithm) if algorithm != UNKNOWN else "unknown",
+        params=params,
+        label=label(algorithm, params) if algorithm != UNKNOWN else f"SSH key type {key_type}",
+        extra=context,
+    )
+
+
+def _certificate_fields(reader: _Reader) -> dict[str, Any]:
+    """The OpenSSH certificate fields after the key (PROTOCOL.certkeys)."""
+    serial = reader.uint64()
+    cert_type = reader.uint32()
+    key_id = reader.text()
+    principals_blob = _Reader(reader.string())
+    principals = []
+    while principals_blob.pos < len(principals_blob.data):
+        principals.append(principals_blob.text())
+    valid_after = reader.uint64()
+    valid_before = reader.uint64()
+    reader.string()  # critical options
+    reader.string()  # extensions
+    reader.string()  # reserved
+    ca_blob = reader.string()
+    signature = _Reader(reader.string())
+    return {
+        "serial": serial,
+        "type": "host" if cert_type == 2 else "user",
+        "key_id": key_id,
+        "principals": principals,
+        "valid_after": _epoch(valid_after),
+        "valid_before": _epoch(valid_before),
+        "ca": describe_blob(ca_blob),
+        "signature_type": signature.text(),
+    }
+
+
+def _epoch(value: int) -> str:
+    if value >= 2**63:
+        return "forever"
+    try:
+        return dt.datetime.fromtimestamp(value, dt.UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(value)
+
+
+# --- findings ------------------------------------------------------------------------------
+
+_SIGNATURE_HASH = {
+    "ssh-rsa": "SHA-1",
+    "rsa-sha2-256": "SHA-256",
+    "rsa-sha2-512": "SHA-512",
+    "ssh-dss": "SHA-1",
+    "ecdsa-sha2-nistp256": "SHA-256",
+    "ecdsa-sha2-nistp384": "SHA-384",
+    "ecdsa-sha2-nistp521": "SHA-512",
+}
+
+
+def public_key_findings(
+    ssh_key: SshKey,
+    blob: Blob,
+    line: int | None,
+    component: str,
+    context: dict[str, Any],
+    evidence_prefix: str,
+) -> list[Finding]:
+    key = ssh_key.key
+    cert = ssh_key.certificate
+    cert_ctx: dict[str, Any] = {}
+    if cert is not None:
+        cert_ctx = {k: v for k, v in cert.items() if k != "ca"}
+        cert_ctx["ca_fingerprint"] = cert["ca"].fingerprint
+    ctx = {**context, **key.extra, **cert_ctx, "ssh_fingerprint": ssh_key.fingerprint}
+    loc = blob.location(line, component)
+    findings = [
+        Finding(
+            algorithm=key.algorithm,
+            function=key.function,
+            asset="key",
+            location=loc,
+            params=key.params,
+            evidence=short(
+                f"{evidence_prefix}{ssh_key.key_type} {key.label} {ssh_key.fingerprint}"
+            ),
+            context=ctx,
+            identity=f"{ssh_key.fingerprint}/{component}",
+        )
+    ]
+    if cert is not None:
+        ca: SshKey = cert["ca"]
+        sig_type = cert["signature_type"]
+        sig_params = {**ca.key.params, "ssh_signature_type": sig_type}
+        if sig_type in _SIGNATURE_HASH:
+            sig_params["hash"] = _SIGNATURE_HASH[sig_type]
+        findings.append(
+            Finding(
+                algorithm=ca.key.algorithm,
+                function="signature",
+                asset="certificate",
+                location=blob.location(line, f"{component} CA signature"),
+                params=sig_params,
+                evidence=short(
+                    f"OpenSSH certificate signed by {ca.key_type} {ca.key.label} CA {ca.fingerprint} ({sig_type})"
+                ),
+                context={**cert_ctx, "ssh_fingerprint": ssh_key.fingerprint},
+                identity=f"{ssh_key.fingerprint}/{component}/ca-signature",
+            )
+        )
+    return findings
+
+
+def has_key_lines(data: bytes) -> bool:
+    return b" AAAA" in data or b"\tAAAA" in data
+
+
+def analyze_lines(data: bytes, blob: Blob) -> None:
+    """Public key lines: *.pub, authorized_keys (with options), known_hosts (hashed hosts,
+    @cert-authority / @revoked markers)."""
+    name = blob.ctx.relpath.rsplit("/", 1)[-1].lower()
+    default = (
+        "authorized_keys entry"
+        if "authorized_keys" in name
+        else "known_hosts entry"
+        if "known_hosts" in name
+        else "ssh public key"
+    )
+    for number, raw_line in enumerate(data.splitlines(), start=1):
+        stripped = raw_line.strip()
+        if not stripped or stripped.startswith(b"#") or b"AAAA" not in stripped:
+            continue
+        match = _KEY_LINE.search(stripped)
+        if match is None:
+            continue
+        blob.recognised = True
+        key_type = match.group(1).decode("ascii")
+        try:
+            key_blob = base64.b64decode(match.group(2), validate=True)
+            ssh_key = describe_blob(key_blob)
+        except (binascii.Error, SshError, ValueError) as exc:
+            blob.error("unparseable", f"SSH {key_type} key does not decode: {exc}", number)
+            continue
+        if ssh_key.key_type != key_type:
+            blob.error(
+                "unparseable",
+                f"SSH key line says {key_type} but the key blob is {ssh_key.key_type}",
+                number,
+            )
+            continue
+        before = stripped[: match.start(1)].decode("utf-8", "replace").strip()
+        comment = stripped[match.end(2) :].decode("utf-8", "replace").strip()
+        component, context = _line_role(before, default)
+        if comment:
+            context["comment"] = comment[:100]
+        blob.add(public_key_findings(ssh_key, blob, number, component, context, ""))
+
+
+def _line_role(before: str, default: str) -> tuple[str, dict[str, Any]]:
+    """What the text before the key says: nothing (a .pub line, or a plain entry of an
+    authorized_keys file), authorized_keys options, or a known_hosts host list with an
+    optional marker. The file name only decides the plain case."""
+    if not before:
+        return default, {}
+    context: dict[str, Any] = {}
+    marker = None
+    if before.startswith("@"):
+        marker, _, before = before.partition(" ")
+        context["marker"] = marker[1:]
+        before = before.strip()
+    options = [m.group(1).lower() for m in _AUTHORIZED_OPTIONS.finditer(before)]
+    if marker is None and options and all(o in _KNOWN_OPTIONS for o in options):
+        context["options"] = options
+        return "authorized_keys entry", context
+    hosts = before.split()[0] if before.split() else before
+    if hosts.startswith("|1|"):
+        context["hashed_hosts"] = True
+    else:
+        context["hosts"] = hosts[:200]
+    component = "known_hosts entry"
+    if marker == "@cert-authority":
+        component = "known_hosts cert-authority"
+    elif marker == "@revoked":
+        component = "known_hosts revoked key"
+    return component, context
+
+
+def openssh_private_key(raw: bytes, blob: Blob, line: int | None) -> None:
+    """openssh-key-v1 (PROTOCOL.key): ciphername, kdfname, kdfoptions, number of keys,
+    public key blobs, then the (possibly encrypted) private section."""
+    if not raw.startswith(OPENSSH_MAGIC):
+        raise SshError("not an openssh-key-v1 key")
+    reader = _Reader(raw[len(OPENSSH_MAGIC) :])
+    cipher = reader.text()
+    kdf = reader.text()
+    reader.string()  # kdf options (salt, rounds)
+    count = reader.uint32()
+    if count > 64:
+        raise SshError(f"implausible key count {count}")
+    for _ in range(count):
+        ssh_key = describe_blob(reader.string())
+        encrypted = cipher != "none"
+        context: dict[str, Any] = {"format": "OpenSSH", "cipher": cipher, "kdf": kdf}
+        context.update(ssh_key.key.extra)
+        context["ssh_fingerprint"] = ssh_key.fingerprint
+        state = f"encrypted with {cipher}" if encrypted else "unencrypted"
+        pk = PrivateKey(ssh_key.key, encrypted, "OpenSSH", context)
+        blob.add(
+            key_findings(
+                pk.key,
+                blob.location(line),
+                component="private key",
+                evidence=f"OPENSSH PRIVATE KEY ({state}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
+                encrypted=encrypted,
+                identity=ssh_key.fingerprint,
+                context=context,
+            )
+        )
+
+
+def analyze_ppk(data: bytes, blob: Blob) -> None:
+    """PuTTY .ppk (versions 2 and 3): the public blob and encryption are in the clear."""
+    text = data.decode("utf-8", "replace").splitlines()
+    headers: dict[str, str] = {}
+    public_lines: list[str] = []
+    i = 0
+    while i < len(text):
+        name, _, value = text[i].partition(":")
+        value = value.strip()
+        if name == "Public-Lines":
+            count = int(value)
+            public_lines = text[i + 1 : i + 1 + count]
+            i += count
+        else:
+            headers[name] = value
+        i += 1
+    try:
+        ssh_key = describe_blob(base64.b64decode("".join(public_lines), validate=True))
+    except (binascii.Error, SshError, ValueError) as exc:
+        blob.error("unparseable", f"PuTTY key public blob does not decode: {exc}", 1)
+        return
+    encryption = headers.get("Encryption", "unknown")
+    encrypted = encryption != "none"
+    version = next((k for k in headers if k.startswith("PuTTY-User-Key-File-")), "PuTTY")
+    context = {"format": version, "cipher": encryption, "ssh_fingerprint": ssh_key.fingerprint}
+    blob.add(
+        key_findings(
+            ssh_key.key,
+            blob.location(1),
+            component="private key",
+            evidence=f"PuTTY private key ({'encrypted' if encrypted else 'unencrypted'}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
+            encrypted=encrypted,
+            identity=ssh_key.fingerprint,
+            context=context,
+        )
+    )
+
+
+def analyze_rfc4716(data: bytes, blob: Blob) -> None:
+    """RFC 4716 public key files ('---- BEGIN SSH2 PUBLIC KEY ----')."""
+    lines = data.decode("utf-8", "replace").splitlines()
+    start = next(i for i, line in enumerate(lines) if "BEGIN SSH2 PUBLIC KEY" in line)
+    body: list[str] = []
+    continued = False
+    for line in lines[start + 1 :]:
+        if "END SSH2 PUBLIC KEY" in line:
+            break
+        if continued or ":" in line:
+            continued = line.endswith("\\")
+            continue
+        body.append(line.strip())
+    try:
+        ssh_key = describe_blob(base64.b64decode("".join(body), validate=True))
+    except (binascii.Error, SshError, ValueError) as exc:
+        blob.error("unparseable", f"SSH2 public key does not decode: {exc}", start + 1)
+        return
+    blob.add(
+        public_key_findings(ssh_key, blob, start + 1, "ssh public key", {"format": "RFC 4716"}, "")
+    )

@@ -1,0 +1,323 @@
+"""Read one X.509 certificate into the facts the inventory needs.
+
+cryptography loads the certificate (strict DER check, signature verification for chains);
+the fields are read from the DER with qscan.scan.certs.der, which is faster than building
+cryptography's objects and works for every public key algorithm. A certificate cryptography
+refuses (BER encodings, odd fields) is decoded with pyasn1 and re-encoded to DER first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from cryptography import x509 as cx509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.utils import CryptographyDeprecationWarning
+
+from qscan.scan.certs import der
+from qscan.scan.certs.algorithms import KeyInfo, SigInfo, describe_sigalg, describe_spki
+from qscan.scan.certs.names import render_name, rfc4514
+
+# An inventory reads what is deployed: certificates with a non-positive serial number (old
+# roots in CA bundles) are reported, not warned about on stderr.
+warnings.filterwarnings(
+    "ignore",
+    message="Parsed a serial number which wasn't positive",
+    category=CryptographyDeprecationWarning,
+)
+
+EXT_SKI = "2.5.29.14"
+EXT_KEY_USAGE = "2.5.29.15"
+EXT_BASIC_CONSTRAINTS = "2.5.29.19"
+EXT_AKI = "2.5.29.35"
+EXT_EKU = "2.5.29.37"
+# ITU-T X.509 (10/2019) section 9.8: alternative public key and signature (catalyst).
+EXT_ALT_SPKI = "2.5.29.72"
+EXT_ALT_SIG_ALG = "2.5.29.73"
+EXT_ALT_SIG_VALUE = "2.5.29.74"
+
+_KEY_USAGE_BITS = (
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+)
+_EKU_NAMES = {
+    "1.3.6.1.5.5.7.3.1": "serverAuth",
+    "1.3.6.1.5.5.7.3.2": "clientAuth",
+    "1.3.6.1.5.5.7.3.3": "codeSigning",
+    "1.3.6.1.5.5.7.3.4": "emailProtection",
+    "1.3.6.1.5.5.7.3.8": "timeStamping",
+    "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+    "2.5.29.37.0": "anyExtendedKeyUsage",
+}
+
+
+class CertificateError(ValueError):
+    """Bytes that are not a readable X.509 certificate."""
+
+
+@dataclass(slots=True)
+class CertInfo:
+    der: bytes
+    sha256: str
+    subject_der: bytes
+    issuer_der: bytes
+    serial: str
+    not_before: str
+    not_after: str
+    key: KeyInfo
+    signature: SigInfo
+    signature_size: int
+    """Length in bytes of the signature value (an RSA signature is as long as the modulus)."""
+    is_ca: bool = False
+    key_usage: tuple[str, ...] | None = None
+    extended_key_usage: tuple[str, ...] | None = None
+    ski: bytes | None = None
+    aki: bytes | None = None
+    alt_key: KeyInfo | None = None
+    alt_signature: SigInfo | None = None
+    decoder: str = "der"
+    _subject: str | None = field(default=None, repr=False)
+    _issuer: str | None = field(default=None, repr=False)
+
+    @property
+    def subject(self) -> str:
+        if self._subject is None:
+            # issuers repeat (cached); subjects are mostly unique (rendered directly)
+            self._subject = render_name(self.subject_der)
+        return self._subject
+
+    @property
+    def issuer(self) -> str:
+        if self._issuer is None:
+            self._issuer = rfc4514(self.issuer_der)
+        return self._issuer
+
+    @property
+    def self_issued(self) -> bool:
+        if self.subject_der != self.issuer_der:
+            return False
+        return self.aki is None or self.ski is None or self.aki == self.ski
+
+    @property
+    def catalyst(self) -> bool:
+        return self.alt_key is not None or self.alt_signature is not None
+
+    def context(self) -> dict[str, Any]:
+        ctx: dict[str, Any] = {
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "serial": self.serial,
+            "not_before": self.not_before,
+            "not_after": self.not_after,
+            "is_ca": self.is_ca,
+            "self_signed": self.self_issued,
+            "sha256": self.sha256,
+        }
+        if self.key_usage is not None:
+            ctx["key_usage"] = list(self.key_usage)
+        if self.extended_key_usage is not None:
+            ctx["extended_key_usage"] = list(self.extended_key_usage)
+        if self.catalyst:
+            ctx["catalyst"] = True
+        if self.decoder != "der":
+            ctx["decoded_with"] = self.decoder
+        return ctx
+
+
+def parse_certificate(data: bytes) -> CertInfo:
+    """Parse one DER certificate (trailing bytes after it are ignored)."""
+    try:
+        outer = der.tlv(data, 0)
+        blob = data if outer[2] == len(data) else data[: outer[2]]
+        cx509.load_der_x509_certificate(blob)
+        return _read(blob, blob, "der")
+    except (ValueError, IndexError) as exc:
+        if not _worth_pyasn1(data):
+            raise CertificateError(f"not a readable X.509 certificate: {exc}") from exc
+        try:
+            normalised, blob = _normalise_with_pyasn1(data)
+        except Exception:
+            raise CertificateError(f"not a readable X.509 certificate: {exc}") from exc
+        try:
+            return _read(normalised, blob, "pyasn1")
+        except (ValueError, IndexError) as exc2:
+            raise CertificateError(f"not a readable X.509 certificate: {exc2}") from exc2
+
+
+PYASN1_MAX = 256 * 1024
+"""Largest blob handed to pyasn1 (an SLH-DSA-256f certificate is about 50 KB)."""
+
+
+def _worth_pyasn1(data: bytes) -> bool:
+    """Only certificate-shaped input, or BER that the DER walker refuses, goes to pyasn1."""
+    if len(data) > PYASN1_MAX:
+        return False
+    try:
+        _, start, end, _ = der.tlv(data, 0)
+        tags = [item[0] for item in der.children(data, start, end)]
+    except der.DerError:
+        return data[:1] == b"\x30"
+    return tags == [der.SEQUENCE, der.SEQUENCE, der.BIT_STRING]
+
+
+def _normalise_with_pyasn1(data: bytes) -> tuple[bytes, bytes]:
+    """BER or otherwise unusual encodings: decode leniently, re-encode as DER."""
+    from pyasn1.codec.ber import decoder as ber_decoder
+    from pyasn1.codec.der import encoder as der_encoder
+    from pyasn1_modules import rfc5280
+
+    cert, rest = ber_decoder.decode(data, asn1Spec=rfc5280.Certificate())
+    blob = data[: len(data) - len(rest)]
+    return der_encoder.encode(cert), blob
+
+
+def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
+    _, start, end, _ = der.tlv(buf, 0)
+    top = der.children(buf, start, end)
+    if len(top) != 3 or top[0][0] != der.SEQUENCE or top[2][0] != der.BIT_STRING:
+        raise der.DerError("not a certificate (Certificate ::= SEQUENCE {tbs, alg, sig})")
+    tbs_item, sig_item, value_item = top
+    fields = der.children(buf, tbs_item[1], tbs_item[2])
+    i = 1 if fields[0][0] == 0xA0 else 0
+    serial_item, _, issuer_item, validity_item, subject_item, spki_item = fields[i : i + 6]
+    not_before, not_after = (
+        _time(buf, t) for t in der.children(buf, validity_item[1], validity_item[2])
+    )
+    info = CertInfo(
+        der=original,
+        sha256=hashlib.sha256(original).hexdigest(),
+        subject_der=der.element(buf, subject_item),
+        issuer_der=der.element(buf, issuer_item),
+        serial=der.content(buf, serial_item).hex().lstrip("0") or "0",
+        not_before=not_before,
+        not_after=not_after,
+        key=describe_spki(der.element(buf, spki_item)),
+        signature=describe_sigalg(buf, sig_item),
+        signature_size=value_item[2] - value_item[1] - 1,
+        decoder=decoder,
+    )
+    for tag, ext_start, ext_end, _ in fields[i + 6 :]:
+        if tag == 0xA3:
+            seq = der.tlv(buf, ext_start, ext_end)
+            for ext in der.children(buf, seq[1], seq[2]):
+                # extnID is the first element; most extensions are of no interest here, so
+                # look at the raw OID before decoding anything else
+                oid_len = buf[ext[1] + 1]
+                handler = _EXTENSIONS.get(buf[ext[1] + 2 : ext[1] + 2 + oid_len])
+                if handler is not None and buf[ext[1]] == der.OID:
+                    value = der.children(buf, ext[1], ext[2])[-1]
+                    if value[0] != der.OCTET_STRING:
+                        raise der.DerError("extension value is not an OCTET STRING")
+                    handler(buf, value, info)
+    return info
+
+
+def _time(buf: bytes, item: der.Item) -> str:
+    """UTCTime / GeneralizedTime -> ISO 8601 in UTC."""
+    tag, start, end, _ = item
+    text = buf[start:end].decode("ascii")
+    if tag == der.UTC_TIME and end - start == 13 and text[12] == "Z":  # YYMMDDHHMMSSZ
+        year = int(text[:2])
+        century = "19" if year >= 50 else "20"
+        return f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00"
+    if tag == der.UTC_TIME:
+        year = int(text[:2])
+        text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
+    elif tag != der.GENERALIZED_TIME:
+        raise der.DerError("validity is not a UTCTime or GeneralizedTime")
+    digits = text.rstrip("Z").split(".")[0]
+    if len(digits) < 12 or not digits.isdigit():
+        raise der.DerError(f"bad time {text!r}")
+    seconds = digits[12:14] or "00"
+    return (
+        f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{seconds}+00:00"
+    )
+
+
+def _basic_constraints(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    inner = der.children(buf, seq[1], seq[2])
+    info.is_ca = bool(inner) and inner[0][0] == der.BOOLEAN and buf[inner[0][1]] != 0
+
+
+def _key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    bits = der.tlv(buf, value[1], value[2])
+    info.key_usage = _usage_names(buf[bits[1] + 1 : bits[2]])
+
+
+@lru_cache(maxsize=256)
+def _usage_names(raw: bytes) -> tuple[str, ...]:
+    flags = int.from_bytes(raw, "big") if raw else 0
+    width = len(raw) * 8
+    return tuple(
+        name for n, name in enumerate(_KEY_USAGE_BITS) if n < width and flags >> (width - 1 - n) & 1
+    )
+
+
+def _extended_key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    oids = (der.oid_at(buf, o) for o in der.children(buf, seq[1], seq[2]))
+    info.extended_key_usage = tuple(_EKU_NAMES.get(o, o) for o in oids)
+
+
+def _subject_key_id(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.ski = der.content(buf, der.tlv(buf, value[1], value[2]))
+
+
+def _authority_key_id(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    for tag, start, end, _ in der.children(buf, seq[1], seq[2]):
+        if tag == 0x80:
+            info.aki = buf[start:end]
+
+
+def _alt_public_key(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.alt_key = describe_spki(der.content(buf, value))
+
+
+def _alt_signature_algorithm(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.alt_signature = describe_sigalg(buf, der.tlv(buf, value[1], value[2]))
+
+
+_EXTENSIONS: dict[bytes, Callable[[bytes, der.Item, CertInfo], None]] = {
+    der.encode_oid(dotted)[2:]: handler
+    for dotted, handler in (
+        (EXT_BASIC_CONSTRAINTS, _basic_constraints),
+        (EXT_KEY_USAGE, _key_usage),
+        (EXT_EKU, _extended_key_usage),
+        (EXT_SKI, _subject_key_id),
+        (EXT_AKI, _authority_key_id),
+        (EXT_ALT_SPKI, _alt_public_key),
+        (EXT_ALT_SIG_ALG, _alt_signature_algorithm),
+    )
+}
+
+
+def verify_issued_by(child: CertInfo, issuer: CertInfo) -> bool | None:
+    """True/False when cryptography can check child's signature with issuer's key,
+    None when it cannot (an algorithm it does not implement, a non-DER certificate)."""
+    if child.issuer_der != issuer.subject_der:
+        return False
+    if child.decoder != "der" or issuer.decoder != "der":
+        return None
+    try:
+        child_cert = cx509.load_der_x509_certificate(child.der)
+        issuer_cert = cx509.load_der_x509_certificate(issuer.der)
+        child_cert.verify_directly_issued_by(issuer_cert)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return None
+    return True
