@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from qscan.render import html, json_inventory, text
+from qscan.render import csv_table, html, json_inventory, sarif, text
 from qscan.render.interface import Renderer, RenderOptions
 
 RENDERERS: dict[str, Renderer] = {
     "json": json_inventory.render,
     "html": html.render,
     "text": text.render,
+    "sarif": sarif.render,
+    "csv": csv_table.render,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -165,9 +165,7 @@ def sample_findings() -> list[Finding]:
             algorithm="ML-DSA-65",
             function="signature",
             asset="certificate",
-            location=Location(
-                target="certs", component="certificate signature", path="certs/ca.pem"
-            ),
+            location=Location(target=".", component="certificate signature", path="certs/ca.pem"),
             params={"oid": "2.16.840.1.101.3.4.3.18"},
             context=ca_ctx,
             identity=CA_SHA + "/sig",
@@ -177,7 +175,7 @@ def sample_findings() -> list[Finding]:
             function="signature",
             asset="certificate",
             location=Location(
-                target="certs", component="certificate signature", path="certs/legacy.pem"
+                target=".", component="certificate signature", path="certs/legacy.pem"
             ),
             params={"hash": "SHA-1", "oid": "1.2.840.113549.1.1.5", "bits": 2048},
             context=sha1_ctx,
@@ -187,9 +185,7 @@ def sample_findings() -> list[Finding]:
             algorithm="RSA",
             function="key-storage",
             asset="key",
-            location=Location(
-                target="repo", component="PEM private key", path="keys/id_rsa", line=1
-            ),
+            location=Location(target=".", component="PEM private key", path="keys/id_rsa", line=1),
             params={"bits": 2048},
             evidence="-----BEGIN RSA PRIVATE KEY-----",
             context={"encrypted": False, **portal},
@@ -200,7 +196,7 @@ def sample_findings() -> list[Finding]:
             function="key-generation",
             asset="algorithm",
             location=Location(
-                target="repo",
+                target=".",
                 component="python cryptography rsa.generate_private_key",
                 path="src/app.py",
                 line=10,
@@ -215,7 +211,7 @@ def sample_findings() -> list[Finding]:
             function="hash",
             asset="algorithm",
             location=Location(
-                target="repo",
+                target=".",
                 component="java MessageDigest.getInstance",
                 path='src/weird "name" <b>.java',
                 line=42,
@@ -227,9 +223,7 @@ def sample_findings() -> list[Finding]:
             algorithm="unknown",
             function="signature",
             asset="certificate",
-            location=Location(
-                target="certs", component="certificate public key", path="certs/odd.pem"
-            ),
+            location=Location(target=".", component="certificate public key", path="certs/odd.pem"),
             params={"oid": "1.3.9999.99.1"},
             evidence="1.3.9999.99.1",
         ),
@@ -247,9 +241,7 @@ def sample_inventory(extra: bool = True) -> Inventory:
                 host="down.example.org",
                 port=443,
             ),
-            ScanError(
-                target="repo", kind="unreadable", message=f"denied {HOSTILE}", path="secret/x"
-            ),
+            ScanError(target=".", kind="unreadable", message=f"denied {HOSTILE}", path="secret/x"),
         ],
         targets=["tls://portal.example.org:443", "ssh://git.example.org", "certs", "repo"],
         policy="nist-ir-8547",
