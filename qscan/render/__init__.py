@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qscan.render import csv_table, html, json_inventory, sarif, text
+from qscan.render import cbom, csv_table, html, json_inventory, sarif, text
 from qscan.render.interface import Renderer, RenderOptions
 
 RENDERERS: dict[str, Renderer] = {
@@ -11,6 +11,7 @@ RENDERERS: dict[str, Renderer] = {
     "text": text.render,
     "sarif": sarif.render,
     "csv": csv_table.render,
+    "cbom": cbom.render,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]
