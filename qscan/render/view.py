@@ -124,6 +124,7 @@ class View:
     policy_name: str
     milestones: list[dict[str, Any]]
     deadlines: dict[str, int]
+    deadline_dates: dict[str, int]
     by_function: list[tuple[str, str, str, int]]
     endpoints: list[Endpoint]
     certificates: list[Certificate]
@@ -153,6 +154,20 @@ def _deadline_buckets(findings: list[Finding], today: str) -> dict[str, int]:
         else:
             out["later"] += 1
     return out
+
+
+def _deadline_dates(findings: list[Finding], today: str) -> dict[str, int]:
+    """Not-ready findings per deadline date; broken and overdue ones fall on today."""
+    out: Counter[str] = Counter()
+    for f in findings:
+        v = f.verdict
+        if v is None or v.status in READY:
+            continue
+        if v.status == "classically-broken" or (v.deadline and v.deadline < today):
+            out[today] += 1
+        elif v.deadline:
+            out[v.deadline] += 1
+    return dict(sorted(out.items()))
 
 
 def _by_function(findings: list[Finding]) -> list[tuple[str, str, str, int]]:
@@ -407,6 +422,7 @@ def build_view(inventory: Inventory, today: dt.date | None = None) -> View:
         policy_name=policy_name,
         milestones=milestones,
         deadlines=_deadline_buckets(findings, day),
+        deadline_dates=_deadline_dates(findings, day),
         by_function=_by_function(findings),
         endpoints=_endpoints(findings),
         certificates=_certificates(findings, day),
