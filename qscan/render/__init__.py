@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qscan.render import cbom, csv_table, html, json_inventory, sarif, text
+from qscan.render import cbom, csv_table, html, json_inventory, markdown, sarif, text
 from qscan.render.interface import Renderer, RenderOptions
 
 RENDERERS: dict[str, Renderer] = {
@@ -12,6 +12,7 @@ RENDERERS: dict[str, Renderer] = {
     "sarif": sarif.render,
     "csv": csv_table.render,
     "cbom": cbom.render,
+    "md": markdown.render,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

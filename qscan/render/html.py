@@ -174,6 +174,7 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
         "fn": list(FUNCTIONS),
         "fnL": [t.function(s) for s in FUNCTIONS],
         "gate": view.gate is not None,
+        "lang": t.lang,
     }
 
 
