@@ -35,7 +35,7 @@ class Md(str):
 def escape(value: Any) -> str:
     if isinstance(value, Md):
         return value
-    text = " ".join(str(value).split())  # no line breaks inside a table cell
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))  # no line breaks inside a table cell
     return _SPECIAL.sub(r"\\\1", text)
 
 
