@@ -32,6 +32,7 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.crypto import (
     AlgorithmProperties,
     CertificateProperties,
@@ -411,20 +412,17 @@ class _Builder:
         comps = {c.bom_ref.value: c for c in self.components}
         for group in self.algorithms.values():
             comps[group.ref] = self._algorithm_component(group)
-        for component in comps.values():
-            bom.components.add(component)
-        for ref, deps in sorted(self.depends.items()):
-            target = root if ref == self.root else comps[ref]
-            bom.register_dependency(target, [comps[d] for d in sorted(deps)])
-        for ref in self.provides:
-            if ref not in self.depends:
-                bom.register_dependency(comps[ref], [])
-        for component in comps.values():
-            if (
-                component.bom_ref.value not in self.depends
-                and component.bom_ref.value not in self.provides
-            ):
-                bom.register_dependency(component, [])
+        # Built in one go: Bom.register_dependency searches its list on every call.
+        bom.components = list(comps.values())
+        refs = {ref: comps[ref].bom_ref for ref in comps}
+        refs[self.root] = root.bom_ref
+        bom.dependencies = [
+            Dependency(
+                ref=refs[ref],
+                dependencies=[Dependency(ref=refs[d]) for d in self.depends.get(ref, ())],
+            )
+            for ref in refs
+        ]
         return bom
 
 
