@@ -6,9 +6,9 @@ import copy
 from collections.abc import Callable
 
 import pytest
-from report_samples import sample_inventory, synthetic
 
 from qscan.model import Inventory
+from tests.reports.report_samples import sample_inventory, synthetic
 
 _CACHE: dict[bool, Inventory] = {}
 

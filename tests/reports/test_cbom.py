@@ -6,9 +6,9 @@ import json
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from report_samples import CA_SHA, CERT_SHA
 
 from qscan.render import RENDERERS, RenderOptions
+from tests.reports.report_samples import CA_SHA, CERT_SHA
 
 
 def render(inventory) -> dict:

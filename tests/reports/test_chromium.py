@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from chromium_cdp import chromium_page, find_chromium
 
 from qscan.render import RENDERERS, RenderOptions
+from tests.reports.chromium_cdp import chromium_page, find_chromium
 
 CHROMIUM = find_chromium()
 pytestmark = [

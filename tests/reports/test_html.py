@@ -8,13 +8,13 @@ import re
 import string
 
 import pytest
-from report_samples import HOSTILE
 
 from qscan.assess.gate import GateConfig, apply_gate
 from qscan.assess.waivers import parse_waivers
 from qscan.render import RENDERERS, RenderOptions
 from qscan.render.html import json_for_script
 from qscan.render.i18n import LANGUAGES, strings
+from tests.reports.report_samples import HOSTILE
 
 
 def render(inventory, lang: str = "en") -> str:
