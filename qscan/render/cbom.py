@@ -12,8 +12,10 @@ Components (all `cryptographic-asset`):
   one codepoint identifier, and references to everything the endpoint offers.
 Dependencies: the scan (metadata component) depends on what it found; a certificate on its
 signature algorithm and public key; a key on its algorithm; a protocol on its certificates,
-and it `provides` the algorithms it offers (added after serialisation: the library's
-Dependency has no `provides`). qscan's verdicts go in `qscan:*` properties.
+and it `provides` the algorithms it offers. Two parts are added to the JSON after
+serialisation: `provides` (the library's Dependency has none) and the evidence occurrences
+(the library compares components by value, evidence included, which made large occurrence
+lists quadratic). qscan's verdicts go in `qscan:*` properties.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from cyclonedx.model import Property
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
-from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 from cyclonedx.model.crypto import (
     AlgorithmProperties,
     CertificateProperties,
@@ -89,15 +90,18 @@ def _public_key_oids() -> dict[str, str]:
     return out
 
 
-def _occurrence(f: Finding) -> Occurrence:
+def _occurrence(f: Finding) -> dict[str, Any]:
     loc = f.location
     if loc.path is not None:
         where = loc.path if loc.target in ("", ".") else f"{loc.target.rstrip('/')}/{loc.path}"
     else:
         where = f"{loc.service or 'tls'}://{loc.host}:{loc.port}"
-    return Occurrence(
-        location=where, line=loc.line or None, additional_context=loc.component or None
-    )
+    out: dict[str, Any] = {"location": where}
+    if loc.line:
+        out["line"] = loc.line
+    if loc.component:
+        out["additionalContext"] = loc.component
+    return out
 
 
 def _verdict_properties(findings: list[Finding]) -> list[Property]:
@@ -134,6 +138,10 @@ class _Builder:
         self.algorithms: dict[str, _Group] = {}
         self.alg_of: dict[str, str] = {}  # finding fingerprint -> algorithm ref
         self.asset_of: dict[str, str] = {}  # finding fingerprint -> certificate or key ref
+        self.occurrences: dict[str, list[dict[str, Any]]] = {}
+        """bom-ref -> evidence occurrences, added to the JSON after serialisation: the
+        library compares and hashes components by value, evidence included, which makes
+        large occurrence lists quadratic."""
         self.components: list[Component] = []
         self.depends: dict[str, set[str]] = defaultdict(set)
         self.provides: dict[str, set[str]] = defaultdict(set)
@@ -195,6 +203,7 @@ class _Builder:
             nist_quantum_security_level=alg.nist_level if alg else None,
         )
         oid = str(p.get("oid") or "") or self.key_oids.get(f.algorithm) or None
+        self.occurrences[group.ref] = [_occurrence(g) for g in group.findings]
         return Component(
             type=ComponentType.CRYPTOGRAPHIC_ASSET,
             name=name,
@@ -202,7 +211,6 @@ class _Builder:
             crypto_properties=CryptoProperties(
                 asset_type=CryptoAssetType.ALGORITHM, algorithm_properties=props, oid=oid
             ),
-            evidence=ComponentEvidence(occurrences=[_occurrence(g) for g in group.findings]),
             properties=_verdict_properties(group.findings),
         )
 
@@ -227,6 +235,7 @@ class _Builder:
                 self._key_component(
                     key_ref, pub, alg_ref, RelatedCryptoMaterialType.PUBLIC_KEY, [pub]
                 )
+            self.occurrences[ref] = [_occurrence(f) for f in group]
             subject = str(ctx.get("subject") or key)
             cn = re.search(r"CN=([^,]+)", subject)
             self.components.append(
@@ -246,7 +255,6 @@ class _Builder:
                             certificate_format="X.509",
                         ),
                     ),
-                    evidence=ComponentEvidence(occurrences=[_occurrence(f) for f in group]),
                     properties=_verdict_properties(group)
                     + [
                         Property(name=f"qscan:{k}", value=str(ctx[k]))
@@ -269,6 +277,7 @@ class _Builder:
         findings: list[Finding],
     ) -> None:
         bits = f.params.get("bits")
+        self.occurrences[ref] = [_occurrence(g) for g in findings]
         self.components.append(
             Component(
                 type=ComponentType.CRYPTOGRAPHIC_ASSET,
@@ -283,7 +292,6 @@ class _Builder:
                         format=str(f.context["format"]) if f.context.get("format") else None,
                     ),
                 ),
-                evidence=ComponentEvidence(occurrences=[_occurrence(g) for g in findings]),
                 properties=_verdict_properties(findings),
             )
         )
@@ -366,12 +374,10 @@ class _Builder:
                                 crypto_refs=[BomRef(r) for r in sorted(offered | certs)],
                             ),
                         ),
-                        evidence=ComponentEvidence(
-                            occurrences=[Occurrence(location=where, additional_context=service)]
-                        ),
                         properties=_verdict_properties(findings),
                     )
                 )
+                self.occurrences[ref] = [{"location": where, "additionalContext": service}]
                 self.depends[ref].update(certs)
                 self.provides[ref].update(offered)
                 self.depends[self.root].add(ref)
@@ -445,8 +451,9 @@ def build_cbom(inventory: Inventory) -> dict[str, Any]:
     bom = builder.build()
     doc = json.loads(JsonV1Dot6(bom).output_as_string())
     for component in doc.get("components", []):
-        occurrences = component.get("evidence", {}).get("occurrences")
-        if occurrences:  # the library orders them by a random internal id
+        occurrences = builder.occurrences.get(component["bom-ref"])
+        if occurrences:
+            component["evidence"] = {"occurrences": occurrences}
             occurrences.sort(
                 key=lambda o: (
                     o.get("location", ""),
