@@ -344,3 +344,20 @@ def test_cli_expired_waiver_fails_with_warning(saved, tmp_path):
     )
     # every critical finding of the sample is in a file, so a valid "**" waiver covers them
     assert result.exit_code == 0, result.output
+
+
+def test_inventory_with_gate_still_matches_the_schema(
+    plain_inventory, validate_inventory, tmp_path
+):
+    waivers = parse_waivers(
+        [{"rule": "QS500", "justification": "x", "owner": "o", "expires": "2020-01-01"}]
+    )
+    path = tmp_path / "b.json"
+    path.write_text(dump_baseline(plain_inventory), encoding="utf-8")
+    apply_gate(
+        plain_inventory,
+        GateConfig(fail_on="high", baseline=load_baseline(path), waivers=waivers, today=TODAY),
+    )
+    doc = json.loads(json.dumps(plain_inventory.to_dict()))
+    validate_inventory(doc)
+    assert Inventory.from_dict(doc).extra["gate"]["fail_on"] == "high"
