@@ -32,6 +32,7 @@ from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.summary import READY, where
 from qscan.render.view import View, build_view, place
+from qscan.resources import reports_dir
 
 STATIC_ROWS = 100
 VIEW_ROWS = 500
@@ -64,8 +65,6 @@ ROW_FIELDS = [
 
 @cache
 def environment() -> jinja2.Environment:
-    from qscan.resources import reports_dir
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir())),
         autoescape=True,
