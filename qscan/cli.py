@@ -10,10 +10,20 @@ from pathlib import Path
 import click
 
 from qscan import __version__
+from qscan.assess.baseline import dump_baseline
 from qscan.assess.engine import assess
+from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
 from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
 from qscan.assess.rules import RuleError, load_rules, rule_by_id
-from qscan.model import SEVERITIES, Inventory, severity_rank
+from qscan.cli_roadmap import (
+    COMMANDS,
+    apply_history,
+    estate_inventory,
+    resolve_scenario,
+    scenario_options,
+    with_scenario,
+)
+from qscan.model import SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.render import RENDERERS, RenderOptions
 from qscan.scan.interface import ScanOptions
@@ -30,8 +40,9 @@ Examples:
   qscan scan . --fail-on high --format sarif --output qscan.sarif
 
 \b
-Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or configuration
-error, 3 scan incomplete (errors) with --strict.
+Exit codes: 0 clean, 1 a counted finding at or above --fail-on (or matching
+--fail-on-status), 2 usage or configuration error, 3 scan incomplete (errors) with
+--strict. Findings in --baseline or covered by a valid --waivers entry do not count.
 """
 
 
@@ -89,16 +100,58 @@ def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str)
             path.write_text(rendered, encoding="utf-8")
 
 
-def gate(inventory: Inventory, fail_on: str | None, strict: bool) -> int:
-    if fail_on:
-        threshold = severity_rank(fail_on)
-        if any(
-            f.verdict and severity_rank(f.verdict.severity) >= threshold for f in inventory.findings
-        ):
-            return EXIT_FINDINGS
-    if strict and inventory.errors:
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+def gate(inventory: Inventory, config: GateConfig) -> int:
+    """Evaluate the CI gate (recorded on the inventory for the outputs) and warn on stderr
+    about expired and unused waivers."""
+    result = apply_gate(inventory, config)
+    for message in result.messages():
+        click.echo(f"qscan: warning: {message}", err=True)
+    return result.exit_code
+
+
+def _gate_config(
+    fail_on: str | None,
+    fail_on_status: tuple[str, ...],
+    baseline: Path | None,
+    waivers: Path | None,
+    strict: bool,
+) -> GateConfig:
+    try:
+        return build_config(fail_on, fail_on_status, baseline, waivers, strict)
+    except GateConfigError as exc:
+        _fail(str(exc))
+        raise AssertionError("unreachable") from exc
+
+
+def gate_options(func):  # type: ignore[no-untyped-def]
+    """--fail-on, --fail-on-status, --baseline and --waivers (scan and report)."""
+    options = [
+        click.option(
+            "--fail-on",
+            type=click.Choice(SEVERITIES[:-1]),
+            help="Exit 1 when a counted finding is at or above this severity.",
+        ),
+        click.option(
+            "--fail-on-status",
+            multiple=True,
+            metavar="STATUS[:FUNCTION]",
+            help="Exit 1 when a counted finding has this status, optionally only for one "
+            "function (e.g. quantum-vulnerable:key-exchange). Repeatable.",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Baseline (or earlier inventory): its findings do not count.",
+        ),
+        click.option(
+            "--waivers",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="YAML waivers (rule / fingerprint / path glob, owner, expires).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def _check_policy(policy: str) -> None:
@@ -154,11 +207,7 @@ def main() -> None:
 @output_option
 @policy_option
 @lang_option
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES[:-1]),
-    help="Exit 1 when a finding is at or above this severity.",
-)
+@gate_options
 @click.option(
     "--strict", is_flag=True, help="Exit 3 when any target could not be scanned completely."
 )
@@ -211,6 +260,18 @@ def main() -> None:
     show_default=True,
     help="TLS: quick skips suite enumeration below TLS 1.2, curves and signature schemes.",
 )
+@click.option(
+    "--estate",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Estate file (YAML): scan every system's targets and attribute findings (docs/estate.md).",
+)
+@click.option("--shard", help="K/N: scan only the K-th of N deterministic parts of the estate.")
+@scenario_options
+@click.option(
+    "--history",
+    "history_db",
+    help='History database: compare with the last scan ("since last scan") and record this one.',
+)
 @quiet_option
 @verbose_option
 def scan(
@@ -221,6 +282,9 @@ def scan(
     policy: str,
     lang: str,
     fail_on: str | None,
+    fail_on_status: tuple[str, ...],
+    baseline: Path | None,
+    waivers: Path | None,
     strict: bool,
     password_file: Path | None,
     max_file_size: int,
@@ -233,13 +297,28 @@ def scan(
     retries: int,
     rate: float | None,
     profile: str,
+    estate: Path | None,
+    shard: str | None,
+    scenario_id: str | None,
+    crqc_year: int | None,
+    history_db: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Scan TARGETS (paths and endpoints) and write the assessed inventory."""
     _check_policy(policy)
+    scenario = resolve_scenario(scenario_id, crqc_year)
+    gate_config = _gate_config(fail_on, fail_on_status, baseline, waivers, strict)
     raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
-    if not raw:
+    if estate and raw:
+        _fail("give either TARGETS or --estate (the estate file lists the targets)")
+    if shard and not estate:
+        _fail("--shard splits an estate: use it with --estate")
+    if shard and history_db:
+        _fail(
+            "--history records whole scans: merge the shards, then `qscan store ingest` the result"
+        )
+    if not raw and not estate:
         _fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:
         parsed = [parse_target(t, sni=sni) for t in raw]
@@ -261,11 +340,17 @@ def scan(
         progress=Progress(verbose, quiet),
     )
     try:
-        inventory = run_scan(parsed, options, policy)
+        if estate:
+            inventory = estate_inventory(estate, shard, options, policy, scenario)
+        else:
+            inventory = run_scan(parsed, options, policy, scenario=scenario)
     except RuleError as exc:
         _fail(f"rule pack: {exc}")
+    if history_db:
+        apply_history(inventory, history_db, record=True)
+    code = gate(inventory, gate_config)
     write_outputs(inventory, pairs, lang)
-    sys.exit(gate(inventory, fail_on, strict))
+    sys.exit(code)
 
 
 @main.command()
@@ -274,7 +359,11 @@ def scan(
 @output_option
 @click.option("--policy", default=None, help="Re-assess under another policy before rendering.")
 @lang_option
-@click.option("--fail-on", type=click.Choice(SEVERITIES[:-1]))
+@scenario_options
+@click.option(
+    "--history", "history_db", help="History database: show changes since the last stored scan."
+)
+@gate_options
 def report(
     inventory: Path,
     formats: tuple[str, ...],
@@ -282,6 +371,12 @@ def report(
     policy: str | None,
     lang: str,
     fail_on: str | None,
+    scenario_id: str | None,
+    crqc_year: int | None,
+    history_db: str | None,
+    fail_on_status: tuple[str, ...],
+    baseline: Path | None,
+    waivers: Path | None,
 ) -> None:
     """Render a saved JSON inventory again, in any format."""
     try:
@@ -290,9 +385,80 @@ def report(
         _fail(f"{inventory}: not a valid qscan inventory ({exc})")
     if policy:
         _check_policy(policy)
+    if scenario_id or crqc_year:
+        with_scenario(inv, resolve_scenario(scenario_id, crqc_year), policy)
+    elif policy:
         assess(inv, policy)
+    if history_db:
+        apply_history(inv, history_db, record=False)
+    gate_config = _gate_config(fail_on, fail_on_status, baseline, waivers, False)
+    code = gate(inv, gate_config)
     write_outputs(inv, _outputs(formats, outputs), lang)
-    sys.exit(gate(inv, fail_on, strict=False))
+    sys.exit(code)
+
+
+@main.group()
+def baseline() -> None:
+    """Record the findings known today, so that --baseline fails only on new ones."""
+
+
+@baseline.command("create")
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--inventory",
+    "inventories",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Take the findings of a saved JSON inventory (repeatable) instead of scanning.",
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip while scanning.")
+@click.option(
+    "--output",
+    default="qscan-baseline.json",
+    show_default=True,
+    help="Baseline file to write; '-' is stdout.",
+)
+@policy_option
+@quiet_option
+@verbose_option
+def baseline_create(
+    targets: tuple[str, ...],
+    inventories: tuple[Path, ...],
+    exclude: tuple[str, ...],
+    output: str,
+    policy: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Write the fingerprints of every finding of TARGETS (or of --inventory files)."""
+    if not targets and not inventories:
+        _fail("give targets to scan or --inventory files")
+    _check_policy(policy)
+    combined = Inventory(policy=policy, tool={"name": "qscan", "version": __version__})
+    for path in inventories:
+        try:
+            inv = Inventory.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            _fail(f"{path}: not a valid qscan inventory ({exc})")
+        combined.findings += inv.findings
+        combined.scanned_at = max(combined.scanned_at, inv.scanned_at)
+    if targets:
+        try:
+            parsed = [parse_target(t) for t in targets]
+        except TargetError as exc:
+            _fail(str(exc))
+        options = ScanOptions(excludes=exclude, progress=Progress(verbose, quiet))
+        scanned = run_scan(parsed, options, policy)
+        combined.findings += scanned.findings
+        combined.scanned_at = max(combined.scanned_at, scanned.scanned_at)
+    text = dump_baseline(combined)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(
+            f"qscan: baseline of {len(combined.findings)} finding(s) written to {output}", err=True
+        )
 
 
 @main.group()
@@ -350,6 +516,9 @@ def rules_policies() -> None:
     for p in policies().values():
         click.echo(f"{p.id:<16} {p.name}\n{'':<16} {p.verified}")
 
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

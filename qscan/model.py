@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA_ID = "qscan/inventory@1"
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
 
 STATUSES = ("quantum-safe", "hybrid", "quantum-vulnerable", "classically-broken", "unknown")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -95,7 +96,7 @@ class Finding:
             self.algorithm,
             self.function,
             self.asset,
-            json.dumps(self.params, sort_keys=True, default=str),
+            _CANONICAL.encode(self.params),
             self.identity or self.evidence,
         ]
         return hashlib.sha256("\x1f".join(basis).encode("utf-8", "replace")).hexdigest()[:32]
@@ -143,6 +144,8 @@ class ScanError:
     path: str | None = None
     host: str | None = None
     port: int | None = None
+    context: dict[str, Any] | None = None
+    """Attribution added after the scan (organisation, system, owner from the estate)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

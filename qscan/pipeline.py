@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from qscan import __version__
 from qscan.assess.engine import assess
+from qscan.assess.scenario import Scenario, get_scenario
 from qscan.model import Finding, Inventory, ScanError
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import run_endpoints
@@ -65,7 +66,10 @@ def collect(
     return findings, errors
 
 
-def scan(targets: Sequence[Target], options: ScanOptions, policy: str) -> Inventory:
+def scan(
+    targets: Sequence[Target], options: ScanOptions, policy: str, scenario: Scenario | None = None
+) -> Inventory:
     inventory = new_inventory(targets, policy)
+    inventory.extra["scenario"] = (scenario or get_scenario()).to_dict()
     inventory.findings, inventory.errors = collect(targets, options)
     return assess(inventory, policy)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from qscan.assess.policy import Policy, deadline_class, get_policy
-from qscan.assess.priority import prioritise
-from qscan.assess.rules import FROM_ALGORITHM, Rule, best_rule, load_rules
+from qscan.assess.priority import PrioritySetting, prioritise, rollup_systems, setting_for
+from qscan.assess.rules import FROM_ALGORITHM, Rule, RuleIndex, load_rules
 from qscan.catalog import catalog
 from qscan.model import Finding, Inventory, Verdict
 
@@ -55,17 +55,22 @@ def verdict_for(finding: Finding, rule: Rule | None, policy: Policy) -> Verdict:
     )
 
 
-def assess_findings(findings: Iterable[Finding], policy_id: str) -> Iterator[Finding]:
+def assess_findings(
+    findings: Iterable[Finding], policy_id: str, setting: PrioritySetting | None = None
+) -> Iterator[Finding]:
     policy = get_policy(policy_id)
-    rules = tuple(r for r in load_rules() if r.applies_to_policy(policy_id))
+    index = RuleIndex(load_rules(), policy_id)
     for finding in findings:
-        finding.verdict = verdict_for(finding, best_rule(finding, policy_id, rules), policy)
-        finding.priority = prioritise(finding, policy)
+        finding.verdict = verdict_for(finding, index.best(finding), policy)
+        finding.priority = prioritise(finding, policy, setting)
         yield finding
 
 
 def assess(inventory: Inventory, policy_id: str | None = None) -> Inventory:
     """Judge every finding of the inventory in place under the policy, and return it."""
     inventory.policy = policy_id or inventory.policy
-    inventory.findings = list(assess_findings(inventory.findings, inventory.policy))
+    inventory.findings = list(
+        assess_findings(inventory.findings, inventory.policy, setting_for(inventory))
+    )
+    rollup_systems(inventory)
     return inventory

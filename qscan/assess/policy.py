@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from qscan.resources import rules_dir
+from qscan.resources import YAML_LOADER, rules_dir
 
 DEFAULT_POLICY = "nist-ir-8547"
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
@@ -32,6 +32,9 @@ class Policy:
     verified: str
     deadlines: dict[str, Deadline]
     milestones: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-category years (CNSA 2.0 `web-server-cloud: {prefer, exclusive}`, EU `high-risk`),
+    matched against an estate system's `cnsa_category` and `eu_risk`."""
 
     def deadline(self, cls: str | None) -> Deadline | None:
         if not cls:
@@ -43,7 +46,7 @@ class Policy:
 def policies() -> dict[str, Policy]:
     out: dict[str, Policy] = {}
     for path in sorted((rules_dir() / "policies").glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         try:
             deadlines = {
                 k: Deadline(date=str(v["date"]) if v.get("date") else None, note=v["note"])
@@ -56,6 +59,7 @@ def policies() -> dict[str, Policy]:
                 verified=raw.get("verified", ""),
                 deadlines=deadlines,
                 milestones=tuple(raw.get("milestones") or ()),
+                categories=dict(raw.get("categories") or {}),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise PolicyError(f"{path.name}: malformed policy ({exc})") from exc

@@ -23,7 +23,7 @@ import yaml
 
 from qscan.catalog import Catalog, catalog
 from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
-from qscan.resources import rules_dir
+from qscan.resources import YAML_LOADER, rules_dir
 
 _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
@@ -151,7 +151,7 @@ def load_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted((rules_dir() / "packs").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         for raw in data.get("rules", []):
             rule = _parse_rule(raw, path.name)
             if rule.id in seen:
@@ -165,14 +165,39 @@ def rule_by_id(rule_id: str) -> Rule | None:
     return next((r for r in load_rules() if r.id == rule_id), None)
 
 
+class RuleIndex:
+    """The rules of one policy, ordered by (precedence, severity, specificity) and bucketed
+    by algorithm, so that judging a finding tries only its candidates, best first."""
+
+    def __init__(self, rules: tuple[Rule, ...], policy: str) -> None:
+        applicable = [r for r in rules if r.applies_to_policy(policy)]
+        ranked = sorted(
+            applicable,
+            key=lambda r: (r.precedence, severity_rank(r.severity), r.specificity),
+            reverse=True,
+        )
+        self._ranked = ranked
+        self._cache: dict[str, list[Rule]] = {}
+
+    def candidates(self, algorithm: str) -> list[Rule]:
+        found = self._cache.get(algorithm)
+        if found is None:
+            found = [r for r in self._ranked if _may_match_algorithm(r, algorithm)]
+            self._cache[algorithm] = found
+        return found
+
+    def best(self, finding: Finding) -> Rule | None:
+        cat = catalog()
+        return next(
+            (r for r in self.candidates(finding.algorithm) if r.matches(finding, cat)), None
+        )
+
+
+def _may_match_algorithm(rule: Rule, algorithm: str) -> bool:
+    if "algorithm" not in rule.match:
+        return True
+    return _value_ok(algorithm, rule.match["algorithm"])
+
+
 def best_rule(finding: Finding, policy: str, rules: tuple[Rule, ...] | None = None) -> Rule | None:
-    cat = catalog()
-    best: Rule | None = None
-    best_key: tuple[int, int, int] = (-(10**9), 0, 0)
-    for rule in rules if rules is not None else load_rules():
-        if not rule.applies_to_policy(policy) or not rule.matches(finding, cat):
-            continue
-        key = (rule.precedence, severity_rank(rule.severity), rule.specificity)
-        if key > best_key:
-            best, best_key = rule, key
-    return best
+    return RuleIndex(rules if rules is not None else load_rules(), policy).best(finding)

@@ -366,7 +366,8 @@ def resolve_algorithm_list(
     OpenSSH's kex_assemble_names() computes it: '+' appends to the defaults, '-' removes
     every default matching one of the patterns, '^' puts the names before the defaults, a
     plain list replaces them; duplicates are dropped. Wildcards ('*', '?') expand against
-    `supported` (e.g. supported_names('kex')), or against `defaults` when it is None.
+    `supported` (openssh_available('kex') for OpenSSH, supported_names('kex') for every
+    name qscan knows), or against `defaults` when it is None.
     Literal names are kept even when unknown, so nothing configured leaves the inventory."""
     text = "".join(value.split())
     if not text:
@@ -387,6 +388,14 @@ def resolve_algorithm_list(
     else:
         ordered = expanded
     return list(dict.fromkeys(ordered))
+
+
+def openssh_available(list_key: str) -> list[str]:
+    """The names OpenSSH (9.2 as built by Debian 12) supports for a default-list key ('kex',
+    'host_key', 'ca_signature', 'ciphers', 'macs'), in the order it expands wildcards: pass
+    it as `supported` to resolve_algorithm_list() for an OpenSSH configuration."""
+    key = HOST_KEY if list_key == "ca_signature" else list_key
+    return list(_defaults()["available"][key])
 
 
 def supported_names(category: str) -> list[str]:

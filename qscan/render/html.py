@@ -1,15 +1,66 @@
-"""Self-contained HTML report (jinja2 template in reports/), everything autoescaped."""
+"""Self-contained auditor report: one HTML file (jinja2 templates in reports/), no external
+requests, English or Dutch, printable.
+
+Everything from scanned input is escaped: the template autoescapes, the findings are
+embedded as JSON in a `<script type="application/json">` block with `<`, `>` and `&`
+written as \\u escapes, and the inline script builds the table with textContent only. A
+Content-Security-Policy with the hashes of the one style and the one script blocks anything
+else, should escaping ever fail.
+
+Scale: the summary, charts and views are rendered on the server (views capped, with a
+note); the findings table is rendered by the inline script from the JSON (filter, search,
+sort, grouping and paging), with the most urgent findings rendered statically as the
+fallback without JavaScript. Strings in the JSON are interned in one table, so 50,000
+findings stay a few megabytes.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from collections import Counter
 from functools import cache
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from qscan.model import Inventory
+from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.render import charts
+from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
-from qscan.render.summary import summarise, where
+from qscan.render.summary import READY, where
+from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
+
+STATIC_ROWS = 100
+VIEW_ROWS = 500
+ERROR_ROWS = 1000
+ROW_FIELDS = [
+    "fingerprint",
+    "severity",
+    "status",
+    "rule",
+    "title",
+    "algorithm",
+    "function",
+    "place",
+    "line",
+    "component",
+    "evidence",
+    "why",
+    "fix",
+    "deadline",
+    "deadline_note",
+    "score",
+    "wave",
+    "context",
+    "organisation",
+    "system",
+    "gate",
+    "reasons",
+]
 
 
 @cache
@@ -22,9 +73,211 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["where"] = where
+    env.filters["place"] = place
     return env
 
 
+def csp_hash(text: str) -> str:
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    )
+
+
+@cache
+def inline_asset(name: str) -> tuple[Markup, str]:
+    """A shared template from reports/ (e.g. `_base.css.j2`) rendered once, with the CSP hash
+    of its text, for a hash-based Content-Security-Policy."""
+    text = environment().get_template(name).render()
+    return Markup(text), csp_hash(text)
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON safe inside a <script type="application/json"> element: no `<`, `>` or `&` at all,
+    so neither `</script>` nor `<!--` can appear."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def algorithm_label(finding: Finding) -> str:
+    params = ", ".join(
+        f"{k}={v}" for k, v in finding.params.items() if k not in ("oid", "codepoint")
+    )
+    return f"{finding.algorithm} ({params})" if params else finding.algorithm
+
+
+class _Strings:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {"": 0}
+        self.table: list[str] = [""]
+
+    def __call__(self, text: Any) -> int:
+        text = "" if text is None else str(text)
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.table)
+            self.table.append(text)
+        return i
+
+
+def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[str, Any]:
+    strings = _Strings()
+    flags = view.gate.flags if view.gate else {}
+    sev_index = {s: i for i, s in enumerate(SEVERITIES)}
+    st_index = {s: i for i, s in enumerate(STATUSES)}
+    fn_index = {s: i for i, s in enumerate(FUNCTIONS)}
+    rows = []
+    for f in inventory.findings:
+        v, p, loc = f.verdict, f.priority, f.location
+        context = {k: val for k, val in f.context.items() if k != "endpoint"}
+        rows.append(
+            [
+                f.fingerprint,
+                sev_index.get(v.severity if v else "info", 4),
+                st_index.get(v.status if v else "unknown", 4),
+                strings(v.rule if v else ""),
+                strings(v.title if v else ""),
+                strings(algorithm_label(f)),
+                fn_index.get(f.function, len(FUNCTIONS) - 1),
+                strings(place(f)),
+                loc.line or 0,
+                strings(loc.component),
+                strings(f.evidence),
+                strings(v.why if v else ""),
+                strings(v.fix if v else ""),
+                strings(v.deadline if v else ""),
+                strings(v.deadline_note if v else ""),
+                p.score if p else 0,
+                p.wave if p else 0,
+                strings(
+                    json.dumps(context, ensure_ascii=False, sort_keys=True, default=str)
+                    if context
+                    else ""
+                ),
+                strings(f.context.get("organisation")),
+                strings(f.context.get("system")),
+                strings(flags.get(f.fingerprint, "")),
+                strings("; ".join(p.reasons) if p else ""),
+            ]
+        )
+    texts = t.prefix("findings.")
+    texts.update({k: v for k, v in t.prefix("gate.").items() if k.startswith("flag_")})
+    return {
+        "s": strings.table,
+        "f": rows,
+        "t": texts,
+        "sev": list(SEVERITIES),
+        "sevL": [t.severity(s) for s in SEVERITIES],
+        "st": list(STATUSES),
+        "stL": [t.status(s) for s in STATUSES],
+        "fn": list(FUNCTIONS),
+        "fnL": [t.function(s) for s in FUNCTIONS],
+        "gate": view.gate is not None,
+        "lang": t.lang,
+    }
+
+
+def _charts(view: View, t: Translator) -> dict[str, Markup]:
+    s = view.summary
+    status_segments = [
+        (t.status(k), n, charts.STATUS_COLORS[k]) for k, n in s.by_status.items() if n
+    ]
+    severity_rows = [
+        (t.severity(k), n, charts.SEVERITY_COLORS[k], "") for k, n in s.by_severity.items()
+    ]
+    algorithm_rows = [
+        (
+            f"{alg} · {t.function(fn)}",
+            n,
+            charts.STATUS_COLORS.get(status, "#868e96"),
+            t.status(status),
+        )
+        for alg, fn, status, n in view.by_function[:15]
+    ]
+    out = {
+        "status": charts.donut(status_segments, t.percent(s.readiness), t("charts.status")),
+        "severity": charts.hbars(severity_rows, t("charts.severity"), width=420, label_width=90),
+        "algorithms": charts.hbars(
+            algorithm_rows, t("charts.algorithms"), width=640, label_width=260
+        ),
+        "timeline": charts.timeline(
+            [(d, n, t("charts.timeline_due")) for d, n in view.deadline_dates.items()],
+            [(str(m.get("date", "")), str(m.get("label", ""))) for m in view.milestones],
+            view.today,
+            t("charts.today"),
+            t("charts.timeline"),
+        ),
+    }
+    names = {k: t.status(k) for k in STATUSES}
+    if view.organisations:
+        out["organisations"] = charts.stacked_bars(
+            [(b.name, dict(b.statuses)) for b in view.organisations[:30]],
+            charts.STATUS_COLORS,
+            names,
+            t("charts.by_organisation"),
+        )
+    if view.systems:
+        out["systems"] = charts.stacked_bars(
+            [
+                (b.name + (f" ({b.owner})" if b.owner else ""), dict(b.statuses))
+                for b in view.systems[:30]
+            ],
+            charts.STATUS_COLORS,
+            names,
+            t("charts.by_system"),
+        )
+    trend = (view.history or {}).get("trend") or []
+    points = [
+        (str(p.get("scanned_at", "")), float(p.get("readiness", 0)))
+        for p in trend
+        if isinstance(p, dict)
+    ]
+    if points:
+        out["trend"] = charts.trend(points, t("charts.trend"))
+    return out
+
+
 def render(inventory: Inventory, options: RenderOptions) -> str:
+    t = Translator(options.lang)
+    view = build_view(inventory)
+    css, css_hash = inline_asset("_base.css.j2")
+    js, js_hash = inline_asset("_report.js.j2")
+    ranked = sorted(
+        inventory.findings,
+        key=lambda f: (
+            -(f.priority.score if f.priority else 0),
+            -severity_rank(f.verdict.severity if f.verdict else "info"),
+        ),
+    )
+    functions = Counter(f.function for f in inventory.findings)
     template = environment().get_template("report.html.j2")
-    return template.render(inv=inventory, summary=summarise(inventory), lang=options.lang)
+    return template.render(
+        inv=inventory,
+        view=view,
+        s=view.summary,
+        t=t,
+        lang=t.lang,
+        charts=_charts(view, t),
+        css=css,
+        js=js,
+        csp=f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
+        "base-uri 'none'; form-action 'none'",
+        data=json_for_script(findings_payload(inventory, view, t)),
+        static_rows=ranked[:STATIC_ROWS],
+        top=[f for f in ranked if f.verdict and f.verdict.status not in READY][:10],
+        view_rows=VIEW_ROWS,
+        error_rows=ERROR_ROWS,
+        algorithm_label=algorithm_label,
+        sev_options=[
+            (i, k, view.summary.by_severity[k])
+            for i, k in enumerate(SEVERITIES)
+            if view.summary.by_severity[k]
+        ],
+        st_options=[
+            (i, k, view.summary.by_status[k])
+            for i, k in enumerate(STATUSES)
+            if view.summary.by_status[k]
+        ],
+        fn_options=[(i, k, functions[k]) for i, k in enumerate(FUNCTIONS) if functions[k]],
+        ready=READY,
+    )

@@ -80,3 +80,16 @@ def test_garbage_is_an_error_record_not_an_exception() -> None:
     records = list(analyze_bytes(data, ctx))
     assert len(records) == 1 and isinstance(records[0], ScanError)
     assert records[0].kind == "corrupt-pem" and "line 1" in records[0].message
+
+
+def test_pem_inside_source_code_strings() -> None:
+    """JSON/JavaScript escaped newlines and Java string concatenation around the base64."""
+    _, leaf = _pair()
+    pem = leaf.public_bytes(serialization.Encoding.PEM).decode()
+    js = 'const cert = "' + pem.replace("\n", "\\n") + '";\n'
+    java = 'String c = "' + '"\n    + "'.join(pem.splitlines()) + '";\n'
+    ctx = FileContext(target="repo", path=Path("a.js"), relpath="a.js", options=ScanOptions())
+    for source in (js, java):
+        records = list(analyze_bytes(source.encode(), ctx, line_offset=9))
+        assert [type(r) for r in records] == [Finding, Finding]
+        assert records[0].algorithm == "RSA" and records[0].location.line == 10

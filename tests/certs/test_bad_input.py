@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 from pathlib import Path
 
 import pytest
@@ -188,8 +189,13 @@ def test_script_in_subject_is_escaped_in_html(tmp_path: Path) -> None:
     # RFC 4514 already backslash-escapes < > in the subject string; HTML escaping does the rest
     assert any('\\<script\\>alert(\\"x\\")' in f.context["subject"] for f in inventory.findings)
     html = RENDERERS["html"](inventory, RenderOptions())
-    assert "<script>alert" not in html and "\\<script" not in html and '\\"x' not in html
-    assert "\\&lt;script\\&gt;alert(" in html
+    # The findings data block is JSON with no raw <, > or & at all; the markup around it must
+    # carry the subject only HTML-escaped.
+    data = re.search(r'<script id="qscan-data" type="application/json">(.*?)</script>', html, re.S)
+    assert data and not re.search(r"[<>&]", data.group(1))
+    markup = html.replace(data.group(0), "")
+    assert "<script>alert" not in markup and "\\<script" not in markup and '\\"x' not in markup
+    assert "\\&lt;script\\&gt;alert(" in markup
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -39,7 +39,7 @@ def _certificate(folder: Path) -> None:
 @pytest.mark.slow
 def test_wheel_install_scans_from_package_data(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run(
+    built = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -50,9 +50,10 @@ def test_wheel_install_scans_from_package_data(tmp_path):
             str(dist),
             str(ROOT),
         ],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert built.returncode == 0, built.stderr[-2000:]
     wheel = next(dist.glob("qscan-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)

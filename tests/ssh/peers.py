@@ -23,7 +23,7 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 
 @contextlib.asynccontextmanager
-async def serve(handler: Handler) -> AsyncIterator[int]:
+async def serve(handler: Handler, host: str = "127.0.0.1") -> AsyncIterator[int]:
     """Run `handler` for every connection on an ephemeral loopback port; yields the port."""
     tasks: set[asyncio.Task] = set()
 
@@ -36,7 +36,7 @@ async def serve(handler: Handler) -> AsyncIterator[int]:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(wrapped, "127.0.0.1", 0)
+    server = await asyncio.start_server(wrapped, host, 0)
     try:
         yield server.sockets[0].getsockname()[1]
     finally:

@@ -4,6 +4,8 @@ hard-coded defaults."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from qscan.assess.engine import assess
@@ -169,14 +171,92 @@ def test_host_certificate(sshd, host_keys):
     assert details["ca_fingerprint_sha256"] == host_keys.fingerprint("ca")
 
 
-def test_pipeline_and_connection_accounting(sshd):
+def test_pipeline_inventory_validates_against_the_schema(sshd, validate_inventory):
     from qscan.pipeline import scan
     from qscan.scan.interface import ScanOptions
     from qscan.targets import parse_target
 
-    server = sshd()
+    server = sshd("HostKeyAlgorithms +ssh-rsa")
     inventory = scan([parse_target(server.target)], ScanOptions(timeout=5), "nist-ir-8547")
     assert inventory.errors == []
-    assert {
-        f.verdict.rule for f in inventory.findings if f.location.component == "ssh protocol"
-    } == {"QS422"}
+    validate_inventory(inventory.to_dict())
+    protocol = [f for f in inventory.findings if f.location.component == "ssh protocol"]
+    assert [f.verdict.rule for f in protocol] == ["QS422"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "KexAlgorithms ^diffie-hellman-group14-sha1",
+        "KexAlgorithms -*-sha1,diffie-hellman-group-exchange*",
+        "KexAlgorithms +diffie-hellman-group1-sha1,diffie-hellman-group14-sha1",
+        "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256",
+        "HostKeyAlgorithms ssh-ed25519,ecdsa-sha2-nistp*",
+        "HostKeyAlgorithms +ssh-rsa*",
+        "HostKeyAlgorithms -*-cert-v01@openssh.com,sk-*",
+        "HostKeyAlgorithms ^ssh-ed25519",
+        "PubkeyAcceptedAlgorithms -rsa-sha2-256",
+        "CASignatureAlgorithms +ssh-rsa",
+        "Ciphers -aes1*",
+        "Ciphers ^aes256-cbc",
+        "Ciphers +aes128-cbc,3des-cbc",
+        "MACs -*-etm@openssh.com",
+        "MACs +hmac-sha1-96,hmac-md5",
+        "MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com",
+    ],
+)
+def test_resolve_algorithm_list_matches_sshd(host_keys, tmp_path, line):
+    """The shared resolver computes what `sshd -T` reports for the same directive."""
+    from .conftest import SSHD
+
+    directive, value = line.split(" ", 1)
+    key = directive.lower()
+
+    def effective(*lines: str) -> str:
+        config = tmp_path / "sshd_config"
+        config.write_text("\n".join([f"HostKey {host_keys.files['ed25519']}", *lines]) + "\n")
+        out = subprocess.run(
+            [SSHD, "-T", "-f", str(config)], capture_output=True, text=True, check=True
+        ).stdout
+        return dict(row.split(" ", 1) for row in out.splitlines() if " " in row)[key]
+
+    defaults = effective().split(",")
+    expected = effective(line).split(",")
+    available = data.openssh_available(data.directive_list(directive))
+    assert data.resolve_algorithm_list(value, defaults, available) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "exit_code"),
+    [((), 0), (("KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256",), 1)],
+)
+def test_cli_gate_fails_on_a_classical_only_server(sshd, lines, exit_code):
+    import json
+
+    from click.testing import CliRunner
+
+    from qscan.cli import main
+
+    server = sshd(*lines)
+    result = CliRunner().invoke(
+        main,
+        [
+            "scan",
+            server.target,
+            "--format",
+            "json",
+            "--output",
+            "-",
+            "--fail-on",
+            "high",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == exit_code, result.output
+    doc = json.loads(result.stdout)
+    assert doc["errors"] == []
+    assert {f["location"]["component"] for f in doc["findings"]} >= {
+        "ssh protocol",
+        "ssh kex",
+        "ssh host key",
+    }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from qscan.assess.engine import assess
 from qscan.model import Finding, Inventory, ScanError
 from qscan.scan.interface import ScanOptions
@@ -77,6 +79,22 @@ def test_mlkem_first_peer():
     (protocol,) = [f for f in findings if f.location.component == "ssh protocol"]
     assert protocol.context["software"] == "ScriptedSSH_1.0"
     assert protocol.context["strict_kex"] is True
+
+
+def test_ipv6_literal_target():
+    offer = kexinit(["curve25519-sha256"], ["ssh-ed25519"], ["aes128-ctr"], ["hmac-sha2-256"])
+
+    async def main():
+        async with serve(ScriptedServer(offer), host="::1") as port:
+            return await scan_async(f"ssh://[::1]:{port}")
+
+    try:
+        findings, errors = asyncio.run(main())
+    except OSError as exc:
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    assert errors == []
+    assert {f.location.host for f in findings} == {"::1"}
+    assert names(findings, "ssh kex") == ["curve25519-sha256"]
 
 
 def test_mlkem_only_peer_gets_a_real_ml_kem_exchange():
@@ -204,6 +222,13 @@ def test_silent_peer_times_out():
 
 def test_garbage_instead_of_a_banner():
     one_error(raw_peer(b"\x00\xff\xfe garbage\r\n" * 4), "ssh-bad-banner")
+
+
+def test_http_server_is_not_an_ssh_server():
+    error = one_error(
+        raw_peer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), "ssh-bad-banner"
+    )
+    assert "HTTP/1.1 400" in error.message
 
 
 def test_one_megabyte_banner():

@@ -111,6 +111,7 @@ class ThreadedServer:
         self.host = host
         self.port = self._sock.getsockname()[1]
         self._handle = handle
+        self.accepted = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -129,6 +130,7 @@ class ThreadedServer:
                 continue
             except OSError:
                 return
+            self.accepted += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -259,11 +261,18 @@ def hostile_server(behaviour: str) -> ThreadedServer:
     return ThreadedServer(handle)
 
 
-class SMTPStartTLSServer:
-    """A small asyncio SMTP server (own event loop thread) that offers STARTTLS and then
-    speaks TLS with Python's ssl module."""
+class StartTLSServer:
+    """A small asyncio server (own event loop thread) that speaks the plaintext part of SMTP,
+    IMAP, POP3, FTP, LDAP or PostgreSQL, agrees to start TLS, then speaks TLS with Python's
+    ssl module."""
 
-    def __init__(self, chain: Chain, configure: Callable[[ssl.SSLContext], None] | None = None):
+    def __init__(
+        self,
+        protocol: str,
+        chain: Chain,
+        configure: Callable[[ssl.SSLContext], None] | None = None,
+    ) -> None:
+        self.protocol = protocol
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(chain.certfile, chain.keyfile)
         if configure is not None:
@@ -283,25 +292,57 @@ class SMTPStartTLSServer:
         self._ready.set()
         self.loop.run_forever()
 
-    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
+    async def _plaintext(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """The protocol's dialogue up to "go ahead with TLS"; False if the client left."""
+
+        async def line() -> bytes:
+            return (await asyncio.wait_for(reader.readline(), 5)).strip()
+
+        if self.protocol == "smtp":
             writer.write(b"220 mail.test ESMTP ready\r\n")
             while True:
-                line = await asyncio.wait_for(reader.readline(), 5)
-                if not line:
-                    return
-                verb = line.strip().upper()
+                verb = (await line()).upper()
+                if not verb:
+                    return False
                 if verb.startswith(b"EHLO"):
                     writer.write(b"250-mail.test\r\n250-SIZE 1000000\r\n250 STARTTLS\r\n")
                 elif verb == b"STARTTLS":
                     writer.write(b"220 2.0.0 Ready to start TLS\r\n")
-                    await writer.drain()
-                    await writer.start_tls(self.ctx)
-                    await asyncio.wait_for(reader.read(1), 5)
-                    return
+                    return True
                 else:
                     writer.write(b"502 5.5.2 command not recognized\r\n")
+        if self.protocol == "imap":
+            writer.write(b"* OK IMAP4rev1 ready\r\n")
+            tag = (await line()).split(b" ")[0]
+            writer.write(tag + b" OK Begin TLS negotiation now\r\n")
+            return True
+        if self.protocol == "pop3":
+            writer.write(b"+OK POP3 ready\r\n")
+            await line()
+            writer.write(b"+OK Begin TLS negotiation\r\n")
+            return True
+        if self.protocol == "ftp":
+            writer.write(b"220-test FTP\r\n220 ready\r\n")
+            await line()
+            writer.write(b"234 AUTH TLS successful\r\n")
+            return True
+        if self.protocol == "ldap":
+            await asyncio.wait_for(reader.read(64), 5)
+            # LDAPMessage {messageID 1, extendedResp {resultCode success, "", ""}}
+            writer.write(bytes.fromhex("300c02010178070a010004000400"))
+            return True
+        if self.protocol == "postgres":
+            await asyncio.wait_for(reader.readexactly(8), 5)
+            writer.write(b"S")
+            return True
+        raise ValueError(self.protocol)
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            if await self._plaintext(reader, writer):
                 await writer.drain()
+                await writer.start_tls(self.ctx)
+                await asyncio.wait_for(reader.read(1), 5)
         except Exception:
             return
         finally:
@@ -319,7 +360,7 @@ class SMTPStartTLSServer:
         self.loop.call_soon_threadsafe(shutdown)
         self._thread.join(5)
 
-    def __enter__(self) -> SMTPStartTLSServer:
+    def __enter__(self) -> StartTLSServer:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,7 +11,7 @@ from OpenSSL import SSL
 
 from qscan.protocols import tls as T
 from tests.tls.servers import (
-    SMTPStartTLSServer,
+    StartTLSServer,
     ThreadedServer,
     pyopenssl_server,
     python_ssl_server,
@@ -68,6 +68,11 @@ def test_pq_server_prefers_the_hybrid(chains, scan):
     assert endpoint.context["hybrid_preferred"] and endpoint.context["hybrid_supported"]
     assert endpoint.context["classical_fallback"]
     assert endpoint.verdict.rule == "QS112" and endpoint.verdict.status == "hybrid"
+    assert endpoint.context["handshake"] == {
+        "version": "TLSv1.3",
+        "suite": "TLS_AES_256_GCM_SHA384",
+        "group": "X25519MLKEM768",
+    }
     summary = endpoint.context["endpoint"]
     assert summary["leaf_key"] == "RSA-2048"
     assert summary["versions"] == ["TLS 1.3", "TLS 1.2"]
@@ -182,9 +187,11 @@ def test_dhe_2048(chains, scan, tmp_path):
         dhparams=dhparams,
         max_version=ssl.TLSVersion.TLSv1_2,
     ) as server:
-        result = scan(server.address, profile="quick")
+        result = scan(server.address)
     port = server.port
     assert result.params(port, SUITE12, "suite") == ["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"]
+    sigalgs = result.at(port, "tls1.2 signature algorithm")  # observed through DHE, no ECDHE
+    assert sigalgs and {f.algorithm for f in sigalgs} == {"RSA"}
     (dh,) = result.at(port, "tls1.2 dhe group")
     assert (dh.algorithm, dh.params["bits"]) == ("DH", 2048)
     assert dh.verdict.rule == "QS101"
@@ -301,17 +308,18 @@ def test_ipv6_literal(chains, scan):
 # ---- STARTTLS -------------------------------------------------------------------------------
 
 
-def test_smtp_starttls(chains, scan):
+@pytest.mark.parametrize("protocol", ["smtp", "imap", "pop3", "ftp", "ldap", "postgres"])
+def test_starttls(chains, scan, protocol):
     def configure(ctx: ssl.SSLContext) -> None:
         ctx.set_ecdh_curve("prime256v1")
 
-    with SMTPStartTLSServer(chains["rsa"], configure) as server:
-        result = scan(f"smtp://{server.address}", profile="quick")
+    with StartTLSServer(protocol, chains["rsa"], configure) as server:
+        result = scan(f"{protocol}://{server.address}", profile="quick")
     port = server.port
     assert result.params(port, GROUP13, "group") == ["secp256r1"]
     assert sorted(result.params(port, VERSION, "version")) == ["TLS 1.2", "TLS 1.3"]
     endpoint = result.endpoint(port)
-    assert endpoint.location.service == "smtp" and endpoint.algorithm == "ECDH"
+    assert endpoint.location.service == protocol and endpoint.algorithm == "ECDH"
     assert any(f.location.component.startswith("tls server certificate") for f in result.at(port))
     assert not result.errors_for(port)
 

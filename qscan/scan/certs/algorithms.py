@@ -80,11 +80,6 @@ def _curve(dotted: str) -> tuple[str, int | None]:
     return (curve.name, curve.size) if curve else (dotted, None)
 
 
-def curve_name(name_or_oid: str) -> str | None:
-    curve = catalog().curve(name_or_oid)
-    return curve.name if curve else None
-
-
 def hash_name(dotted: str) -> str:
     algorithm, _, kind = lookup(dotted)
     return algorithm if kind == "hash" else dotted
@@ -119,59 +114,67 @@ def describe_algorithm(
 ) -> KeyInfo:
     """Describe a key's AlgorithmIdentifier; with the public key BIT STRING also the RSA
     modulus size and the size of explicit EC curves."""
-    alg_parts = der.children(buf, algid[1], algid[2])
-    dotted = der.oid_at(buf, alg_parts[0])
+    algorithm, function, base, kind = _key_algorithm(buf[algid[3] : algid[2]])
+    params = dict(base)
+    if public_key is not None:
+        if kind == "rsa":
+            inner = der.tlv(buf, public_key[1] + 1, public_key[2])
+            modulus = der.children(buf, inner[1], inner[2])[0]
+            params["bits"] = der.uint_bits(buf, modulus)
+        elif kind == "ec-explicit":
+            # explicit curve parameters: the field size still shows in the public point
+            # (uncompressed 04 || X || Y)
+            point = public_key[2] - public_key[1] - 1
+            if point > 1 and buf[public_key[1] + 1] == 4:
+                params["bits"] = (point - 1) // 2 * 8
+    return KeyInfo(algorithm, function, params, label(algorithm, params), fingerprint)
+
+
+@lru_cache(maxsize=1024)
+def _key_algorithm(raw: bytes) -> tuple[str, str, dict[str, Any], str]:
+    """(algorithm, function, params known from the AlgorithmIdentifier alone, kind)."""
+    _, start, end, _ = der.tlv(raw, 0)
+    alg_parts = der.children(raw, start, end)
+    dotted = der.oid_at(raw, alg_parts[0])
     algorithm, catalog_params, _ = lookup(dotted)
     params: dict[str, Any] = dict(catalog_params)
     params.pop("hash", None)
+    kind = "other"
     if dotted in RSA_OIDS:
-        if public_key is not None:
-            inner = der.tlv(buf, public_key[1] + 1, public_key[2])
-            params["bits"] = der.uint_bits(buf, der.children(buf, inner[1], inner[2])[0])
+        kind = "rsa"
     elif dotted in EC_OIDS:
-        _ec_params(buf, alg_parts, public_key, params)
+        if len(alg_parts) > 1 and alg_parts[1][0] == der.OID:
+            name, size = _curve(der.oid_at(raw, alg_parts[1]))
+            params["curve"] = name
+            if size:
+                params["bits"] = size
+        else:
+            params["curve"] = "explicit"
+            kind = "ec-explicit"
     elif dotted == DSA_OID or dotted in DH_OIDS:
         if len(alg_parts) > 1 and alg_parts[1][0] == der.SEQUENCE:
-            prime = der.children(buf, alg_parts[1][1], alg_parts[1][2])[0]
-            params["bits"] = der.uint_bits(buf, prime)
+            prime = der.children(raw, alg_parts[1][1], alg_parts[1][2])[0]
+            params["bits"] = der.uint_bits(raw, prime)
     elif _family_function(algorithm)[0] in _PARAMETER_SET_FAMILIES:
         params.setdefault("parameter_set", algorithm)
     params["oid"] = dotted
-    return KeyInfo(
-        algorithm=algorithm,
-        function=function_of(algorithm),
-        params=params,
-        label=label(algorithm, params),
-        fingerprint=fingerprint,
-    )
-
-
-def _ec_params(
-    buf: bytes, alg_parts: list[der.Item], public_key: der.Item | None, params: dict[str, Any]
-) -> None:
-    if len(alg_parts) > 1 and alg_parts[1][0] == der.OID:
-        name, size = _curve(der.oid_at(buf, alg_parts[1]))
-        params["curve"] = name
-        if size:
-            params["bits"] = size
-        return
-    # Explicit (specified) curve parameters or implicitlyCA: the field size is still known
-    # from the public point (uncompressed 04 || X || Y).
-    if public_key is not None:
-        point = public_key[2] - public_key[1] - 1
-        if point > 1 and buf[public_key[1] + 1] == 4:
-            params["bits"] = (point - 1) // 2 * 8
-    params["curve"] = "explicit"
+    return algorithm, function_of(algorithm), params, kind
 
 
 def describe_sigalg(buf: bytes, item: der.Item) -> SigInfo:
     """Describe a signature AlgorithmIdentifier: algorithm, hash, padding, OID."""
-    parts = der.children(buf, item[1], item[2])
-    dotted = der.oid_at(buf, parts[0])
+    return _sigalg(buf[item[3] : item[2]])
+
+
+@lru_cache(maxsize=1024)
+def _sigalg(raw: bytes) -> SigInfo:
+    _, start, end, _ = der.tlv(raw, 0)
+    parts = der.children(raw, start, end)
+    dotted = der.oid_at(raw, parts[0])
     algorithm, catalog_params, _ = lookup(dotted)
     params: dict[str, Any] = dict(catalog_params)
     if dotted == RSA_PSS_OID:
-        params["hash"] = _pss_hash(buf, parts[1] if len(parts) > 1 else None)
+        params["hash"] = _pss_hash(raw, parts[1] if len(parts) > 1 else None)
     elif _family_function(algorithm)[0] in _PARAMETER_SET_FAMILIES:
         params.setdefault("parameter_set", algorithm)
     params["oid"] = dotted

@@ -6,9 +6,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from qscan.model import Location
+from qscan.scan.certs import der, pkcs12
 from qscan.scan.certs.blob import CRYPTO_SUFFIXES, analyze_blob
+from qscan.scan.certs.findings import chain_findings
 from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.jks import is_keystore
+from qscan.scan.certs.x509 import CertificateError, CertInfo, parse_certificate
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
 
 # Names that promise certificate or key content even when the first 4 KiB do not show it
@@ -22,9 +26,8 @@ def wants_content(path: Path, head: bytes) -> bool:
     """Cheap test on the first bytes: PEM, DER, Java keystore, SSH and PuTTY keys."""
     if not head:
         return False
-    first = head[0]
-    if first == 0x30:
-        return len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head))
+    if head[0] == 0x30 and len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head)):
+        return True
     if is_keystore(head):
         return True
     if b"-----BEGIN " in head or head.startswith(b"PuTTY-User-Key-File-"):
@@ -52,4 +55,21 @@ class CertificateAnalyzer(FileAnalyzer):
         return wants_content(path, head)
 
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        if data[:1] == b"\x30":
+            single = _single_der_certificate(data)
+            if single is not None:
+                location = Location(target=ctx.target, path=ctx.relpath)
+                return iter(chain_findings([single], location, index=self.issuers))
         return analyze_blob(data, ctx, 0, self.issuers)
+
+
+def _single_der_certificate(data: bytes) -> CertInfo | None:
+    """The common case of a file holding exactly one DER certificate, without the general
+    recogniser's detours; None sends everything else down the general path."""
+    try:
+        _, _, end, _ = der.tlv(data, 0)
+        if end != len(data) or pkcs12.looks_like(data):
+            return None
+        return parse_certificate(data)
+    except (CertificateError, der.DerError):
+        return None

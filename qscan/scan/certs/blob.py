@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from qscan.model import Finding, Location, ScanError
 from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
-from qscan.scan.certs.findings import chain_findings, key_findings, short
+from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
+from qscan.scan.certs.findings import chain_findings, key_findings, short, signer_params
 from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.keys import (
     PrivateKey,
@@ -16,6 +18,7 @@ from qscan.scan.certs.keys import (
     plain_private_key,
     public_key,
 )
+from qscan.scan.certs.names import render_name
 from qscan.scan.certs.pem import PemBlock, blocks
 from qscan.scan.certs.x509 import CertificateError, CertInfo, parse_certificate
 from qscan.scan.interface import FileContext, Record
@@ -31,7 +34,7 @@ _PLAIN_KEY_FORMATS = {
 }
 # Blocks that carry no algorithm use of their own (parameters for a neighbouring key) or
 # that belong to other tools; they are skipped without an error.
-_IGNORED_LABELS = frozenset({"EC PARAMETERS", "X509 CRL", "PGP PUBLIC KEY BLOCK", "PGP SIGNATURE"})
+_IGNORED_LABELS = frozenset({"EC PARAMETERS", "PGP PUBLIC KEY BLOCK", "PGP SIGNATURE"})
 
 
 @dataclass
@@ -150,11 +153,11 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
                 blob.certs.append((info, line))
         elif label == "ENCRYPTED PRIVATE KEY":
             pk = encrypted_pkcs8(raw, blob.ctx.options.passwords)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk))
+            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS and "ENCRYPTED" in block.headers.get("Proc-Type", ""):
             pem_text = _pem_text(data, line)
             pk = legacy_encrypted_pem(label, pem_text, block.headers, blob.ctx.options.passwords)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk))
+            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS:
             pk = plain_private_key(raw, _PLAIN_KEY_FORMATS[label])
             blob.private_key(pk, line, "private key", _key_evidence(label, pk))
@@ -168,6 +171,8 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
             _dh_params(raw, blob, line)
         elif label == "PKCS12":
             pkcs12.analyze(raw, blob, line)
+        elif label == "X509 CRL":
+            _crl(raw, blob, line)
     except (CertificateError, der.DerError, ValueError, IndexError) as exc:
         blob.error("corrupt-pem", f"PEM block {label!r} does not parse: {_reason(exc)}", line)
 
@@ -184,6 +189,12 @@ def _pem_text(data: bytes, line: int) -> bytes:
     end = text.find(b"-----END ", start)
     end = text.find(b"-----", end + 9) + 5
     return text[start:end]
+
+
+def _opaque(pk: PrivateKey, encrypted: bytes) -> str | None:
+    """Identity of a key whose public part stays hidden (encrypted, no password): a digest
+    of its encrypted encoding, stable when the file's lines move."""
+    return None if pk.key.fingerprint else f"encrypted/{hashlib.sha256(encrypted).hexdigest()}"
 
 
 def _key_evidence(label: str, pk: PrivateKey) -> str:
@@ -211,21 +222,14 @@ def _public_key(raw: bytes, fmt: str, blob: Blob, line: int | None, label: str) 
 
 
 def _csr(raw: bytes, blob: Blob, line: int | None) -> None:
-    from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
-    from qscan.scan.certs.names import rfc4514
-
+    """PKCS#10 CertificationRequest: subject, public key and the (self-)signature."""
     _, start, end, _ = der.tlv(raw, 0)
     info_item, sig_item, _value = der.children(raw, start, end)
     fields = der.children(raw, info_item[1], info_item[2])
-    subject = rfc4514(der.element(raw, fields[1]))
+    subject = render_name(der.element(raw, fields[1]))
     key = describe_spki(der.element(raw, fields[2]))
     sig = describe_sigalg(raw, sig_item)
     context = {"subject": subject, "public_key_sha256": key.fingerprint}
-    params = (
-        {**sig.params, **{k: key.params[k] for k in ("bits", "curve") if k in key.params}}
-        if sig.algorithm == key.algorithm
-        else sig.params
-    )
     blob.add(
         [
             Finding(
@@ -243,11 +247,39 @@ def _csr(raw: bytes, blob: Blob, line: int | None) -> None:
                 function="signature",
                 asset="key",
                 location=blob.location(line, "certificate request signature"),
-                params=params,
+                params=signer_params(sig, key),
                 evidence=short(f"CSR {subject}: signed with {sig.label}"),
                 context=context,
                 identity=f"{key.fingerprint}/csr-signature",
             ),
+        ]
+    )
+
+
+def _crl(raw: bytes, blob: Blob, line: int | None) -> None:
+    """A CRL is signed by its issuer's key: that signature is a use of its own."""
+    _, start, end, _ = der.tlv(raw, 0)
+    tbs, sig_item, value = der.children(raw, start, end)
+    fields = der.children(raw, tbs[1], tbs[2])
+    i = 1 if fields[0][0] == der.INTEGER else 0
+    issuer = render_name(der.element(raw, fields[i + 1]))
+    sig = describe_sigalg(raw, sig_item)
+    params = dict(sig.params)
+    if sig.algorithm == "RSA":
+        params["bits"] = (value[2] - value[1] - 1) * 8
+    identity = hashlib.sha256(raw).hexdigest()
+    blob.add(
+        [
+            Finding(
+                algorithm=sig.algorithm,
+                function="signature",
+                asset="certificate",
+                location=blob.location(line, "crl signature"),
+                params=params,
+                evidence=short(f"CRL of {issuer}: signed with {sig.label}"),
+                context={"issuer": issuer, "sha256": identity},
+                identity=f"{identity}/crl-signature",
+            )
         ]
     )
 
@@ -286,7 +318,7 @@ def _der(data: bytes, blob: Blob) -> None:
             return
         try:
             item = der.tlv(data, pos)
-            _der_object(data[pos : item[2]], blob)
+            _der_object(data if pos == 0 and item[2] == len(data) else data[pos : item[2]], blob)
         except (CertificateError, der.DerError, ValueError, IndexError) as exc:
             if pos == 0 and not claims_crypto(blob.ctx.relpath):
                 return
@@ -298,7 +330,7 @@ def _der(data: bytes, blob: Blob) -> None:
 # Not .key or .pub: Keynote documents and GnuPG exports use them too.
 CRYPTO_SUFFIXES = (
     ".der", ".cer", ".crt", ".pem", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
-    ".csr", ".req", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
+    ".csr", ".req", ".crl", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
 )  # fmt: skip
 
 
@@ -309,10 +341,14 @@ def claims_crypto(relpath: str) -> bool:
 
 
 def _der_object(obj: bytes, blob: Blob) -> None:
-    kind = classify(obj)
-    if kind == "certificate":
+    try:  # certificates first: by far the most common DER content
         blob.certs.append((parse_certificate(obj), None))
-    elif kind == "pkcs7":
+        return
+    except CertificateError:
+        kind = classify(obj)
+        if kind == "certificate":
+            raise
+    if kind == "pkcs7":
         blob.certs.extend((info, None) for info in pkcs7.certificates(obj))
     elif kind == "csr":
         _csr(obj, blob, None)
@@ -322,12 +358,15 @@ def _der_object(obj: bytes, blob: Blob) -> None:
         _public_key(obj, "PKCS#1 public", blob, None, "DER RSA public key")
     elif kind == "encrypted-pkcs8":
         pk = encrypted_pkcs8(obj, blob.ctx.options.passwords)
-        blob.private_key(pk, None, "private key", _key_evidence("DER private key", pk))
+        evidence = _key_evidence("DER private key", pk)
+        blob.private_key(pk, None, "private key", evidence, _opaque(pk, obj))
     elif kind in ("PKCS#8", "PKCS#1", "SEC1", "DSA (OpenSSL)"):
         pk = plain_private_key(obj, kind)
         blob.private_key(pk, None, "private key", _key_evidence("DER private key", pk))
     elif kind == "dh-params":
         _dh_params(obj, blob, None)
+    elif kind == "crl":
+        _crl(obj, blob, None)
     else:
         raise der.DerError("not a certificate, key, CSR or PKCS#7/#12 structure")
 
@@ -343,8 +382,13 @@ def classify(obj: bytes) -> str:
         # TBSCertificate: [0] version, or (v1) serial, signature, issuer, validity SEQUENCE
         if len(inner) >= 6 and (inner_tags[0] == 0xA0 or inner_tags[3] == der.SEQUENCE):
             return "certificate"
+        times = (der.UTC_TIME, der.GENERALIZED_TIME)
+        if any(
+            inner_tags[i : i + 3] == [der.SEQUENCE, der.SEQUENCE, t] for i in (0, 1) for t in times
+        ):
+            return "crl"  # TBSCertList: [version], signature, issuer, thisUpdate
         if len(inner) >= 3 and inner_tags[:3] == [der.INTEGER, der.SEQUENCE, der.SEQUENCE]:
-            return "csr"
+            return "csr"  # CertificationRequestInfo: version, subject, subjectPKInfo
         return "signed"
     if tags == [der.SEQUENCE, der.BIT_STRING]:
         return "spki"

@@ -3,8 +3,6 @@ without building full ASN.1 objects (pyasn1 is kept off the hot path)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 SEQUENCE = 0x30
 SET = 0x31
 INTEGER = 0x02
@@ -54,10 +52,20 @@ def tlv(buf: bytes, pos: int, limit: int | None = None) -> Item:
 
 
 def children(buf: bytes, start: int, end: int) -> list[Item]:
-    """All elements inside a constructed value's contents [start, end)."""
+    """All elements inside a constructed value's contents [start, end).
+
+    The short-length case of tlv() is inlined: this loop is the scanner's hot path."""
     out = []
     pos = start
     while pos < end:
+        if pos + 2 <= end:
+            first = buf[pos + 1]
+            if first < 0x80 and buf[pos] & 0x1F != 0x1F:
+                stop = pos + 2 + first
+                if stop <= end:
+                    out.append((buf[pos], pos + 2, stop, pos))
+                    pos = stop
+                    continue
         item = tlv(buf, pos, end)
         out.append(item)
         pos = item[2]
@@ -73,9 +81,20 @@ def content(buf: bytes, item: Item) -> bytes:
     return buf[item[1] : item[2]]
 
 
-@lru_cache(maxsize=4096)
+_OIDS: dict[bytes, str] = {}
+
+
 def oid_str(raw: bytes) -> str:
-    """Dotted string of an OBJECT IDENTIFIER's contents."""
+    """Dotted string of an OBJECT IDENTIFIER's contents (memoised: OIDs repeat)."""
+    dotted = _OIDS.get(raw)
+    if dotted is None:
+        dotted = _decode_oid(raw)
+        if len(_OIDS) < 16384:
+            _OIDS[raw] = dotted
+    return dotted
+
+
+def _decode_oid(raw: bytes) -> str:
     if not raw:
         raise DerError("empty OID")
     parts: list[int] = []

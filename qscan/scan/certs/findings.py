@@ -39,18 +39,18 @@ def certificate_component(prefix: str, chain_index: int | None) -> str:
 
 
 def signer_params(
-    signature: SigInfo, signer: KeyInfo | None, value: bytes | None = None
+    signature: SigInfo, signer: KeyInfo | None, value_size: int = 0
 ) -> dict[str, Any]:
     """The signature's params plus the signing key's size or curve when it is known. An RSA
     signature is as long as the signer's modulus (RFC 8017 §8.2.1), so its size is known
     even when the issuer is not."""
     params = signature.params
-    if signer is None and value and signature.algorithm == "RSA":
-        return {**params, "bits": len(value) * 8}
+    if signer is None and value_size and signature.algorithm == "RSA":
+        return {**params, "bits": value_size * 8}
     if signer is None or signer.algorithm != signature.algorithm:
-        return params
+        return dict(params)
     extra = {k: signer.params[k] for k in _SIGNER_PARAMS if k in signer.params}
-    return {**params, **extra} if extra else params
+    return {**params, **extra}
 
 
 def cert_findings(
@@ -103,7 +103,7 @@ def cert_findings(
             function="signature",
             asset="certificate",
             location=at(location, f"{base} signature"),
-            params=signer_params(info.signature, signer, info.signature_value),
+            params=signer_params(info.signature, signer, info.signature_size),
             evidence=short(f"{subject}: signed with {info.signature.label}"),
             context=context,
             identity=f"{info.sha256}/signature",
@@ -186,13 +186,14 @@ def chain_findings(
     out: list[Finding] = []
     indexed = len(infos) > 1
     for i, info in enumerate(infos):
-        loc = location if lines is None else at(location, location.component, lines[i])
+        line = None if lines is None else lines[i]
+        loc = location if line is None else at(location, location.component, line)
         issuer = find_issuer(info, infos) if indexed else None
         verify = True
         if issuer is None and index is not None:
             issuer = find_issuer(info, index.candidates(info), verify=False)
             verify = False
-        out += cert_findings(
+        found = cert_findings(
             info,
             loc,
             prefix=prefix,
@@ -201,6 +202,9 @@ def chain_findings(
             verify=verify,
             extra_context=extra_context,
         )
+        if issuer is None and index is not None:
+            index.wait(info, found)
+        out += found
     if index is not None:
         for info in infos:
             index.add(info)

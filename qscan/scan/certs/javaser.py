@@ -52,7 +52,7 @@ class Reader:
         self.handles: list[Any] = []
 
     def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.data):
+        if n < 0 or self.pos + n > len(self.data):
             raise JavaSerError("truncated Java serialization stream")
         out = self.data[self.pos : self.pos + n]
         self.pos += n

@@ -335,12 +335,8 @@ def _private_entry(
         key = infos[0].key
     if key is None:
         key = KeyInfo(algorithm=UNKNOWN, function="unknown", params={}, label="private key")
-    pk = PrivateKey(
-        key,
-        True,
-        store_fmt(context),
-        {**context, "protection": protection, "algorithm_from": source},
-    )
+    fmt = f"{context['container']} private key entry"
+    pk = PrivateKey(key, True, fmt, {**context, "protection": protection, "algorithm_from": source})
     blob.private_key(
         pk,
         None,
@@ -348,10 +344,6 @@ def _private_entry(
         f"{context['container']} private key entry '{entry.alias}' ({protection}): {key.label}",
         identity=f"{context['container']}/{entry.alias}/{key.fingerprint or ''}",
     )
-
-
-def store_fmt(context: dict[str, Any]) -> str:
-    return f"{context['container']} private key entry"
 
 
 def _secret_entry(

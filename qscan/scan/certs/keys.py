@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -42,13 +43,9 @@ class PrivateKey:
 
 
 def _unknown(label: str, algorithm: str = UNKNOWN) -> KeyInfo:
-    params: dict[str, Any] = {}
-    return KeyInfo(
-        algorithm=algorithm,
-        function="signature" if algorithm != UNKNOWN else "unknown",
-        params=params,
-        label=label,
-    )
+    """A key whose details stay hidden (encrypted): the algorithm at most, from its label."""
+    function = "signature" if algorithm != UNKNOWN else "unknown"
+    return KeyInfo(algorithm=algorithm, function=function, params={}, label=label)
 
 
 def key_from_object(private_key: Any) -> KeyInfo:
@@ -65,12 +62,11 @@ def plain_private_key(data: bytes, fmt: str) -> PrivateKey:
     """An unencrypted private key in DER (PKCS#8, PKCS#1, SEC1 or OpenSSL DSA)."""
     try:
         return PrivateKey(key_from_object(_load(data, None, pem=False)), False, fmt)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         if fmt != "PKCS#8":
             raise der.DerError(f"{fmt} private key does not load: {exc}") from exc
-    except Exception as exc:  # UnsupportedAlgorithm: read the AlgorithmIdentifier ourselves
-        if fmt != "PKCS#8":
-            raise der.DerError(f"{fmt} private key does not load: {exc}") from exc
+    # an algorithm cryptography does not implement (SLH-DSA, composite, pre-standard):
+    # the AlgorithmIdentifier (and the public key, when included) says what it is
     return PrivateKey(_pkcs8_algorithm(data), False, fmt)
 
 

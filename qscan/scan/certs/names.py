@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from qscan.scan.certs import der
@@ -35,9 +36,12 @@ _STRING_TAGS = {
     0x1C: "utf-32-be",  # UniversalString
 }
 _SPECIAL = frozenset(',+"\\<>;=')
+_NEEDS_ESCAPE = re.compile(r'[,+"\\<>;=\x00-\x1f]|^[ #]| $')
 
 
 def _escape(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
     out = []
     for i, ch in enumerate(value):
         if ch in _SPECIAL or (ch == "#" and i == 0) or (ch == " " and i in (0, len(value) - 1)):
@@ -49,27 +53,55 @@ def _escape(value: str) -> str:
     return "".join(out)
 
 
-def _value(buf: bytes, item: der.Item) -> str:
-    tag, start, end, _ = item
+def _value(buf: bytes, tag: int, start: int, end: int, header: int) -> str:
     encoding = _STRING_TAGS.get(tag)
     if encoding is not None:
         try:
             return _escape(buf[start:end].decode(encoding))
         except UnicodeDecodeError:
             pass
-    return "#" + der.element(buf, item).hex()
+    return "#" + buf[header:end].hex()
 
 
-@lru_cache(maxsize=8192)
+def _span(buf: bytes, pos: int, limit: int) -> tuple[int, int]:
+    """(start, end) of the contents of the element at pos (short lengths inline)."""
+    first = buf[pos + 1]
+    if first < 0x80:
+        end = pos + 2 + first
+        if end > limit:
+            raise der.DerError("truncated Name")
+        return pos + 2, end
+    _, start, end, _ = der.tlv(buf, pos, limit)
+    return start, end
+
+
+_SHORT_BY_RAW: dict[bytes, str] = {der.encode_oid(k)[2:]: v for k, v in _SHORT.items()}
+
+
+@lru_cache(maxsize=4096)
 def rfc4514(name: bytes) -> str:
+    """RFC 4514 string of a Name that recurs (an issuer), cached by its encoding."""
+    return render_name(name)
+
+
+def render_name(name: bytes) -> str:
     """RFC 4514 string (last RDN first, as OpenSSL and cryptography print it)."""
-    _, start, end, _ = der.tlv(name, 0)
+    pos, end = _span(name, 0, len(name))
     rdns = []
-    for rdn in der.children(name, start, end):
+    while pos < end:
+        set_start, set_end = _span(name, pos, end)
         parts = []
-        for atv in der.children(name, rdn[1], rdn[2]):
-            kind, value = der.children(name, atv[1], atv[2])[:2]
-            dotted = der.oid_at(name, kind)
-            parts.append(f"{_SHORT.get(dotted, dotted)}={_value(name, value)}")
+        atv = set_start
+        while atv < set_end:
+            seq_start, seq_end = _span(name, atv, set_end)
+            if name[seq_start] != der.OID:
+                raise der.DerError("AttributeTypeAndValue without an OID")
+            oid_start, oid_end = _span(name, seq_start, seq_end)
+            raw_oid = name[oid_start:oid_end]
+            short = _SHORT_BY_RAW.get(raw_oid) or der.oid_str(raw_oid)
+            value_start, value_end = _span(name, oid_end, seq_end)
+            parts.append(f"{short}={_value(name, name[oid_end], value_start, value_end, oid_end)}")
+            atv = seq_end
         rdns.append("+".join(parts))
+        pos = set_end
     return ",".join(reversed(rdns))

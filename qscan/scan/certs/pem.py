@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9][A-Z0-9 #._/-]{0,60})-----")
+# String concatenation ("..." + "..."), escaped newlines, quotes and separators around
+# base64 that sits in source code or JSON; '+' alone is a base64 character and stays.
+_CODE_NOISE = re.compile(rb"[\"']\s*\+\s*[\"']|\\[nrt]|[\"',;\s\\]")
 _HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 
 
@@ -56,7 +59,12 @@ def _decode(label: str, line: int, body: bytes) -> PemBlock:
     try:
         raw = binascii.a2b_base64(text, strict_mode=True)
     except binascii.Error as exc:
-        return PemBlock(label, line, None, headers, f"base64 does not decode: {exc}")
+        # PEM embedded in source code or JSON: literal \n escapes, quotes, concatenation
+        relaxed = _CODE_NOISE.sub(b"", text)
+        try:
+            raw = binascii.a2b_base64(relaxed, strict_mode=True)
+        except binascii.Error:
+            return PemBlock(label, line, None, headers, f"base64 does not decode: {exc}")
     if not raw:
         return PemBlock(label, line, None, headers, "empty PEM block")
     return PemBlock(label, line, raw, headers)

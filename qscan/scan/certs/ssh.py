@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import re
 import struct
@@ -177,8 +178,6 @@ def _certificate_fields(reader: _Reader) -> dict[str, Any]:
 
 
 def _epoch(value: int) -> str:
-    import datetime as dt
-
     if value >= 2**63:
         return "forever"
     try:

@@ -9,15 +9,27 @@ refuses (BER encodings, odd fields) is decoded with pyasn1 and re-encoded to DER
 from __future__ import annotations
 
 import hashlib
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cryptography import x509 as cx509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.utils import CryptographyDeprecationWarning
 
 from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import KeyInfo, SigInfo, describe_sigalg, describe_spki
-from qscan.scan.certs.names import rfc4514
+from qscan.scan.certs.names import render_name, rfc4514
+
+# An inventory reads what is deployed: certificates with a non-positive serial number (old
+# roots in CA bundles) are reported, not warned about on stderr.
+warnings.filterwarnings(
+    "ignore",
+    message="Parsed a serial number which wasn't positive",
+    category=CryptographyDeprecationWarning,
+)
 
 EXT_SKI = "2.5.29.14"
 EXT_KEY_USAGE = "2.5.29.15"
@@ -66,8 +78,8 @@ class CertInfo:
     not_after: str
     key: KeyInfo
     signature: SigInfo
-    tbs: bytes
-    signature_value: bytes
+    signature_size: int
+    """Length in bytes of the signature value (an RSA signature is as long as the modulus)."""
     is_ca: bool = False
     key_usage: tuple[str, ...] | None = None
     extended_key_usage: tuple[str, ...] | None = None
@@ -82,7 +94,8 @@ class CertInfo:
     @property
     def subject(self) -> str:
         if self._subject is None:
-            self._subject = rfc4514(self.subject_der)
+            # issuers repeat (cached); subjects are mostly unique (rendered directly)
+            self._subject = render_name(self.subject_der)
         return self._subject
 
     @property
@@ -131,6 +144,8 @@ def parse_certificate(data: bytes) -> CertInfo:
         cx509.load_der_x509_certificate(blob)
         return _read(blob, blob, "der")
     except (ValueError, IndexError) as exc:
+        if not _worth_pyasn1(data):
+            raise CertificateError(f"not a readable X.509 certificate: {exc}") from exc
         try:
             normalised, blob = _normalise_with_pyasn1(data)
         except Exception:
@@ -139,6 +154,22 @@ def parse_certificate(data: bytes) -> CertInfo:
             return _read(normalised, blob, "pyasn1")
         except (ValueError, IndexError) as exc2:
             raise CertificateError(f"not a readable X.509 certificate: {exc2}") from exc2
+
+
+PYASN1_MAX = 256 * 1024
+"""Largest blob handed to pyasn1 (an SLH-DSA-256f certificate is about 50 KB)."""
+
+
+def _worth_pyasn1(data: bytes) -> bool:
+    """Only certificate-shaped input, or BER that the DER walker refuses, goes to pyasn1."""
+    if len(data) > PYASN1_MAX:
+        return False
+    try:
+        _, start, end, _ = der.tlv(data, 0)
+        tags = [item[0] for item in der.children(data, start, end)]
+    except der.DerError:
+        return data[:1] == b"\x30"
+    return tags == [der.SEQUENCE, der.SEQUENCE, der.BIT_STRING]
 
 
 def _normalise_with_pyasn1(data: bytes) -> tuple[bytes, bytes]:
@@ -174,28 +205,40 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
         not_after=not_after,
         key=describe_spki(der.element(buf, spki_item)),
         signature=describe_sigalg(buf, sig_item),
-        tbs=der.element(buf, tbs_item),
-        signature_value=der.content(buf, value_item)[1:],
+        signature_size=value_item[2] - value_item[1] - 1,
         decoder=decoder,
     )
     for tag, ext_start, ext_end, _ in fields[i + 6 :]:
         if tag == 0xA3:
             seq = der.tlv(buf, ext_start, ext_end)
             for ext in der.children(buf, seq[1], seq[2]):
-                _extension(buf, ext, info)
+                # extnID is the first element; most extensions are of no interest here, so
+                # look at the raw OID before decoding anything else
+                oid_len = buf[ext[1] + 1]
+                handler = _EXTENSIONS.get(buf[ext[1] + 2 : ext[1] + 2 + oid_len])
+                if handler is not None and buf[ext[1]] == der.OID:
+                    value = der.children(buf, ext[1], ext[2])[-1]
+                    if value[0] != der.OCTET_STRING:
+                        raise der.DerError("extension value is not an OCTET STRING")
+                    handler(buf, value, info)
     return info
 
 
 def _time(buf: bytes, item: der.Item) -> str:
+    """UTCTime / GeneralizedTime -> ISO 8601 in UTC."""
     tag, start, end, _ = item
     text = buf[start:end].decode("ascii")
+    if tag == der.UTC_TIME and end - start == 13 and text[12] == "Z":  # YYMMDDHHMMSSZ
+        year = int(text[:2])
+        century = "19" if year >= 50 else "20"
+        return f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00"
     if tag == der.UTC_TIME:
         year = int(text[:2])
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
     elif tag != der.GENERALIZED_TIME:
         raise der.DerError("validity is not a UTCTime or GeneralizedTime")
     digits = text.rstrip("Z").split(".")[0]
-    if len(digits) < 12:
+    if len(digits) < 12 or not digits.isdigit():
         raise der.DerError(f"bad time {text!r}")
     seconds = digits[12:14] or "00"
     return (
@@ -203,41 +246,63 @@ def _time(buf: bytes, item: der.Item) -> str:
     )
 
 
-def _extension(buf: bytes, ext: der.Item, info: CertInfo) -> None:
-    parts = der.children(buf, ext[1], ext[2])
-    dotted = der.oid_at(buf, parts[0])
-    value = parts[-1]
-    if value[0] != der.OCTET_STRING:
-        raise der.DerError("extension value is not an OCTET STRING")
-    if dotted == EXT_BASIC_CONSTRAINTS:
-        seq = der.tlv(buf, value[1], value[2])
-        inner = der.children(buf, seq[1], seq[2])
-        info.is_ca = bool(inner) and inner[0][0] == der.BOOLEAN and buf[inner[0][1]] != 0
-    elif dotted == EXT_KEY_USAGE:
-        bits = der.tlv(buf, value[1], value[2])
-        raw = buf[bits[1] + 1 : bits[2]]
-        flags = int.from_bytes(raw, "big") if raw else 0
-        width = len(raw) * 8
-        info.key_usage = tuple(
-            name
-            for n, name in enumerate(_KEY_USAGE_BITS)
-            if n < width and flags >> (width - 1 - n) & 1
-        )
-    elif dotted == EXT_EKU:
-        seq = der.tlv(buf, value[1], value[2])
-        oids = (der.oid_at(buf, o) for o in der.children(buf, seq[1], seq[2]))
-        info.extended_key_usage = tuple(_EKU_NAMES.get(o, o) for o in oids)
-    elif dotted == EXT_SKI:
-        info.ski = der.content(buf, der.tlv(buf, value[1], value[2]))
-    elif dotted == EXT_AKI:
-        seq = der.tlv(buf, value[1], value[2])
-        for tag, start, end, _ in der.children(buf, seq[1], seq[2]):
-            if tag == 0x80:
-                info.aki = buf[start:end]
-    elif dotted == EXT_ALT_SPKI:
-        info.alt_key = describe_spki(der.content(buf, value))
-    elif dotted == EXT_ALT_SIG_ALG:
-        info.alt_signature = describe_sigalg(buf, der.tlv(buf, value[1], value[2]))
+def _basic_constraints(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    inner = der.children(buf, seq[1], seq[2])
+    info.is_ca = bool(inner) and inner[0][0] == der.BOOLEAN and buf[inner[0][1]] != 0
+
+
+def _key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    bits = der.tlv(buf, value[1], value[2])
+    info.key_usage = _usage_names(buf[bits[1] + 1 : bits[2]])
+
+
+@lru_cache(maxsize=256)
+def _usage_names(raw: bytes) -> tuple[str, ...]:
+    flags = int.from_bytes(raw, "big") if raw else 0
+    width = len(raw) * 8
+    return tuple(
+        name for n, name in enumerate(_KEY_USAGE_BITS) if n < width and flags >> (width - 1 - n) & 1
+    )
+
+
+def _extended_key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    oids = (der.oid_at(buf, o) for o in der.children(buf, seq[1], seq[2]))
+    info.extended_key_usage = tuple(_EKU_NAMES.get(o, o) for o in oids)
+
+
+def _subject_key_id(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.ski = der.content(buf, der.tlv(buf, value[1], value[2]))
+
+
+def _authority_key_id(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    seq = der.tlv(buf, value[1], value[2])
+    for tag, start, end, _ in der.children(buf, seq[1], seq[2]):
+        if tag == 0x80:
+            info.aki = buf[start:end]
+
+
+def _alt_public_key(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.alt_key = describe_spki(der.content(buf, value))
+
+
+def _alt_signature_algorithm(buf: bytes, value: der.Item, info: CertInfo) -> None:
+    info.alt_signature = describe_sigalg(buf, der.tlv(buf, value[1], value[2]))
+
+
+_EXTENSIONS: dict[bytes, Callable[[bytes, der.Item, CertInfo], None]] = {
+    der.encode_oid(dotted)[2:]: handler
+    for dotted, handler in (
+        (EXT_BASIC_CONSTRAINTS, _basic_constraints),
+        (EXT_KEY_USAGE, _key_usage),
+        (EXT_EKU, _extended_key_usage),
+        (EXT_SKI, _subject_key_id),
+        (EXT_AKI, _authority_key_id),
+        (EXT_ALT_SPKI, _alt_public_key),
+        (EXT_ALT_SIG_ALG, _alt_signature_algorithm),
+    )
+}
 
 
 def verify_issued_by(child: CertInfo, issuer: CertInfo) -> bool | None:

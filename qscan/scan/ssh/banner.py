@@ -58,17 +58,23 @@ def parse_banner(line: bytes) -> Banner:
 
 
 async def read_banner(transport: Transport) -> Banner:
+    first: bytes | None = None
     for _ in range(MAX_PRE_LINES + 1):
         try:
             line = await transport.read_line(MAX_LINE, "SSH version line")
         except SshError as exc:
-            if exc.kind == "connection-closed":
-                raise SshError("ssh-no-banner", str(exc)) from None
-            raise
+            if exc.kind != "connection-closed":
+                raise
+            if first is not None:
+                raise SshError(
+                    "ssh-bad-banner", f"not an SSH server, it sent {printable(first, 80)!r}"
+                ) from None
+            raise SshError("ssh-no-banner", str(exc)) from None
         if line.startswith(b"SSH-"):
             return parse_banner(line)
         if b"\x00" in line:
             raise SshError(
                 "ssh-bad-banner", f"binary data instead of an SSH banner: {printable(line, 40)!r}"
             )
+        first = line if first is None else first
     raise SshError("ssh-bad-banner", f"no SSH version line within {MAX_PRE_LINES} lines")

@@ -8,7 +8,6 @@ import base64
 import hashlib
 from typing import Any
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from qscan.protocols.ssh import HostKey
@@ -114,6 +113,8 @@ def _certificate(buf: Buffer) -> dict[str, Any]:
 
 def _x509(key_type: str, buf: Buffer, fp: str) -> HostKey:
     """RFC 6187 x509v3-* blobs: uint32 count, then DER certificates, the host's first."""
+    from cryptography import x509  # rare: keep it off the import path of every scan
+
     if buf.uint32() < 1:
         raise SshError("ssh-malformed-packet", f"{key_type} blob holds no certificate")
     try:

@@ -6,11 +6,11 @@ ends at options.timeout at the latest."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 from qscan import __version__
-from qscan.model import Location, ScanError
+from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import Net
@@ -37,9 +37,16 @@ class Session:
     error: SshError | None = None
 
 
-async def run_session(net: Net, target: Target, options: ScanOptions, want: str | None) -> Session:
+async def run_session(
+    net: Net,
+    target: Target,
+    options: ScanOptions,
+    want: str | None,
+    on_kexinit: Callable[[KexInit], None] | None = None,
+) -> Session:
     """Connect, read banner and KEXINIT; with `want` (a host key algorithm, or "" for the
-    first one the server offers) also run a key exchange up to the host key."""
+    first one the server offers) also run a key exchange up to the host key. `on_kexinit`
+    hears the server's KEXINIT as soon as it arrives, before the key exchange."""
     session = Session()
     async with net.connect(target.host or "", target.port or 22) as (reader, writer):
         transport = Transport(reader, writer, options.timeout)
@@ -50,6 +57,8 @@ async def run_session(net: Net, target: Target, options: ScanOptions, want: str 
                 return session
             payload = await transport.read_message({20}, "KEXINIT")
             session.kexinit = server = parse_kexinit(payload)
+            if on_kexinit is not None:
+                on_kexinit(server)
             if want is None:
                 return session
             algorithm = (want or server.host_key[0]) if server.host_key else None
@@ -100,7 +109,7 @@ class SshScanner(EndpointScanner):
 
     async def scan(self, target: Target, options: ScanOptions, net: Net) -> AsyncIterator[Record]:
         base = Location(target=target.raw, host=target.host, port=target.port, service="ssh")
-        first = await run_session(net, target, options, "")
+        first, fetched = await _sessions(net, target, options)
         if first.banner is None or (first.kexinit is None and not first.banner.ssh1_only):
             yield _error(
                 target, first.error or SshError("ssh-protocol-error", "no KEXINIT"), first.banner
@@ -119,8 +128,38 @@ class SshScanner(EndpointScanner):
         server = first.kexinit
         for finding in _algorithm_findings(server, banner, base):
             yield finding
-        async for record in _host_keys(target, options, net, base, server, first):
+        for record in _host_key_records(target, base, server, [first, *fetched]):
             yield record
+
+
+async def _sessions(
+    net: Net, target: Target, options: ScanOptions
+) -> tuple[Session, list[Session]]:
+    """The first session (banner, KEXINIT, the first host key) and, started the moment its
+    KEXINIT arrives, one session per further host key type."""
+    announced: asyncio.Future[KexInit] = asyncio.get_running_loop().create_future()
+
+    def on_kexinit(server: KexInit) -> None:
+        if not announced.done():
+            announced.set_result(server)
+
+    first_task = asyncio.ensure_future(run_session(net, target, options, "", on_kexinit))
+    follow_ups: list[asyncio.Future[Session]] = []
+    try:
+        await asyncio.wait({first_task, announced}, return_when=asyncio.FIRST_COMPLETED)
+        if announced.done():
+            server = announced.result()
+            if negotiate(list(SUPPORTED), server.kex) is not None:
+                follow_ups = [
+                    asyncio.ensure_future(_fetch(net, target, options, group[0]))
+                    for group in host_key_groups(server.host_key)[1:]
+                ]
+        first = await first_task
+        return first, list(await asyncio.gather(*follow_ups))
+    except BaseException:
+        for task in (first_task, *follow_ups):
+            task.cancel()
+        raise
 
 
 def _banner_context(banner: Banner) -> dict[str, object]:
@@ -139,7 +178,7 @@ def _banner_context(banner: Banner) -> dict[str, object]:
     return context
 
 
-def _algorithm_findings(server: KexInit, banner: Banner, base: Location) -> list:
+def _algorithm_findings(server: KexInit, banner: Banner, base: Location) -> list[Finding]:
     strict = STRICT_KEX_SERVER in server.kex
     cbc = any(
         (spec := data.lookup(data.CIPHERS, name)) is not None and spec.params.get("mode") == "CBC"
@@ -176,9 +215,9 @@ def _algorithm_findings(server: KexInit, banner: Banner, base: Location) -> list
     return findings
 
 
-async def _host_keys(
-    target: Target, options: ScanOptions, net: Net, base: Location, server: KexInit, first: Session
-) -> AsyncIterator[Record]:
+def _host_key_records(
+    target: Target, base: Location, server: KexInit, sessions: list[Session]
+) -> Iterator[Record]:
     if not server.host_key:
         return
     if negotiate(list(SUPPORTED), server.kex) is None:
@@ -191,12 +230,9 @@ async def _host_keys(
             port=target.port,
         )
         return
-    groups = host_key_groups(server.host_key)
-    pending = [g for g in groups if first.host_key_algorithm not in g]
-    results = await asyncio.gather(*(_fetch(net, target, options, group[0]) for group in pending))
-    by_algorithm = {s.host_key_algorithm: s for s in (first, *results)}
+    by_algorithm = {s.host_key_algorithm: s for s in sessions if s.host_key_algorithm}
     seen: set[str] = set()
-    for group in groups:
+    for group in host_key_groups(server.host_key):
         session = next((by_algorithm[a] for a in group if a in by_algorithm), None)
         if session is None or session.host_key_blob is None:
             error = (

@@ -71,7 +71,8 @@ async def handshake(endpoint: Endpoint) -> Handshake:
             await writer.drain()
             if done:
                 break
-            data = await asyncio.wait_for(reader.read(CHUNK), endpoint.timeout)
+            async with asyncio.timeout(endpoint.timeout):
+                data = await reader.read(CHUNK)
             if not data:
                 raise PeerClosed("connection closed during the handshake", clean=False)
             conn.bio_write(data)

@@ -13,7 +13,7 @@ from OpenSSL import SSL
 
 from qscan.scan.tls import sweeps
 from qscan.scan.tls.chain import Handshake, handshake
-from qscan.scan.tls.hello import ALL_SIGALGS, SSL3, TLS10, TLS11, TLS12, VERSION_IDS
+from qscan.scan.tls.hello import SSL3, TLS10, TLS11, TLS12, VERSION_IDS, all_sigalgs
 from qscan.scan.tls.probe import Answer, Endpoint, probe
 from qscan.scan.tls.starttls import StartTLSError
 from qscan.scan.tls.sweeps import Sweep
@@ -73,11 +73,8 @@ async def collect(endpoint: Endpoint, full: bool) -> Results:
                 endpoint, version, sweep.found
             )
 
-    async def curves() -> None:
-        results.curves = await sweeps.ecdhe_curves(endpoint)
-
-    async def sigalgs() -> None:
-        results.sigalgs = await sweeps.tls12_sigalgs(endpoint, ALL_SIGALGS)
+    async def curves_and_sigalgs() -> None:
+        results.curves, results.sigalgs = await sweeps.curves_and_sigalgs(endpoint, all_sigalgs())
 
     async def chain() -> None:
         results.handshake = await handshake(endpoint)
@@ -85,10 +82,9 @@ async def collect(endpoint: Endpoint, full: bool) -> Results:
     jobs = [_guarded(results, "TLS 1.3", tls13())]
     jobs += [_guarded(results, f"{VERSION_IDS[v]} suites", legacy(v)) for v in LEGACY_VERSIONS]
     if full:
-        jobs += [
-            _guarded(results, "TLS 1.2 ECDHE curves", curves()),
-            _guarded(results, "TLS 1.2 signature algorithms", sigalgs()),
-        ]
+        jobs.append(
+            _guarded(results, "TLS 1.2 ECDHE curves and signature schemes", curves_and_sigalgs())
+        )
     jobs.append(_guarded(results, "certificate chain handshake", chain()))
     await asyncio.gather(*jobs)
     return results

@@ -3,6 +3,7 @@ qscan.protocols.tls and qscan.scan.certs) and error records."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +17,8 @@ from qscan.scan.tls.probe import Accepted, Rejected
 from qscan.targets import Target
 
 CHAIN_COMPONENT = "tls server"
+
+At = Callable[[str], Location]
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
 
 
 def _legacy_suites(
-    results: Results, at, rsa_bits: int | None, kex: dict[str, bool]
+    results: Results, at: At, rsa_bits: int | None, kex: dict[str, bool]
 ) -> list[Finding]:
     accepted: dict[int, list[int]] = {}
     rank: dict[int, int] = {}
@@ -200,7 +203,7 @@ def _legacy_suites(
     return out
 
 
-def _curves_and_dh(results: Results, at, kex: dict[str, bool]) -> list[Finding]:
+def _curves_and_dh(results: Results, at: At, kex: dict[str, bool]) -> list[Finding]:
     seen_answers = [a for s in results.legacy.values() for a in s.answers]
     if results.curves is not None and results.curves.found:
         curves = list(results.curves.found)
@@ -218,7 +221,7 @@ def _curves_and_dh(results: Results, at, kex: dict[str, bool]) -> list[Finding]:
     return out
 
 
-def _sigalgs(results: Results, at, chain: Chain) -> list[Finding]:
+def _sigalgs(results: Results, at: At, chain: Chain) -> list[Finding]:
     if results.sigalgs is not None and results.sigalgs.found:
         codes = list(results.sigalgs.found)
     else:
@@ -244,7 +247,7 @@ def _sigalgs(results: Results, at, chain: Chain) -> list[Finding]:
 
 def _endpoint(
     results: Results,
-    at,
+    at: At,
     versions: list[int],
     chain: Chain,
     connections: int,
@@ -261,6 +264,14 @@ def _endpoint(
         "versions": [T.version(v).name for v in versions],
         "connections": connections,
     }
+    handshake = results.handshake
+    extra: dict[str, Any] = {}
+    if handshake is not None:
+        extra["handshake"] = {
+            "version": handshake.version,
+            "suite": handshake.suite,
+            "group": handshake.group,
+        }
     modern = results.modern
     if isinstance(modern, Accepted):
         version = T.version(modern.hello.version) or T.version(TLS12)
@@ -283,7 +294,7 @@ def _endpoint(
             summary=summary,
             curve=curve,
             dh_bits=modern.key_exchange.dh_bits,
-            context={"hello_retry": True} if modern.hello.hrr else None,
+            context={**extra, "hello_retry": True} if modern.hello.hrr else extra,
         )
     # A modern client cannot connect at all: describe what the best version offers.
     best = versions[0]
@@ -302,7 +313,7 @@ def _endpoint(
         summary=summary,
         curve=T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None,
         dh_bits=first.key_exchange.dh_bits if first else None,
-        context={"modern_client_refused": modern.reason},
+        context={**extra, "modern_client_refused": modern.reason},
     )
 
 

@@ -24,15 +24,13 @@ EXT_RENEGOTIATION_INFO = 0xFF01
 SCSV_RENEGOTIATION = 0x00FF
 
 
-def _all_sigalgs() -> tuple[int, ...]:
+@cache
+def all_sigalgs() -> tuple[int, ...]:
     """Every registered scheme, modern first, so that any server key finds one."""
     first = [0x0904, 0x0905, 0x0906, 0x0807, 0x0808, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805]
     first += [0x0806, 0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601, 0x081A, 0x081B, 0x081C]
     rest = sorted(sa.codepoint for sa in T.all_sigalgs() if sa.codepoint not in first)
     return tuple(first + rest)
-
-
-ALL_SIGALGS = _all_sigalgs()
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,8 @@ class Offer:
     groups: tuple[int, ...] = ()
     key_shares: tuple[int, ...] | None = None
     tls13: tuple[int, ...] = ()
-    sigalgs: tuple[int, ...] = ALL_SIGALGS
+    sigalgs: tuple[int, ...] | None = None
+    """None: every registered scheme."""
     sni: str | None = None
     extensions: bool = True
 
@@ -126,8 +125,9 @@ def _extensions(offer: Offer) -> list[bytes]:
     if offer.groups:
         exts.append(_ext(EXT_SUPPORTED_GROUPS, _u16_list(offer.groups)))
         exts.append(_ext(EXT_EC_POINT_FORMATS, b"\x01\x00"))
-    if offer.sigalgs and (offer.version >= TLS12 or offer.tls13):
-        exts.append(_ext(EXT_SIGNATURE_ALGORITHMS, _u16_list(offer.sigalgs)))
+    if offer.version >= TLS12 or offer.tls13:
+        sigalgs = all_sigalgs() if offer.sigalgs is None else offer.sigalgs
+        exts.append(_ext(EXT_SIGNATURE_ALGORITHMS, _u16_list(sigalgs)))
     if offer.tls13:
         versions = b"".join(struct.pack("!H", v) for v in offer.tls13)
         exts.append(_ext(EXT_SUPPORTED_VERSIONS, bytes([len(versions)]) + versions))

@@ -8,7 +8,7 @@ something is wrong with the endpoint, not with what we offered."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qscan.protocols import tls as T
@@ -62,10 +62,11 @@ class Endpoint:
     scheme: str
     sni: str | None
     timeout: float
-    notes: list[str] = field(default_factory=list)
 
 
-async def starttls(endpoint: Endpoint, reader, writer) -> None:
+async def starttls(
+    endpoint: Endpoint, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     preamble = PREAMBLES.get(endpoint.scheme)
     if preamble is None:
         return

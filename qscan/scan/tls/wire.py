@@ -66,7 +66,8 @@ async def _read_exact(
     reader: asyncio.StreamReader, n: int, timeout: float, boundary: bool = False
 ) -> bytes:
     try:
-        return await asyncio.wait_for(reader.readexactly(n), timeout)
+        async with asyncio.timeout(timeout):  # cheaper than wait_for: no extra task
+            return await reader.readexactly(n)
     except asyncio.IncompleteReadError as exc:
         clean = boundary and not exc.partial
         raise PeerClosed(

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from qscan.model import Finding
+from qscan.resources import YAML_LOADER
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
@@ -30,7 +31,6 @@ from qscan.scan.repo.configs.tls_settings import (
 from qscan.scan.repo.text import looks_binary
 
 _SNIFF = re.compile(rb"(?m)^\s*(?:apiVersion|kind)\s*:")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INGRESS = "nginx.ingress.kubernetes.io/"
 SUMMARY = "ingress-nginx tls key exchange (configured)"
 # cert-manager Certificate spec.privateKey defaults (cert-manager API reference,
@@ -81,7 +81,7 @@ class KubernetesAnalyzer(TextAnalyzer):
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)
         try:
-            documents = list(yaml.compose_all(text, Loader=_LOADER))
+            documents = list(yaml.compose_all(text, Loader=YAML_LOADER))
         except yaml.YAMLError as exc:
             if "{{" not in text:
                 mark = getattr(exc, "problem_mark", None)

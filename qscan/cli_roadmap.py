@@ -1,0 +1,326 @@
+"""Command line for the government-wide roadmap: merge, roadmap, store, diff, and the
+estate / scenario / history options of `qscan scan` and `qscan report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from qscan.assess.engine import assess
+from qscan.assess.policy import PolicyError
+from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
+from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
+from qscan.history import diff_files, history_block, render_diff
+from qscan.inventory_stream import InventoryFormatError
+from qscan.merge import merge
+from qscan.model import Inventory
+from qscan.roadmap import build, load
+from qscan.roadmap.render import FORMATS, csv_table
+from qscan.scan.interface import ScanOptions
+from qscan.store import Store, StoreError, default_db
+
+EXIT_USAGE = 2
+DB_HELP = (
+    "History database: a SQLite file path or a URL such as postgresql://user@host/db "
+    "(default: $QSCAN_HISTORY_DB, else ~/.local/share/qscan/history.db)."
+)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"qscan: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _say(quiet: bool) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(f"qscan: {message}", err=True)
+
+    return say
+
+
+def scenario_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--crqc-year",
+        type=int,
+        help="Custom year a cryptographically relevant quantum computer is assumed (overrides --scenario).",
+    )(func)
+    return click.option(
+        "--scenario",
+        "scenario_id",
+        type=click.Choice(sorted(book().scenarios)),
+        help=f"CRQC scenario for migration priority (rules/scenarios.yaml; default {book().default}).",
+    )(func)
+
+
+def resolve_scenario(scenario_id: str | None, crqc_year: int | None) -> Scenario:
+    try:
+        return get_scenario(scenario_id, crqc_year)
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+def estate_inventory(
+    estate_path: Path,
+    shard: str | None,
+    options: ScanOptions,
+    policy: str,
+    scenario: Scenario,
+) -> Inventory:
+    """`qscan scan --estate FILE [--shard K/N]`."""
+    try:
+        estate = load_estate(estate_path)
+        parts = parse_shard(shard) if shard else None
+    except EstateError as exc:
+        fail(f"invalid estate file:\n{exc}")
+    except ValueError as exc:
+        fail(str(exc))
+    return scan_estate(estate, options, policy, scenario, parts)
+
+
+def with_scenario(inventory: Inventory, scenario: Scenario, policy: str | None) -> Inventory:
+    """Re-assess a saved inventory under another CRQC scenario (`qscan report --scenario`)."""
+    inventory.extra["scenario"] = scenario.to_dict()
+    return assess(inventory, policy)
+
+
+def apply_history(inventory: Inventory, db: str, record: bool) -> None:
+    """Put `extra["history"]` from the store; with `record`, store this inventory too."""
+    try:
+        store = Store(db)
+        try:
+            block = history_block(store, inventory)
+            if block is not None:
+                inventory.extra["history"] = block
+            if record:
+                store.ingest_inventory(inventory, source="qscan scan")
+        finally:
+            store.close()
+    except StoreError as exc:
+        fail(str(exc))
+
+
+# --- qscan merge -------------------------------------------------------------------------
+
+
+@click.command("merge")
+@click.argument(
+    "inventories",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--output", required=True, help="Merged inventory file ('-' for stdout).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Progress for every organisation.")
+def merge_command(inventories: tuple[Path, ...], output: str, quiet: bool, verbose: bool) -> None:
+    """Merge inventories of many organisations (or shards of one estate) into one.
+
+    Findings are de-duplicated by fingerprint within each organisation and keep their
+    attribution; totals per organisation, system and algorithm go into "aggregates".
+    Inputs are streamed, so thousands of inventories merge in bounded memory.
+    """
+    say = _say(quiet)
+    try:
+        aggregates = merge(
+            list(inventories),
+            None if output == "-" else Path(output),
+            progress=say if verbose else None,
+        )
+    except InventoryFormatError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    t = aggregates["totals"]
+    say(
+        f"merged {len(inventories)} inventories: {t['organisations']} organisations, "
+        f"{t['findings']} findings ({t['duplicates']} duplicates removed), {t['errors']} errors"
+    )
+
+
+# --- qscan roadmap -----------------------------------------------------------------------
+
+
+@click.command("roadmap")
+@click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md", "csv"]), default="html", show_default=True
+)
+@click.option("--output", default="-", show_default=True, help="Output file; '-' is stdout.")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@click.option("--policy", default=None, help="Policy for 'overdue' (default: the inventory's).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date for 'overdue' (default: today).",
+)
+@click.option(
+    "--top", type=int, default=25, show_default=True, help="Systems to list under 'migrate first'."
+)
+@click.option(
+    "--table",
+    type=click.Choice(["organisations", "systems", "algorithms", "timeline"]),
+    default="organisations",
+    show_default=True,
+    help="Which table --format csv writes.",
+)
+@click.option(
+    "--history", "history_db", help="History database for readiness trends per organisation."
+)
+def roadmap_command(
+    inventory: Path,
+    fmt: str,
+    output: str,
+    lang: str,
+    policy: str | None,
+    as_of: dt.datetime | None,
+    top: int,
+    table: str,
+    history_db: str | None,
+) -> None:
+    """Migration roadmap of a merged inventory (or a single one): league table of
+    organisations, totals per algorithm, waves against policy deadlines, systems first."""
+    trends = None
+    if history_db:
+        try:
+            store = Store(history_db)
+            trends = store.trends_by_scope()
+            store.close()
+        except StoreError as exc:
+            fail(str(exc))
+    try:
+        header, aggregates = load(inventory)
+        roadmap = build(
+            header,
+            aggregates,
+            policy_id=policy,
+            as_of=as_of.date() if as_of else None,
+            top=top,
+            trends=trends,
+        )
+    except (InventoryFormatError, PolicyError) as exc:
+        fail(str(exc))
+    rendered = csv_table(roadmap, table) if fmt == "csv" else FORMATS[fmt](roadmap, lang)
+    _write(rendered, output)
+
+
+def _write(text: str, output: str) -> None:
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# --- qscan store -------------------------------------------------------------------------
+
+
+@click.group("store")
+def store_group() -> None:
+    """Scan history: ingest inventories, show readiness over time."""
+
+
+db_option = click.option("--db", default=None, help=DB_HELP)
+
+
+@store_group.command("ingest")
+@click.argument(
+    "inventories",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@db_option
+@click.option("--quiet", "-q", is_flag=True)
+def store_ingest(inventories: tuple[Path, ...], db: str | None, quiet: bool) -> None:
+    """Add inventories (plain or merged) to the history database. Ingesting the same
+    inventory again changes nothing; a failed ingest stores nothing."""
+    try:
+        store = Store(db or default_db())
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        for path in inventories:
+            try:
+                results = store.ingest_file(path)
+            except (StoreError, InventoryFormatError) as exc:
+                fail(str(exc))
+            for r in results:
+                state = f"added, {r.findings} findings" if r.added else "already stored, skipped"
+                if not quiet:
+                    click.echo(f"{path}: {r.name} ({r.scope}) scanned {r.scanned_at}: {state}")
+    finally:
+        store.close()
+
+
+@store_group.command("trend")
+@db_option
+@click.option("--organisation", "scope", help="Only this organisation id (or targets:... scope).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True
+)
+def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
+    """Readiness over time per organisation."""
+    try:
+        store = Store(db or default_db())
+        rows = store.trend(scope)
+        store.close()
+    except StoreError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no scans stored yet (qscan store ingest INVENTORY.json)")
+        return
+    if fmt == "md":
+        click.echo(
+            "| organisation | scanned at | policy | readiness | findings | wave 1 | errors |"
+        )
+        click.echo("|---|---|---|---|---|---|---|")
+    last = None
+    for row in rows:
+        ready = f"{row['readiness'] * 100:.0f}%"
+        if fmt == "md":
+            name = str(row["organisation"]).replace("|", "\\|")
+            click.echo(
+                f"| {name} | {row['scanned_at']} | {row['policy']} | {ready} | "
+                f"{row['findings']} | {row['wave1']} | {row['errors']} |"
+            )
+            continue
+        if row["scope"] != last:
+            click.echo(f"{row['organisation']} ({row['scope']})")
+            last = row["scope"]
+        click.echo(
+            f"  {row['scanned_at']}  {ready:>5} ready  {row['findings']:>7} findings  "
+            f"{row['wave1']:>6} in wave 1  {row['errors']:>4} errors  [{row['policy']}]"
+        )
+
+
+# --- qscan diff --------------------------------------------------------------------------
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True
+)
+@click.option("--output", default="-", show_default=True)
+def diff_command(old: Path, new: Path, fmt: str, output: str) -> None:
+    """New, fixed and unchanged findings between two inventories (by fingerprint)."""
+    try:
+        diff = diff_files(old, new)
+    except InventoryFormatError as exc:
+        fail(str(exc))
+    _write(render_diff(diff, fmt), output)
+
+
+COMMANDS = (merge_command, roadmap_command, store_group, diff_command)

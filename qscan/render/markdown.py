@@ -1,0 +1,81 @@
+"""Markdown summary for merge-request comments and $GITHUB_STEP_SUMMARY (template
+reports/summary.md.j2). Bounded in size whatever the inventory (top findings and errors only).
+
+Every value from scanned input is escaped by default: the environment's `finalize` escapes
+anything that is not a trusted `Md` string, so neither Markdown syntax (table pipes, links,
+emphasis, code) nor raw HTML from a file name or certificate subject reaches the renderer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from qscan.model import Inventory, severity_rank
+from qscan.render.i18n import Translator
+from qscan.render.interface import RenderOptions
+from qscan.render.summary import READY, where
+from qscan.render.view import build_view
+from qscan.resources import reports_dir
+
+TOP = 20
+ERRORS = 10
+# Inside a line (every value follows "| " or "- "), these are the characters that can start
+# Markdown or HTML syntax; a backslash makes each literal (CommonMark, GFM tables).
+_SPECIAL = re.compile(r"([\\`*_\[\]|<>~&])")
+
+
+class Md(str):
+    """Text that is already Markdown (built by qscan, not taken from input)."""
+
+
+def escape(value: Any) -> str:
+    if isinstance(value, Md):
+        return value
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))  # no line breaks inside a table cell
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _finalize(value: Any) -> Any:
+    return escape(value) if isinstance(value, str) else value
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(reports_dir())),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["where"] = where
+    env.filters["md"] = Md
+    return env
+
+
+def render(inventory: Inventory, options: RenderOptions) -> str:
+    t = Translator(options.lang)
+    view = build_view(inventory)
+    ranked = sorted(
+        (f for f in inventory.findings if f.verdict and f.verdict.status not in READY),
+        key=lambda f: (
+            -(f.priority.score if f.priority else 0),
+            -severity_rank(f.verdict.severity),  # type: ignore[union-attr]
+        ),
+    )
+    template = environment().get_template("summary.md.j2")
+    return template.render(
+        inv=inventory,
+        view=view,
+        s=view.summary,
+        t=t,
+        top=ranked[:TOP],
+        more=max(0, len(ranked) - TOP),
+        errors=inventory.errors[:ERRORS],
+    )

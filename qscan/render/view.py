@@ -1,0 +1,441 @@
+"""What the human-facing reports (HTML, Markdown) show, computed once from the inventory:
+deadline buckets, per-endpoint readiness, certificates, code grouped by file, estate
+breakdowns, history and the CI gate. Plain data; the templates only lay it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from qscan.assess.policy import PolicyError, get_policy
+from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.render.summary import READY, Summary, summarise
+
+
+def place(finding: Finding) -> str:
+    """File path, or service://host:port for an endpoint (no line, no component)."""
+    loc = finding.location
+    if loc.path is not None:
+        return loc.path
+    host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
+    return f"{loc.service or 'tls'}://{host}:{loc.port}"
+
+
+def status_of(finding: Finding) -> str:
+    return finding.verdict.status if finding.verdict else "unknown"
+
+
+def severity_of(finding: Finding) -> str:
+    return finding.verdict.severity if finding.verdict else "info"
+
+
+def worst(severities: list[str] | Counter[str]) -> str:
+    present = [s for s in severities if (severities[s] if isinstance(severities, Counter) else 1)]
+    return max(present, key=severity_rank, default="info")
+
+
+@dataclass
+class Endpoint:
+    key: str
+    host: str
+    port: int | None
+    service: str
+    readiness: str  # pq-preferred | pq-supported | classical | no-kex
+    pq_offered: bool | None
+    pq_first: bool | None
+    classical_fallback: bool | None
+    leaf_key: str
+    chain_signatures: list[str]
+    key_exchange: list[str]
+    severity: str
+    statuses: Counter[str]
+    findings: int
+    derived: bool
+    """True when readiness came from the verdicts, not from the scanner's summary."""
+
+
+@dataclass
+class Certificate:
+    sha256: str
+    subject: str
+    issuer: str
+    not_after: str
+    not_before: str
+    is_ca: bool
+    issued_by: str
+    algorithms: list[str]
+    status: str
+    severity: str
+    places: list[str]
+    deadline: str | None
+    beyond_deadline: bool
+    expired: bool
+
+
+@dataclass
+class CodeFile:
+    path: str
+    findings: int
+    severity: str
+    lines: list[int]
+    algorithms: list[str]
+    statuses: Counter[str]
+
+
+@dataclass
+class CodeTarget:
+    target: str
+    files: list[CodeFile]
+    findings: int
+    statuses: Counter[str]
+
+
+@dataclass
+class Breakdown:
+    name: str
+    owner: str
+    statuses: Counter[str]
+    total: int
+    readiness: float
+
+
+@dataclass
+class GateView:
+    exit_code: int
+    fail_on: str | None
+    fail_on_status: list[str]
+    failing: int
+    baseline: dict[str, Any] | None
+    new: int
+    waived: int
+    waivers: list[dict[str, Any]]
+    expired: list[dict[str, Any]]
+    unused: list[dict[str, Any]]
+    flags: dict[str, str] = field(default_factory=dict)
+    """fingerprint -> failing | waived | new | known, for the findings table."""
+
+
+@dataclass
+class View:
+    summary: Summary
+    policy_id: str
+    policy_name: str
+    milestones: list[dict[str, Any]]
+    deadlines: dict[str, int]
+    deadline_dates: dict[str, int]
+    by_function: list[tuple[str, str, str, int]]
+    endpoints: list[Endpoint]
+    certificates: list[Certificate]
+    code: list[CodeTarget]
+    code_files: int
+    organisations: list[Breakdown]
+    systems: list[Breakdown]
+    estate_name: str
+    history: dict[str, Any] | None
+    gate: GateView | None
+    errors_by_kind: list[tuple[str, int]]
+    today: str
+
+
+def _deadline_buckets(findings: list[Finding], today: str) -> dict[str, int]:
+    out = {"now": 0, "2030": 0, "2035": 0, "later": 0}
+    for f in findings:
+        v = f.verdict
+        if v is None or v.status in READY:
+            continue
+        if v.status == "classically-broken" or (v.deadline and v.deadline < today):
+            out["now"] += 1
+        elif v.deadline and v.deadline <= "2030-12-31":
+            out["2030"] += 1
+        elif v.deadline and v.deadline <= "2035-12-31":
+            out["2035"] += 1
+        else:
+            out["later"] += 1
+    return out
+
+
+def _deadline_dates(findings: list[Finding], today: str) -> dict[str, int]:
+    """Not-ready findings per deadline date; broken and overdue ones fall on today."""
+    out: Counter[str] = Counter()
+    for f in findings:
+        v = f.verdict
+        if v is None or v.status in READY:
+            continue
+        if v.status == "classically-broken" or (v.deadline and v.deadline < today):
+            out[today] += 1
+        elif v.deadline:
+            out[v.deadline] += 1
+    return dict(sorted(out.items()))
+
+
+def _by_function(findings: list[Finding]) -> list[tuple[str, str, str, int]]:
+    """(algorithm, function, worst status, count), most used first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    statuses: dict[tuple[str, str], str] = {}
+    order = {s: i for i, s in enumerate(("classically-broken", "quantum-vulnerable", "unknown"))}
+    for f in findings:
+        key = (f.algorithm, f.function)
+        counts[key] += 1
+        status = status_of(f)
+        if order.get(status, 9) < order.get(statuses.get(key, ""), 9):
+            statuses[key] = status
+        statuses.setdefault(key, status)
+    return [(a, fn, statuses[(a, fn)], n) for (a, fn), n in counts.most_common()]
+
+
+def _label(finding: Finding) -> str:
+    params = finding.params
+    extra = params.get("bits") or params.get("curve") or params.get("parameter_set")
+    return f"{finding.algorithm}-{extra}" if extra else finding.algorithm
+
+
+def _endpoints(findings: list[Finding]) -> list[Endpoint]:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.location.path is None and f.location.host is not None:
+            groups[place(f)].append(f)
+    out = []
+    for key, group in groups.items():
+        loc = group[0].location
+        summary: dict[str, Any] = next(
+            (f.context["endpoint"] for f in group if isinstance(f.context.get("endpoint"), dict)),
+            {},
+        )
+        kex = [f for f in group if f.function in ("key-exchange", "kem")]
+        kex_ready = [f for f in kex if status_of(f) in READY]
+        kex_weak = [f for f in kex if status_of(f) not in READY]
+        derived = not summary
+        if "hybrid_supported" in summary or "pq_kex_offered" in summary:
+            offered = bool(summary.get("hybrid_supported", summary.get("pq_kex_offered")))
+            first = summary.get("hybrid_preferred", summary.get("pq_kex_first"))
+            fallback = summary.get("classical_fallback")
+            derived = False
+        else:
+            offered = bool(kex_ready) if kex else None
+            first = None
+            fallback = bool(kex_weak) if kex else None
+        if fallback is None and "classical_fallback" not in summary and kex:
+            fallback = bool(kex_weak)
+        if offered and (first or (first is None and not fallback)):
+            readiness = "pq-preferred"
+        elif offered:
+            readiness = "pq-supported"
+        elif kex or summary:
+            readiness = "classical"
+        else:
+            readiness = "no-kex"
+        leaf = str(summary.get("leaf_key") or "")
+        if not leaf:
+            leaf_finding = next(
+                (
+                    f
+                    for f in group
+                    if f.asset == "certificate"
+                    and "chain[0]" in f.location.component
+                    and "signature" not in f.location.component
+                ),
+                None,
+            )
+            leaf = _label(leaf_finding) if leaf_finding else ""
+        chain = [str(s) for s in summary.get("chain_signatures") or []]
+        if not chain:
+            chain = sorted(
+                {
+                    _label(f)
+                    for f in group
+                    if f.asset == "certificate" and "signature" in f.location.component
+                }
+            )
+        statuses = Counter(status_of(f) for f in group)
+        out.append(
+            Endpoint(
+                key=key,
+                host=loc.host or "",
+                port=loc.port,
+                service=loc.service or "tls",
+                readiness=readiness,
+                pq_offered=offered,
+                pq_first=first,
+                classical_fallback=fallback,
+                leaf_key=leaf,
+                chain_signatures=chain,
+                key_exchange=sorted({f.algorithm for f in kex}),
+                severity=worst([severity_of(f) for f in group]),
+                statuses=statuses,
+                findings=len(group),
+                derived=derived,
+            )
+        )
+    rank = {"classical": 0, "no-kex": 1, "pq-supported": 2, "pq-preferred": 3}
+    out.sort(key=lambda e: (rank[e.readiness], -severity_rank(e.severity), e.key))
+    return out
+
+
+def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        ctx = f.context
+        if f.asset == "certificate" and (ctx.get("sha256") or ctx.get("subject")):
+            groups[str(ctx.get("sha256") or ctx.get("subject"))].append(f)
+    out = []
+    for group in groups.values():
+        ctx: dict[str, Any] = {}
+        for f in group:
+            ctx.update({k: v for k, v in f.context.items() if v not in (None, "")})
+        not_after = str(ctx.get("not_after") or "")
+        deadlines = sorted(
+            f.verdict.deadline
+            for f in group
+            if f.verdict and f.verdict.deadline and f.verdict.status not in READY
+        )
+        deadline = deadlines[0] if deadlines else None
+        out.append(
+            Certificate(
+                sha256=str(ctx.get("sha256") or ""),
+                subject=str(ctx.get("subject") or ""),
+                issuer=str(ctx.get("issuer") or ""),
+                not_after=not_after,
+                not_before=str(ctx.get("not_before") or ""),
+                is_ca=bool(ctx.get("is_ca")),
+                issued_by=str(ctx.get("issued_by") or ""),
+                algorithms=sorted({_label(f) for f in group}),
+                status=_worst_status([status_of(f) for f in group]),
+                severity=worst([severity_of(f) for f in group]),
+                places=sorted({place(f) for f in group}),
+                deadline=deadline,
+                beyond_deadline=bool(deadline and not_after[:10] > deadline),
+                expired=bool(not_after and not_after[:10] < today),
+            )
+        )
+    out.sort(key=lambda c: (-severity_rank(c.severity), not c.beyond_deadline, c.subject))
+    return out
+
+
+def _worst_status(statuses: list[str]) -> str:
+    order = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
+    return min(statuses, key=lambda s: order.index(s) if s in order else 2, default="unknown")
+
+
+def _code(findings: list[Finding]) -> list[CodeTarget]:
+    by_target: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for f in findings:
+        if f.location.path is not None:
+            by_target[f.location.target][f.location.path].append(f)
+    out = []
+    for target, files in by_target.items():
+        rows = [
+            CodeFile(
+                path=path,
+                findings=len(group),
+                severity=worst([severity_of(f) for f in group]),
+                lines=sorted({f.location.line for f in group if f.location.line}),
+                algorithms=sorted({f.algorithm for f in group}),
+                statuses=Counter(status_of(f) for f in group),
+            )
+            for path, group in files.items()
+        ]
+        rows.sort(key=lambda r: (-severity_rank(r.severity), -r.findings, r.path))
+        statuses: Counter[str] = Counter()
+        for r in rows:
+            statuses.update(r.statuses)
+        out.append(CodeTarget(target, rows, sum(r.findings for r in rows), statuses))
+    out.sort(key=lambda t: -t.findings)
+    return out
+
+
+def _breakdown(
+    findings: list[Finding], key: str, owners: dict[str, str] | None = None
+) -> list[Breakdown]:
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    found_owner: dict[str, str] = {}
+    for f in findings:
+        name = f.context.get(key)
+        if name:
+            groups[str(name)][status_of(f)] += 1
+            if f.context.get("owner"):
+                found_owner.setdefault(str(name), str(f.context["owner"]))
+    out = []
+    for name, statuses in groups.items():
+        total = sum(statuses.values())
+        ready = sum(statuses[s] for s in READY)
+        owner = (owners or {}).get(name) or found_owner.get(name, "")
+        out.append(Breakdown(name, owner, statuses, total, ready / total if total else 1.0))
+    out.sort(key=lambda b: (b.readiness, -b.total, b.name))
+    return out
+
+
+def _gate(inventory: Inventory) -> GateView | None:
+    raw = inventory.extra.get("gate")
+    if not isinstance(raw, dict):
+        return None
+    waivers = {w.get("index"): w for w in raw.get("waivers", [])}
+    flags: dict[str, str] = {}
+    baseline = raw.get("baseline")
+    if isinstance(baseline, dict):
+        for fp in {f.fingerprint for f in inventory.findings} - set(baseline.get("new", [])):
+            flags[fp] = "known"
+        for fp in baseline.get("new", []):
+            flags[fp] = "new"
+    for fp in raw.get("waived", {}):
+        flags[fp] = "waived"
+    for fp in raw.get("failing", []):
+        flags[fp] = "failing"
+    return GateView(
+        exit_code=int(raw.get("exit_code", 0)),
+        fail_on=raw.get("fail_on"),
+        fail_on_status=list(raw.get("fail_on_status", [])),
+        failing=len(raw.get("failing", [])),
+        baseline=baseline if isinstance(baseline, dict) else None,
+        new=len(baseline.get("new", [])) if isinstance(baseline, dict) else 0,
+        waived=len(raw.get("waived", {})),
+        waivers=list(waivers.values()),
+        expired=list(raw.get("expired_waivers", [])),
+        unused=[waivers[i] for i in raw.get("unused_waivers", []) if i in waivers],
+        flags=flags,
+    )
+
+
+def build_view(inventory: Inventory, today: dt.date | None = None) -> View:
+    findings = inventory.findings
+    day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
+    try:
+        policy = get_policy(inventory.policy)
+        policy_name, milestones = policy.name, [dict(m) for m in policy.milestones]
+    except PolicyError:
+        policy_name, milestones = inventory.policy, []
+    estate = (
+        inventory.extra.get("estate") if isinstance(inventory.extra.get("estate"), dict) else {}
+    )
+    org = estate.get("organisation") if isinstance(estate.get("organisation"), dict) else {}
+    owners = {
+        str(s.get("name")): str(s.get("owner") or "")
+        for s in estate.get("systems") or []
+        if isinstance(s, dict) and s.get("name")
+    }
+    history = inventory.extra.get("history")
+    code = _code(findings)
+    return View(
+        summary=summarise(inventory),
+        policy_id=inventory.policy,
+        policy_name=policy_name,
+        milestones=milestones,
+        deadlines=_deadline_buckets(findings, day),
+        deadline_dates=_deadline_dates(findings, day),
+        by_function=_by_function(findings),
+        endpoints=_endpoints(findings),
+        certificates=_certificates(findings, day),
+        code=code,
+        code_files=sum(len(t.files) for t in code),
+        organisations=_breakdown(findings, "organisation"),
+        systems=_breakdown(findings, "system", owners),
+        estate_name=str(org.get("name") or ""),
+        history=history if isinstance(history, dict) else None,
+        gate=_gate(inventory),
+        errors_by_kind=Counter(e.kind for e in inventory.errors).most_common(),
+        today=day,
+    )
+
+
+__all__ = ["SEVERITIES", "STATUSES", "View", "build_view", "place", "worst"]

@@ -1,0 +1,30 @@
+"""Every format through `qscan report`, several outputs in one run, gate recorded in each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qscan.cli import main
+from qscan.render import RENDERERS
+
+
+def test_report_every_format(tmp_path: Path, plain_inventory):
+    saved = tmp_path / "inv.json"
+    saved.write_text(json.dumps(plain_inventory.to_dict()), encoding="utf-8")
+    args = ["report", str(saved), "--lang", "nl", "--fail-on", "critical"]
+    outputs = {}
+    for fmt in sorted(RENDERERS):
+        outputs[fmt] = tmp_path / f"out.{fmt}"
+        args += ["--format", fmt, "--output", str(outputs[fmt])]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert {"cbom", "csv", "html", "json", "md", "sarif", "text"} <= set(RENDERERS)
+    assert json.loads(outputs["json"].read_text())["gate"]["exit_code"] == 1
+    assert "laten de controle falen" in outputs["html"].read_text()
+    assert json.loads(outputs["cbom"].read_text())["specVersion"] == "1.6"
+    assert json.loads(outputs["sarif"].read_text())["version"] == "2.1.0"
+    assert outputs["csv"].read_text().startswith("fingerprint,")
+    assert "CI-controle" in outputs["md"].read_text()
