@@ -1,11 +1,12 @@
 """Key material embedded in any text file: PEM blocks and JWK / JWKS objects.
 
-PEM blocks go to the certificate scanner (`qscan.scan.certs.analyze_bytes`) with the line
-where they start. A file the certificate analyzer takes whole (a PEM marker in its first
-4 KiB) is not read again, except for blocks written as string literals in code
-(`"MIIB...\\n" +`), which are unquoted first. JWK objects (`"kty": ...`, RFC 7517) become
-findings for their algorithm and size; a JWK carrying private members (`d`, `priv`) is also
-a stored private key, judged by the hygiene rules. No key material reaches the evidence.
+PEM blocks go to the certificate scanner (`qscan.scan.certs.analyze_bytes`, which also
+reads blocks written as string literals in code) with the line where they start. A file
+the certificate analyzer takes whole (a PEM marker in its first 4 KiB) is left to it; this
+analyzer finds the blocks further down in any text file. JWK objects (`"kty": ...`,
+RFC 7517) become findings for their algorithm and size; a JWK carrying private members
+(`d`, `priv`) is also a stored private key, judged by the hygiene rules. No key material
+reaches the evidence.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qscan.model import Finding, ScanError
+from qscan.model import Finding
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
 from qscan.scan.repo.code.patterns import shared_table
@@ -28,9 +29,6 @@ from qscan.scan.repo.text import LineIndex, decode, looks_binary
 
 HEAD_BYTES = 4096
 _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9][A-Z0-9 #._/-]{0,60})-----")
-_B64_LINE = re.compile(rb"^[A-Za-z0-9+/=]*$")
-_QUOTED = re.compile(rb"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
-_ESCAPED_NEWLINE = re.compile(rb"(?:\\r)?\\n|\\r")
 _KTY = re.compile(r"""\bkty["']?\s*[:=]\s*["']?([A-Za-z]+)""")
 _KTY_BYTES = re.compile(rb"""\bkty["']?\s*[:=]""")
 _FIELD = r"""["']?\b{name}["']?\s*[:=]\s*["']([^"']*)["']"""
@@ -57,32 +55,6 @@ def _pem_regions(data: bytes) -> Iterator[tuple[int, int, int]]:
             continue
         yield m.start(), end + len(marker), line
         pos = end + len(marker)
-
-
-def _clean(body: bytes) -> bool:
-    for raw in body.splitlines():
-        line = raw.strip()
-        if line and not _B64_LINE.match(line) and b":" not in line:
-            return False
-    return True
-
-
-def unquote_pem(region: bytes) -> bytes:
-    """A PEM block written as string literals in code (`"MIIB...\\n" +`, one literal
-    with `\\n` escapes, implicit concatenation), back as plain PEM text."""
-    out: list[bytes] = []
-    for raw in region.splitlines():
-        parts = [a or b for a, b in _QUOTED.findall(raw)]
-        if parts:
-            text = b"".join(parts)
-        else:  # BEGIN / END lines: a quote of theirs lies outside the region
-            pieces = re.split(rb"[\"']", raw)
-            text = next((p for p in pieces if b"-----" in p), pieces[0])
-        for piece in _ESCAPED_NEWLINE.split(text):
-            piece = piece.strip()
-            if piece:
-                out.append(piece)
-    return b"\n".join(out) + b"\n"
 
 
 def _b64url_bits(value: Any) -> int | None:
@@ -113,21 +85,10 @@ class EmbeddedKeyAnalyzer(FileAnalyzer):
             yield from self._jwk(data, ctx)
 
     def _pem(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
-        whole_file_taken = wants_content(ctx.path, data[:HEAD_BYTES])
+        if wants_content(ctx.path, data[:HEAD_BYTES]):
+            return  # the certificate analyzer reads this file whole, PEM in code strings too
         for start, end, line in _pem_regions(data):
-            region = data[start:end]
-            head_end = region.find(b"-----", 11) + 5
-            body = region[head_end : region.rfind(b"-----END ")]
-            if _clean(body):
-                if whole_file_taken:
-                    continue
-                yield from analyze_bytes(region, ctx, line_offset=line - 1)
-            else:
-                records = analyze_bytes(unquote_pem(region), ctx, line_offset=line - 1)
-                # the certificate analyzer has reported this block as corrupt already
-                yield from (
-                    r for r in records if not (whole_file_taken and isinstance(r, ScanError))
-                )
+            yield from analyze_bytes(data[start:end], ctx, line_offset=line - 1)
 
     def _jwk(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
         text = decode(data)
