@@ -28,9 +28,9 @@ from qscan.targets import Target
 
 HEAD_BYTES = 4096
 SMALL_TREE = 200
-BATCH_FILES = 24
+BATCH_FILES = 64
 BATCHES_IN_FLIGHT_PER_WORKER = 4
-WINDOW_BATCHES_PER_WORKER = 32  # done or running, waiting for an earlier batch to finish
+WINDOW_BATCHES_PER_WORKER = 16  # done or running, waiting for an earlier batch to finish
 PROGRESS_EVERY = 2000
 
 
