@@ -9,12 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from qscan.targets import TargetError, parse_target
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "estate.schema.json"
 TARGET_KINDS = {"endpoints": "endpoint", "paths": "path", "repositories": "repository"}
@@ -139,6 +141,8 @@ def parse_estate(text: str, source: str = "estate.yaml", base_dir: Path | None =
             source, [(1, "the estate file must be a mapping with organisation and systems")]
         )
     problems = list(_duplicate_keys(root))
+    import jsonschema  # imported here: its format checkers take ~1 s to load
+
     validator = jsonschema.Draft202012Validator(estate_schema())
     for error in validator.iter_errors(data):
         problems.append((_error_line(root, error), _error_message(error)))
