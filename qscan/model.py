@@ -9,6 +9,23 @@ from typing import Any
 
 SCHEMA_ID = "qscan/inventory@1"
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
+# JSONEncoder.encode builds a new C encoder on every call, most of its cost for small dicts;
+# this one is built once with the same settings (no circular-reference check: params are data).
+_CANONICAL_C = (
+    json.encoder.c_make_encoder(
+        None, str, json.encoder.encode_basestring_ascii, None, ": ", ", ", True, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted-key JSON (non-JSON values as str), exactly as `_CANONICAL.encode` writes it."""
+    if _CANONICAL_C is None:
+        return _CANONICAL.encode(value)
+    return "".join(_CANONICAL_C(value, 0))
+
 
 STATUSES = ("quantum-safe", "hybrid", "quantum-vulnerable", "classically-broken", "unknown")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -96,7 +113,7 @@ class Finding:
             self.algorithm,
             self.function,
             self.asset,
-            _CANONICAL.encode(self.params),
+            canonical_json(self.params),
             self.identity or self.evidence,
         ]
         return hashlib.sha256("\x1f".join(basis).encode("utf-8", "replace")).hexdigest()[:32]

@@ -51,6 +51,16 @@ def tlv(buf: bytes, pos: int, limit: int | None = None) -> Item:
     return tag, start, end, pos
 
 
+def span(buf: bytes, pos: int) -> tuple[int, int]:
+    """(start, end) of the contents of the element at pos, in a structure that has already
+    been checked as DER (by cryptography, or encoded by pyasn1): the certificate hot path."""
+    first = buf[pos + 1]
+    if first < 0x80:
+        return pos + 2, pos + 2 + first
+    start = pos + 2 + (first & 0x7F)
+    return start, start + int.from_bytes(buf[pos + 2 : start], "big")
+
+
 def children(buf: bytes, start: int, end: int) -> list[Item]:
     """All elements inside a constructed value's contents [start, end).
 

@@ -18,14 +18,14 @@ _KEY_TRANSPORT_USAGE = "keyEncipherment"
 def at(location: Location, component: str, line: int | None = None) -> Location:
     """A copy of location with another component (and line, if given)."""
     return Location(
-        target=location.target,
-        component=component,
-        path=location.path,
-        line=location.line if line is None else line,
-        host=location.host,
-        port=location.port,
-        service=location.service,
-        sni=location.sni,
+        location.target,
+        component,
+        location.path,
+        location.line if line is None else line,
+        location.host,
+        location.port,
+        location.service,
+        location.sni,
     )
 
 
@@ -69,7 +69,8 @@ def cert_findings(
     identifier = subject key identifier) or name; verify=False skips the signature check
     (used across files, where it would dominate the scan time)."""
     base = certificate_component(prefix, chain_index)
-    context = info.context()
+    self_issued = info.self_issued
+    context = info.context(self_issued)
     if chain_index is not None:
         context["chain_index"] = chain_index
     signer: KeyInfo | None = None
@@ -77,36 +78,38 @@ def cert_findings(
         context["issued_by"] = issuer.sha256
         context["issued_by_match"] = _relation(info, issuer, verify)
         signer = issuer.key
-    elif info.self_issued:
+    elif self_issued:
         signer = info.key
     if extra_context:
         context.update(extra_context)
     subject = info.subject or "(empty subject)"
     key = info.key
-    key_context = {**context, "public_key_sha256": key.fingerprint}
+    key_context = context.copy()
+    key_context["public_key_sha256"] = key.fingerprint
     if key.algorithm == "RSA":
         usage = info.key_usage
         key_context["key_transport"] = usage is None or _KEY_TRANSPORT_USAGE in usage
+    signature = info.signature
     findings = [
         Finding(
-            algorithm=key.algorithm,
-            function=key.function,
-            asset="certificate",
-            location=at(location, f"{base} public key"),
-            params=key.params,
-            evidence=short(f"{subject}: {key.label} public key"),
-            context=key_context,
-            identity=f"{info.sha256}/public-key",
+            key.algorithm,
+            key.function,
+            "certificate",
+            at(location, f"{base} public key"),
+            key.params,
+            short(f"{subject}: {key.label} public key"),
+            key_context,
+            f"{info.sha256}/public-key",
         ),
         Finding(
-            algorithm=info.signature.algorithm,
-            function="signature",
-            asset="certificate",
-            location=at(location, f"{base} signature"),
-            params=signer_params(info.signature, signer, info.signature_size),
-            evidence=short(f"{subject}: signed with {info.signature.label}"),
-            context=context,
-            identity=f"{info.sha256}/signature",
+            signature.algorithm,
+            "signature",
+            "certificate",
+            at(location, f"{base} signature"),
+            signer_params(signature, signer, info.signature_size),
+            short(f"{subject}: signed with {signature.label}"),
+            context,
+            f"{info.sha256}/signature",
         ),
     ]
     if info.alt_key is not None:

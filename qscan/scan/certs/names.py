@@ -84,24 +84,41 @@ def rfc4514(name: bytes) -> str:
     return render_name(name)
 
 
+_RDNS: dict[bytes, str] = {}
+_RDNS_MAX = 4096
+
+
 def render_name(name: bytes) -> str:
-    """RFC 4514 string (last RDN first, as OpenSSL and cryptography print it)."""
+    """RFC 4514 string (last RDN first, as OpenSSL and cryptography print it). Relative
+    names repeat across certificates (C=, O=, OU=) even when the whole name does not, so
+    each RDN's rendering is memoised by its encoding."""
     pos, end = _span(name, 0, len(name))
     rdns = []
     while pos < end:
         set_start, set_end = _span(name, pos, end)
-        parts = []
-        atv = set_start
-        while atv < set_end:
-            seq_start, seq_end = _span(name, atv, set_end)
-            if name[seq_start] != der.OID:
-                raise der.DerError("AttributeTypeAndValue without an OID")
-            oid_start, oid_end = _span(name, seq_start, seq_end)
-            raw_oid = name[oid_start:oid_end]
-            short = _SHORT_BY_RAW.get(raw_oid) or der.oid_str(raw_oid)
-            value_start, value_end = _span(name, oid_end, seq_end)
-            parts.append(f"{short}={_value(name, name[oid_end], value_start, value_end, oid_end)}")
-            atv = seq_end
-        rdns.append("+".join(parts))
+        raw = name[pos:set_end]
+        rendered = _RDNS.get(raw)
+        if rendered is None:
+            rendered = _render_rdn(name, set_start, set_end)
+            if len(_RDNS) >= _RDNS_MAX:
+                _RDNS.clear()
+            _RDNS[raw] = rendered
+        rdns.append(rendered)
         pos = set_end
-    return ",".join(reversed(rdns))
+    rdns.reverse()
+    return ",".join(rdns)
+
+
+def _render_rdn(name: bytes, atv: int, set_end: int) -> str:
+    parts = []
+    while atv < set_end:
+        seq_start, seq_end = _span(name, atv, set_end)
+        if name[seq_start] != der.OID:
+            raise der.DerError("AttributeTypeAndValue without an OID")
+        oid_start, oid_end = _span(name, seq_start, seq_end)
+        raw_oid = name[oid_start:oid_end]
+        short = _SHORT_BY_RAW.get(raw_oid) or der.oid_str(raw_oid)
+        value_start, value_end = _span(name, oid_end, seq_end)
+        parts.append(f"{short}={_value(name, name[oid_end], value_start, value_end, oid_end)}")
+        atv = seq_end
+    return "+".join(parts)

@@ -114,7 +114,8 @@ class CertInfo:
     def catalyst(self) -> bool:
         return self.alt_key is not None or self.alt_signature is not None
 
-    def context(self) -> dict[str, Any]:
+    def context(self, self_issued: bool | None = None) -> dict[str, Any]:
+        """The facts every finding of this certificate carries (self_issued: when known)."""
         ctx: dict[str, Any] = {
             "subject": self.subject,
             "issuer": self.issuer,
@@ -122,14 +123,14 @@ class CertInfo:
             "not_before": self.not_before,
             "not_after": self.not_after,
             "is_ca": self.is_ca,
-            "self_signed": self.self_issued,
+            "self_signed": self.self_issued if self_issued is None else self_issued,
             "sha256": self.sha256,
         }
         if self.key_usage is not None:
             ctx["key_usage"] = list(self.key_usage)
         if self.extended_key_usage is not None:
             ctx["extended_key_usage"] = list(self.extended_key_usage)
-        if self.catalyst:
+        if self.alt_key is not None or self.alt_signature is not None:
             ctx["catalyst"] = True
         if self.decoder != "der":
             ctx["decoded_with"] = self.decoder
@@ -184,54 +185,76 @@ def _normalise_with_pyasn1(data: bytes) -> tuple[bytes, bytes]:
 
 
 def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
-    _, start, end, _ = der.tlv(buf, 0)
-    top = der.children(buf, start, end)
-    if len(top) != 3 or top[0][0] != der.SEQUENCE or top[2][0] != der.BIT_STRING:
+    """The fields of a certificate whose structure cryptography (or pyasn1's DER encoder)
+    has already checked, read element by element: this runs once per certificate."""
+    span = der.span
+    start, end = span(buf, 0)
+    tbs_start, tbs_end = span(buf, start)
+    sig_start, sig_end = span(buf, tbs_end)
+    value_start, value_end = span(buf, sig_end)
+    if value_end != end or buf[start] != der.SEQUENCE or buf[sig_end] != der.BIT_STRING:
         raise der.DerError("not a certificate (Certificate ::= SEQUENCE {tbs, alg, sig})")
-    tbs_item, sig_item, value_item = top
-    fields = der.children(buf, tbs_item[1], tbs_item[2])
-    i = 1 if fields[0][0] == 0xA0 else 0
-    serial_item, _, issuer_item, validity_item, subject_item, spki_item = fields[i : i + 6]
-    not_before, not_after = (
-        _time(buf, t) for t in der.children(buf, validity_item[1], validity_item[2])
-    )
+    pos = tbs_start
+    if buf[pos] == 0xA0:  # version
+        pos = span(buf, pos)[1]
+    serial_start, serial_end = span(buf, pos)
+    issuer_pos = span(buf, serial_end)[1]  # after the signature AlgorithmIdentifier
+    validity_pos = span(buf, issuer_pos)[1]
+    validity_start, subject_pos = span(buf, validity_pos)
+    spki_pos = span(buf, subject_pos)[1]
+    spki_end = span(buf, spki_pos)[1]
+    not_before, not_before_end = _time(buf, validity_start)
+    not_after, not_after_end = _time(buf, not_before_end)
+    if not_after_end != subject_pos:
+        raise der.DerError("validity is not a SEQUENCE of two times")
+    serial = buf[serial_start:serial_end].hex().lstrip("0") or "0"
     info = CertInfo(
-        der=original,
-        sha256=hashlib.sha256(original).hexdigest(),
-        subject_der=der.element(buf, subject_item),
-        issuer_der=der.element(buf, issuer_item),
-        serial=der.content(buf, serial_item).hex().lstrip("0") or "0",
-        not_before=not_before,
-        not_after=not_after,
-        key=describe_spki(der.element(buf, spki_item)),
-        signature=describe_sigalg(buf, sig_item),
-        signature_size=value_item[2] - value_item[1] - 1,
+        original,
+        hashlib.sha256(original).hexdigest(),
+        buf[subject_pos:spki_pos],
+        buf[issuer_pos:validity_pos],
+        serial,
+        not_before,
+        not_after,
+        describe_spki(buf[spki_pos:spki_end]),
+        describe_sigalg(buf, (buf[tbs_end], sig_start, sig_end, tbs_end)),
+        value_end - value_start - 1,
         decoder=decoder,
     )
-    for tag, ext_start, ext_end, _ in fields[i + 6 :]:
-        if tag == 0xA3:
-            seq = der.tlv(buf, ext_start, ext_end)
-            for ext in der.children(buf, seq[1], seq[2]):
-                # extnID is the first element; most extensions are of no interest here, so
-                # look at the raw OID before decoding anything else
-                oid_len = buf[ext[1] + 1]
-                handler = _EXTENSIONS.get(buf[ext[1] + 2 : ext[1] + 2 + oid_len])
-                if handler is not None and buf[ext[1]] == der.OID:
-                    value = der.children(buf, ext[1], ext[2])[-1]
-                    if value[0] != der.OCTET_STRING:
-                        raise der.DerError("extension value is not an OCTET STRING")
-                    handler(buf, value, info)
+    pos = spki_end
+    while pos < tbs_end:
+        if buf[pos] != 0xA3:  # issuerUniqueID, subjectUniqueID
+            pos = span(buf, pos)[1]
+            continue
+        ext, exts_end = span(buf, span(buf, pos)[0])
+        while ext < exts_end:
+            # Extension ::= SEQUENCE {extnID, critical BOOLEAN DEFAULT FALSE, extnValue}:
+            # most extensions are of no interest here, so look at the raw OID first
+            oid_pos, ext = span(buf, ext)
+            oid_start, oid_end = span(buf, oid_pos)
+            handler = _EXTENSIONS.get(buf[oid_start:oid_end])
+            if handler is None or buf[oid_pos] != der.OID:
+                continue
+            value_pos = oid_end if buf[oid_end] != der.BOOLEAN else span(buf, oid_end)[1]
+            if buf[value_pos] != der.OCTET_STRING:
+                raise der.DerError("extension value is not an OCTET STRING")
+            value_start, value_end = span(buf, value_pos)
+            handler(buf, (der.OCTET_STRING, value_start, value_end, value_pos), info)
+        pos = exts_end
     return info
 
 
-def _time(buf: bytes, item: der.Item) -> str:
-    """UTCTime / GeneralizedTime -> ISO 8601 in UTC."""
-    tag, start, end, _ = item
+def _time(buf: bytes, pos: int) -> tuple[str, int]:
+    """The UTCTime / GeneralizedTime at pos as ISO 8601 in UTC, and where it ends."""
+    tag = buf[pos]
+    start, end = der.span(buf, pos)
     text = buf[start:end].decode("ascii")
     if tag == der.UTC_TIME and end - start == 13 and text[12] == "Z":  # YYMMDDHHMMSSZ
-        year = int(text[:2])
-        century = "19" if year >= 50 else "20"
-        return f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00"
+        century = "19" if int(text[:2]) >= 50 else "20"
+        return (
+            f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00",
+            end,
+        )
     if tag == der.UTC_TIME:
         year = int(text[:2])
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
@@ -242,7 +265,8 @@ def _time(buf: bytes, item: der.Item) -> str:
         raise der.DerError(f"bad time {text!r}")
     seconds = digits[12:14] or "00"
     return (
-        f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{seconds}+00:00"
+        f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{seconds}+00:00",
+        end,
     )
 
 
