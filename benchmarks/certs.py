@@ -7,8 +7,12 @@ subject keys, issued by RSA, ECDSA and ML-DSA CAs; a few keys are reused and sub
 serials vary, which is all parsing speed depends on), then times
   (a) a bare loop: read each file and `cryptography.x509.load_der_x509_certificate` it;
   (b) qscan's file scanner with the certificate analyzer (walk, read, recognise, parse,
-      build findings; no assessment, no rendering).
-Prints certificates per second for both and the ratio (target: qscan within 3x), then the
+      build findings; no assessment, no rendering), in one process (--workers 1);
+  (b2) the same with two worker processes (--workers 2; qscan's default on a 2-CPU machine
+      is one worker per CPU);
+  (c) for reference, qscan's walker and reader with no analyzer, in one process.
+Prints certificates per second for each and the ratios to (a) (target: qscan within 3x; the
+headline is the single-process ratio, (b2) is printed beside it and labelled), then the
 peak memory of a fresh process scanning 1,000 and COUNT certificates (target: flat).
 """
 
@@ -103,10 +107,10 @@ def walk_only(folder: Path) -> int:
     from qscan.scan.interface import ScanOptions
     from qscan.targets import parse_target
 
-    return sum(1 for _ in PathScanner([]).scan(parse_target(str(folder)), ScanOptions()))
+    return sum(1 for _ in PathScanner([]).scan(parse_target(str(folder)), ScanOptions(workers=1)))
 
 
-def qscan_scan(folder: Path) -> int:
+def qscan_scan(folder: Path, workers: int = 1) -> int:
     from qscan.scan.certs import CertificateAnalyzer
     from qscan.scan.files import PathScanner
     from qscan.scan.interface import ScanOptions
@@ -114,7 +118,7 @@ def qscan_scan(folder: Path) -> int:
 
     scanner = PathScanner([CertificateAnalyzer()])
     findings = errors = 0
-    for record in scanner.scan(parse_target(str(folder)), ScanOptions()):
+    for record in scanner.scan(parse_target(str(folder)), ScanOptions(workers=workers)):
         if type(record).__name__ == "Finding":
             findings += 1
         else:
@@ -122,6 +126,10 @@ def qscan_scan(folder: Path) -> int:
     if errors:
         raise SystemExit(f"qscan reported {errors} errors on generated certificates")
     return findings
+
+
+def qscan_two_workers(folder: Path) -> int:
+    return qscan_scan(folder, workers=2)
 
 
 def interleaved(runs: dict[str, object], folder: Path) -> dict[str, tuple[float, float, int]]:
@@ -138,15 +146,18 @@ def interleaved(runs: dict[str, object], folder: Path) -> dict[str, tuple[float,
     return {name: (v[0], v[1], int(v[2])) for name, v in best.items()}
 
 
-def peak_memory(folder: Path, files: int) -> tuple[float, float]:
-    """(peak RSS in MiB, tracemalloc peak in MiB) of a fresh process scanning folder."""
+def peak_memory(folder: Path, workers: int) -> tuple[float, float]:
+    """(peak RSS in MiB, Python heap peak in MiB) of a fresh process scanning folder; with
+    workers > 1 the largest worker's RSS (the parent only streams results) and the
+    parent's heap."""
     code = (
         "import resource, sys, tracemalloc\n"
         f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import certs\n"
         "tracemalloc.start()\n"
-        f"certs.qscan_scan(__import__('pathlib').Path({str(folder)!r}))\n"
-        "print(tracemalloc.get_traced_memory()[1], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        f"certs.qscan_scan(__import__('pathlib').Path({str(folder)!r}), {workers})\n"
+        f"who = resource.RUSAGE_CHILDREN if {workers} > 1 else resource.RUSAGE_SELF\n"
+        "print(tracemalloc.get_traced_memory()[1], resource.getrusage(who).ru_maxrss)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
     traced, rss_kib = out.stdout.split()
@@ -182,39 +193,53 @@ def main() -> None:
     bare_loop(folder)  # warm the page cache and the imports of every side
     qscan_scan(folder)
     walk_only(folder)
-    results = interleaved({"bare": bare_loop, "qscan": qscan_scan, "walk": walk_only}, folder)
+    results = interleaved(
+        {"bare": bare_loop, "qscan": qscan_scan, "qscan2": qscan_two_workers, "walk": walk_only},
+        folder,
+    )
     n = len(files)
     labels = {
         "bare": "(a) bare loop: list, read, load_der_x509_certificate",
-        "qscan": "(b) qscan PathScanner + certificate analyzer",
+        "qscan": "(b) qscan PathScanner + certificate analyzer, 1 process",
+        "qscan2": "(b2) the same, --workers 2",
         "walk": "(c) for reference: qscan PathScanner, no analyzer",
     }
     for name, label in labels.items():
         wall, cpu, result = results[name]
-        extra = f", {result} findings" if name == "qscan" else ""
-        print(
-            f"{label:55s} {n / wall:9,.0f} certs/s wall ({wall:.3f} s), {cpu / n * 1e6:6.1f} us CPU/cert{extra}"
+        extra = f", {result} findings" if name.startswith("qscan") else ""
+        cpu_text = (
+            "(workers' CPU not counted)"
+            if name == "qscan2"
+            else f"{cpu / n * 1e6:6.1f} us CPU/cert"
         )
-    ratio_wall = results["qscan"][0] / results["bare"][0]
-    ratio_cpu = results["qscan"][1] / results["bare"][1]
-    verdict = "OK" if ratio_wall <= 3 else "ABOVE TARGET"
+        print(f"{label:58s} {n / wall:9,.0f} certs/s wall ({wall:.3f} s), {cpu_text}{extra}")
+    bare_wall, bare_cpu = results["bare"][0], results["bare"][1]
+    single_wall = results["qscan"][0] / bare_wall
+    single_cpu = results["qscan"][1] / bare_cpu
+    two_wall = results["qscan2"][0] / bare_wall
+    verdict = "OK" if single_wall <= 3 else "ABOVE TARGET"
     print(
-        f"ratio qscan / bare: {ratio_wall:.2f}x wall, {ratio_cpu:.2f}x CPU (target <= 3x): {verdict}"
+        f"ratio qscan (1 process) / bare: {single_wall:.2f}x wall, {single_cpu:.2f}x CPU "
+        f"(target <= 3x): {verdict}"
     )
-    walk_share = results["walk"][1] / results["bare"][1]
-    print(f"  of which walking and reading alone: {walk_share:.2f}x the bare loop")
+    print(f"ratio qscan (--workers 2) / bare (1 process): {two_wall:.2f}x wall")
+    walk_share = results["walk"][1] / bare_cpu
+    print(f"  of which walking and reading alone (1 process): {walk_share:.2f}x the bare loop")
 
     small = subset(folder, args.work / "certs-1000", 1000)
-    rss_small, traced_small = peak_memory(small, 1000)
-    rss_big, traced_big = peak_memory(folder, n)
-    print(
-        f"peak memory scanning  1,000 certs: RSS {rss_small:6.1f} MiB, Python heap {traced_small:6.1f} MiB"
-    )
-    print(
-        f"peak memory scanning {n:6,} certs: RSS {rss_big:6.1f} MiB, Python heap {traced_big:6.1f} MiB"
-    )
-    growth = rss_big - rss_small
-    print(f"growth from 1,000 to {n:,}: {growth:+.1f} MiB RSS (target: flat)")
+    for workers in (1, 2):
+        rss_small, traced_small = peak_memory(small, workers)
+        rss_big, traced_big = peak_memory(folder, workers)
+        rss_label = "RSS" if workers == 1 else "largest worker RSS"
+        for count, rss, traced in ((1000, rss_small, traced_small), (n, rss_big, traced_big)):
+            print(
+                f"peak memory, --workers {workers}, {count:6,} certs: {rss_label} {rss:6.1f} MiB, "
+                f"Python heap {traced:6.1f} MiB"
+            )
+        print(
+            f"growth from 1,000 to {n:,} (--workers {workers}): "
+            f"{rss_big - rss_small:+.1f} MiB {rss_label} (target: flat)"
+        )
 
 
 if __name__ == "__main__":

@@ -98,12 +98,11 @@ def label(algorithm: str, params: dict[str, Any]) -> str:
 def describe_spki(spki: bytes) -> KeyInfo:
     """Describe a SubjectPublicKeyInfo (DER) by its algorithm OID and parameters."""
     _, start, end, _ = der.tlv(spki, 0)
-    parts = der.children(spki, start, end)
-    if len(parts) != 2 or parts[0][0] != der.SEQUENCE or parts[1][0] != der.BIT_STRING:
+    algid = der.tlv(spki, start, end)
+    key = der.tlv(spki, algid[2], end) if algid[2] < end else None
+    if key is None or key[2] != end or algid[0] != der.SEQUENCE or key[0] != der.BIT_STRING:
         raise der.DerError("not a SubjectPublicKeyInfo")
-    return describe_algorithm(
-        spki, parts[0], parts[1], fingerprint=hashlib.sha256(spki).hexdigest()
-    )
+    return describe_algorithm(spki, algid, key, hashlib.sha256(spki).hexdigest())
 
 
 def describe_algorithm(
@@ -163,11 +162,11 @@ def _key_algorithm(raw: bytes) -> tuple[str, str, dict[str, Any], str]:
 
 def describe_sigalg(buf: bytes, item: der.Item) -> SigInfo:
     """Describe a signature AlgorithmIdentifier: algorithm, hash, padding, OID."""
-    return _sigalg(buf[item[3] : item[2]])
+    return sigalg_info(buf[item[3] : item[2]])
 
 
 @lru_cache(maxsize=1024)
-def _sigalg(raw: bytes) -> SigInfo:
+def sigalg_info(raw: bytes) -> SigInfo:
     _, start, end, _ = der.tlv(raw, 0)
     parts = der.children(raw, start, end)
     dotted = der.oid_at(raw, parts[0])

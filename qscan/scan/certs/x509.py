@@ -20,7 +20,13 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.utils import CryptographyDeprecationWarning
 
 from qscan.scan.certs import der
-from qscan.scan.certs.algorithms import KeyInfo, SigInfo, describe_sigalg, describe_spki
+from qscan.scan.certs.algorithms import (
+    KeyInfo,
+    SigInfo,
+    describe_sigalg,
+    describe_spki,
+    sigalg_info,
+)
 from qscan.scan.certs.names import render_name, rfc4514
 
 # An inventory reads what is deployed: certificates with a non-positive serial number (old
@@ -190,7 +196,7 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     span = der.span
     start, end = span(buf, 0)
     tbs_start, tbs_end = span(buf, start)
-    sig_start, sig_end = span(buf, tbs_end)
+    sig_end = span(buf, tbs_end)[1]
     value_start, value_end = span(buf, sig_end)
     if value_end != end or buf[start] != der.SEQUENCE or buf[sig_end] != der.BIT_STRING:
         raise der.DerError("not a certificate (Certificate ::= SEQUENCE {tbs, alg, sig})")
@@ -207,18 +213,17 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     not_after, not_after_end = _time(buf, not_before_end)
     if not_after_end != subject_pos:
         raise der.DerError("validity is not a SEQUENCE of two times")
-    serial = buf[serial_start:serial_end].hex().lstrip("0") or "0"
     info = CertInfo(
-        original,
-        hashlib.sha256(original).hexdigest(),
-        buf[subject_pos:spki_pos],
-        buf[issuer_pos:validity_pos],
-        serial,
-        not_before,
-        not_after,
-        describe_spki(buf[spki_pos:spki_end]),
-        describe_sigalg(buf, (buf[tbs_end], sig_start, sig_end, tbs_end)),
-        value_end - value_start - 1,
+        der=original,
+        sha256=hashlib.sha256(original).hexdigest(),
+        subject_der=buf[subject_pos:spki_pos],
+        issuer_der=buf[issuer_pos:validity_pos],
+        serial=buf[serial_start:serial_end].hex().lstrip("0") or "0",
+        not_before=not_before,
+        not_after=not_after,
+        key=describe_spki(buf[spki_pos:spki_end]),
+        signature=sigalg_info(buf[tbs_end:sig_end]),
+        signature_size=value_end - value_start - 1,
         decoder=decoder,
     )
     pos = spki_end
