@@ -13,7 +13,8 @@ serials vary, which is all parsing speed depends on), then times
   (c) for reference, qscan's walker and reader with no analyzer, in one process.
 Prints certificates per second for each and the ratios to (a) (target: qscan within 3x; the
 headline is the single-process ratio, (b2) is printed beside it and labelled), then the
-peak memory of a fresh process scanning 1,000 and COUNT certificates (target: flat).
+peak memory of a fresh process scanning 1,000 and COUNT certificates (target: flat), in one
+process and with two workers, beside the walker's own (it lists the one flat folder).
 """
 
 from __future__ import annotations
@@ -146,17 +147,19 @@ def interleaved(runs: dict[str, object], folder: Path) -> dict[str, tuple[float,
     return {name: (v[0], v[1], int(v[2])) for name, v in best.items()}
 
 
-def peak_memory(folder: Path, workers: int) -> tuple[float, float]:
-    """(peak RSS in MiB, Python heap peak in MiB) of a fresh process scanning folder; with
-    workers > 1 the largest worker's RSS (the parent only streams results) and the
-    parent's heap."""
+def peak_memory(folder: Path, run: str) -> tuple[float, float]:
+    """(peak RSS in MiB, Python heap peak in MiB) of a fresh process doing `run` on folder:
+    `qscan_scan(folder, 1)`, `qscan_scan(folder, 2)` (then the RSS is the largest worker's,
+    the parent only streams results; the heap is the parent's) or `walk_only(folder)`."""
+    children = run.endswith(", 2)")
     code = (
         "import resource, sys, tracemalloc\n"
         f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import certs\n"
+        f"folder = __import__('pathlib').Path({str(folder)!r})\n"
         "tracemalloc.start()\n"
-        f"certs.qscan_scan(__import__('pathlib').Path({str(folder)!r}), {workers})\n"
-        f"who = resource.RUSAGE_CHILDREN if {workers} > 1 else resource.RUSAGE_SELF\n"
+        f"certs.{run}\n"
+        f"who = resource.RUSAGE_CHILDREN if {children} else resource.RUSAGE_SELF\n"
         "print(tracemalloc.get_traced_memory()[1], resource.getrusage(who).ru_maxrss)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
@@ -227,18 +230,23 @@ def main() -> None:
     print(f"  of which walking and reading alone (1 process): {walk_share:.2f}x the bare loop")
 
     small = subset(folder, args.work / "certs-1000", 1000)
-    for workers in (1, 2):
-        rss_small, traced_small = peak_memory(small, workers)
-        rss_big, traced_big = peak_memory(folder, workers)
-        rss_label = "RSS" if workers == 1 else "largest worker RSS"
-        for count, rss, traced in ((1000, rss_small, traced_small), (n, rss_big, traced_big)):
+    runs = {
+        "qscan, 1 process": "qscan_scan(folder, 1)",
+        "qscan, --workers 2": "qscan_scan(folder, 2)",
+        "for reference, walker alone": "walk_only(folder)",
+    }
+    for label, run in runs.items():
+        rss_label = "largest worker RSS" if run.endswith(", 2)") else "RSS"
+        measured = {count: peak_memory(where, run) for count, where in ((1000, small), (n, folder))}
+        for count, (rss, traced) in measured.items():
             print(
-                f"peak memory, --workers {workers}, {count:6,} certs: {rss_label} {rss:6.1f} MiB, "
-                f"Python heap {traced:6.1f} MiB"
+                f"peak memory, {label}, {count:6,} certs: {rss_label} {rss:6.1f} MiB, "
+                f"Python heap {traced:5.1f} MiB"
             )
+        (rss_small, heap_small), (rss_big, heap_big) = measured[1000], measured[n]
         print(
-            f"growth from 1,000 to {n:,} (--workers {workers}): "
-            f"{rss_big - rss_small:+.1f} MiB {rss_label} (target: flat)"
+            f"  growth 1,000 -> {n:,}: {rss_big - rss_small:+.1f} MiB {rss_label}, "
+            f"{heap_big - heap_small:+.1f} MiB heap (target: flat)"
         )
 
 

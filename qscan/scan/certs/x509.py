@@ -275,19 +275,29 @@ def _time(buf: bytes, pos: int) -> tuple[str, int]:
     )
 
 
+# Basic constraints, key usage and extended key usage values repeat across certificates
+# (a handful of distinct encodings per estate): each is decoded once per encoding.
+
+
 def _basic_constraints(buf: bytes, value: der.Item, info: CertInfo) -> None:
-    seq = der.tlv(buf, value[1], value[2])
-    inner = der.children(buf, seq[1], seq[2])
-    info.is_ca = bool(inner) and inner[0][0] == der.BOOLEAN and buf[inner[0][1]] != 0
+    info.is_ca = _is_ca(buf[value[1] : value[2]])
+
+
+@lru_cache(maxsize=256)
+def _is_ca(raw: bytes) -> bool:
+    seq = der.tlv(raw, 0)
+    inner = der.children(raw, seq[1], seq[2])
+    return bool(inner) and inner[0][0] == der.BOOLEAN and raw[inner[0][1]] != 0
 
 
 def _key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
-    bits = der.tlv(buf, value[1], value[2])
-    info.key_usage = _usage_names(buf[bits[1] + 1 : bits[2]])
+    info.key_usage = _usage_names(buf[value[1] : value[2]])
 
 
 @lru_cache(maxsize=256)
 def _usage_names(raw: bytes) -> tuple[str, ...]:
+    bits = der.tlv(raw, 0)
+    raw = raw[bits[1] + 1 : bits[2]]
     flags = int.from_bytes(raw, "big") if raw else 0
     width = len(raw) * 8
     return tuple(
@@ -296,9 +306,14 @@ def _usage_names(raw: bytes) -> tuple[str, ...]:
 
 
 def _extended_key_usage(buf: bytes, value: der.Item, info: CertInfo) -> None:
-    seq = der.tlv(buf, value[1], value[2])
-    oids = (der.oid_at(buf, o) for o in der.children(buf, seq[1], seq[2]))
-    info.extended_key_usage = tuple(_EKU_NAMES.get(o, o) for o in oids)
+    info.extended_key_usage = _eku_names(buf[value[1] : value[2]])
+
+
+@lru_cache(maxsize=256)
+def _eku_names(raw: bytes) -> tuple[str, ...]:
+    seq = der.tlv(raw, 0)
+    oids = (der.oid_at(raw, o) for o in der.children(raw, seq[1], seq[2]))
+    return tuple(_EKU_NAMES.get(o, o) for o in oids)
 
 
 def _subject_key_id(buf: bytes, value: der.Item, info: CertInfo) -> None:
