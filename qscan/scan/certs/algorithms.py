@@ -167,6 +167,7 @@ def describe_sigalg(buf: bytes, item: der.Item) -> SigInfo:
 
 @lru_cache(maxsize=1024)
 def sigalg_info(raw: bytes) -> SigInfo:
+    """A signature AlgorithmIdentifier given as its DER encoding (they repeat: cached)."""
     _, start, end, _ = der.tlv(raw, 0)
     parts = der.children(raw, start, end)
     dotted = der.oid_at(raw, parts[0])

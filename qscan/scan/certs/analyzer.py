@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from qscan.catalog import catalog
 from qscan.model import Location
 from qscan.scan.certs import der, pkcs12
 from qscan.scan.certs.blob import CRYPTO_SUFFIXES, analyze_blob
@@ -50,6 +51,11 @@ class CertificateAnalyzer(FileAnalyzer):
 
     def __init__(self) -> None:
         self.issuers = IssuerIndex()
+
+    def prepare(self) -> None:
+        """Load the algorithm catalog before the file scanner forks its workers (they
+        inherit it instead of each parsing it again)."""
+        catalog()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return wants_content(path, head)
