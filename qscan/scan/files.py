@@ -41,28 +41,49 @@ class _Skip(Exception):
         self.message = message
 
 
-def read_file(path: Path, limit: int) -> bytes:
-    """The whole file, refusing anything that is not a regular file or is above limit. The
-    check opens non-blocking, so a FIFO or device found here cannot hang the scan."""
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+
+
+def read_file(path: str | Path, limit: int) -> bytes:
+    """The whole file, refusing anything that is not a regular file or is above limit.
+    One open: it is non-blocking, so a FIFO or device found here cannot hang the scan, and
+    the descriptor is checked (fstat) before anything is read from it."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
     try:
         st = os.fstat(fd)
-    finally:
-        os.close(fd)
-    if not stat.S_ISREG(st.st_mode):
-        raise _Skip("not-a-file", "not a regular file; skipped")
-    if st.st_size > limit:
-        raise _Skip("too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped")
-    try:
-        data = path.read_bytes()
+        if not stat.S_ISREG(st.st_mode):
+            raise _Skip("not-a-file", "not a regular file; skipped")
+        if st.st_size > limit:
+            raise _Skip(
+                "too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped"
+            )
+        data = _read_all(fd, st.st_size, limit)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise _Skip("too-large", f"{len(data)} bytes is above --max-file-size ({limit}); skipped")
     return data
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    """Everything up to one byte past limit: usually one read of the size fstat gave (a
+    short read of a regular file is its end), more when the file grew meanwhile."""
+    chunks: list[bytes] = []
+    total = 0
+    want = size + 1
+    while total <= limit:
+        chunk = os.read(fd, want)
+        chunks.append(chunk)
+        total += len(chunk)
+        if len(chunk) < want:
+            break
+        want = 1 << 20
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def analyze_file(
@@ -72,7 +93,11 @@ def analyze_file(
     options: ScanOptions,
     explicit: bool = False,
 ) -> list[Record]:
-    """Every record the analyzers produce for one file; one bad file never stops the scan."""
+    """Every record the analyzers produce for one file; one bad file never stops the scan.
+
+    An analyzer may offer `could_want(name, path)`: a test on the lower-case file name
+    (and the path as a string) that is False only when `wants` would be; it spares the
+    per-file `wants` calls of the many analyzers a file's name already rules out."""
     try:
         data = read_file(entry.path, options.max_file_size)
     except _Skip as skip:
@@ -83,12 +108,21 @@ def analyze_file(
                 ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
             ]
         return []
-    ctx = FileContext(target=target, path=entry.path, relpath=entry.relpath, options=options)
+    where = os.fspath(entry.path)
+    name = os.path.basename(where).lower()
+    path = Path(where)
     head = data[:HEAD_BYTES]
+    ctx: FileContext | None = None
     records: list[Record] = []
-    for analyzer in analyzers:
+    for analyzer, gate in _gates(analyzers):
+        if gate is not None and not gate(name, where):
+            continue
         try:
-            if analyzer.wants(entry.path, head):
+            if analyzer.wants(path, head):
+                if ctx is None:
+                    ctx = FileContext(
+                        target=target, path=path, relpath=entry.relpath, options=options
+                    )
                 records.extend(analyzer.analyze(data, ctx))
         except Exception as exc:  # an analyzer bug on odd input is reported, not fatal
             records.append(
@@ -104,6 +138,20 @@ def analyze_file(
             if isinstance(record, Finding):
                 record.context.setdefault("test_path", True)
     return records
+
+
+Gate = Callable[[str, str], bool]
+_gate_cache: tuple[Sequence[FileAnalyzer], list[tuple[FileAnalyzer, Gate | None]]] | None = None
+
+
+def _gates(analyzers: Sequence[FileAnalyzer]) -> list[tuple[FileAnalyzer, Gate | None]]:
+    """Each analyzer with its name gate (None: asked about every file), remembered for the
+    analyzer list of the running scan."""
+    global _gate_cache
+    if _gate_cache is None or _gate_cache[0] is not analyzers:
+        pairs = [(a, getattr(a, "could_want", None)) for a in analyzers]
+        _gate_cache = (analyzers, [(a, g if callable(g) else None) for a, g in pairs])
+    return _gate_cache[1]
 
 
 _worker_state: tuple[list[FileAnalyzer], ScanOptions, str] | None = None
@@ -224,7 +272,7 @@ class PathScanner(FileScanner):
         if root.is_dir():
             yield from self.scan_tree(walk(root, target.raw, options.excludes), target.raw, options)
         else:
-            entry = FileEntry(root, root.name)
+            entry = FileEntry(str(root), root.name)
             yield from analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
 
     def scan_tree(

@@ -28,6 +28,12 @@ class TextAnalyzer(FileAnalyzer):
         """Load data files up front (the path scanner calls this before forking workers,
         so that they inherit it instead of each parsing the YAML again)."""
 
+    def could_want(self, name: str, path: str) -> bool:
+        """False only when `wants` is sure to be: a test on the lower-case file name (and
+        the whole path) with which the path scanner skips most analyzers for most files.
+        Subclasses whose `wants` accepts other names widen it."""
+        return name in self.filenames or name.endswith(self.suffixes)
+
     def wants_name(self, path: Path) -> bool:
         name = lower_name(path)
         return name in self.filenames or name.endswith(self.suffixes)

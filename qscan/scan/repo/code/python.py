@@ -27,7 +27,7 @@ from qscan.scan.repo.code.patterns import PatternSet, load_patterns, normalise_p
 from qscan.scan.repo.code.tokens import IDENT, Syntax, Token
 from qscan.scan.repo.code.values import Value, ValueReader
 from qscan.scan.repo.findings import FileFindings, shorten
-from qscan.scan.repo.text import sniff_encoding
+from qscan.scan.repo.text import decode, sniff_encoding
 
 _ARG_CHARS = 60
 _SYNTAX = Syntax(single_quote="string", hash_comments="all", raw_strings="python")
@@ -340,12 +340,33 @@ class PythonTokenDetector(CodeDetector):
                 break
 
 
+# Statement keywords searched as plain literals: the regular expression engine finds a
+# literal quickly, while `^[ \t]*(?:from|import)` or an alternation of module names is
+# tried at every position of the file.
+_IMPORT_KEYWORDS = (re.compile(rb"import[ \t]"), re.compile(rb"from[ \t]"))
+
+
 @cache
-def _imports_crypto(modules: tuple[str, ...]) -> re.Pattern[bytes]:
-    """An import statement naming one of the modules the patterns need: a file without one
-    cannot match any pattern, so it is not parsed at all."""
+def _module_names(modules: tuple[str, ...]) -> re.Pattern[bytes]:
     names = "|".join(re.escape(m) for m in modules).encode()
-    return re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + names + rb")\b")
+    return re.compile(rb"\b(?:" + names + rb")\b")
+
+
+def imports_crypto(data: bytes) -> bool:
+    """Whether a line starting with `import` or `from` (after blanks) names one of the
+    modules the patterns need: a file without one cannot match any pattern, so it is not
+    parsed at all."""
+    rests: list[bytes] = []
+    for keyword in _IMPORT_KEYWORDS:
+        for m in keyword.finditer(data):
+            start = m.start()
+            line = data.rfind(b"\n", 0, start) + 1
+            if line == start or not data[line:start].strip(b" \t"):
+                end = data.find(b"\n", start)
+                rests.append(data[m.end() : end if end >= 0 else len(data)])
+    if not rests:
+        return False
+    return _module_names(load_patterns("python").words).search(b"\n".join(rests)) is not None
 
 
 class PythonAnalyzer(CodeAnalyzer):
@@ -354,16 +375,19 @@ class PythonAnalyzer(CodeAnalyzer):
     detector = PythonTokenDetector("python", _SYNTAX)
 
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
-        if sniff_encoding(data[:4096]) is None and not _imports_crypto(
-            load_patterns("python").words
-        ).search(data):
-            return iter(())
-        return super().analyze(data, ctx)
+        if sniff_encoding(data[:4096]) is None:
+            if not imports_crypto(data):
+                return iter(())
+            return self._detect(decode(data), ctx)
+        return self.analyze_text(decode(data), ctx)
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
-        patterns = load_patterns("python")
-        if not _imports_crypto(patterns.words).search(text.encode("utf-8", "surrogatepass")):
+        if not imports_crypto(text.encode("utf-8", "surrogatepass")):
             return iter(())
+        return self._detect(text, ctx)
+
+    def _detect(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        patterns = load_patterns("python")
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
