@@ -213,8 +213,11 @@ class _Queue:
     def ready(self, records: list[Record]) -> None:
         self.items.append(records)
 
+    def _pending(self) -> list[Future[list[Record]]]:
+        return [item[1] for item in self.items if not isinstance(item, list) and not item[1].done()]
+
     def running(self) -> int:
-        return sum(1 for item in self.items if not isinstance(item, list) and not item[1].done())
+        return len(self._pending())
 
     def head_ready(self) -> bool:
         if not self.items:
@@ -223,9 +226,11 @@ class _Queue:
         return isinstance(head, list) or head[1].done()
 
     def wait_any(self) -> None:
-        running = [item[1] for item in self.items if not isinstance(item, list)]
-        if running:
-            wait(running, return_when=FIRST_COMPLETED)
+        """Until a running batch finishes (only those: waiting on a finished one returns at
+        once, and the loop would spin, taking a core from the workers)."""
+        pending = self._pending()
+        if pending:
+            wait(pending, return_when=FIRST_COMPLETED)
 
     def pop(self) -> list[Record]:
         head = self.items.popleft()
