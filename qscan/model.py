@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_ID = "qscan/inventory@1"
@@ -44,7 +44,7 @@ class Location:
     sni: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 @dataclass
@@ -113,9 +113,9 @@ class Finding:
             "context": self.context,
         }
         if self.verdict is not None:
-            out["verdict"] = asdict(self.verdict)
+            out["verdict"] = dict(vars(self.verdict))
         if self.priority is not None:
-            out["priority"] = asdict(self.priority)
+            out["priority"] = dict(vars(self.priority))
         return out
 
     @classmethod
@@ -148,7 +148,7 @@ class ScanError:
     """Attribution added after the scan (organisation, system, owner from the estate)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScanError:

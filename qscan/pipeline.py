@@ -35,8 +35,9 @@ def collect(
     def emit(record: Record) -> None:
         (findings if isinstance(record, Finding) else errors).append(record)
 
-    file_scanners_ = file_scanners()
-    endpoint_scanners_ = endpoint_scanners()
+    kinds = {t.kind for t in targets}
+    file_scanners_ = file_scanners() if "path" in kinds else []
+    endpoint_scanners_ = endpoint_scanners(kinds - {"path"})
     jobs: list[tuple[EndpointScanner, Target]] = []
     for target in targets:
         if target.kind == "path":

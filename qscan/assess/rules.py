@@ -167,7 +167,11 @@ def rule_by_id(rule_id: str) -> Rule | None:
 
 class RuleIndex:
     """The rules of one policy, ordered by (precedence, severity, specificity) and bucketed
-    by algorithm, so that judging a finding tries only its candidates, best first."""
+    by algorithm, so that judging a finding tries only its candidates, best first.
+
+    The winner depends only on the finding's algorithm, function, asset, component and the
+    params and context keys some rule looks at, so it is memoised on exactly those: an
+    estate repeats the same suites, groups and keys thousands of times."""
 
     def __init__(self, rules: tuple[Rule, ...], policy: str) -> None:
         applicable = [r for r in rules if r.applies_to_policy(policy)]
@@ -177,16 +181,41 @@ class RuleIndex:
             reverse=True,
         )
         self._ranked = ranked
-        self._cache: dict[str, list[Rule]] = {}
+        self._candidates: dict[str, list[Rule]] = {}
+        self._winners: dict[tuple[Any, ...], Rule | None] = {}
+        # classical_bits reads the key size and curve
+        self._param_keys = frozenset(
+            {"bits", "curve"} | {k for r in ranked for k in r.match.get("params", {})}
+        )
+        self._context_keys = frozenset({k for r in ranked for k in r.match.get("context", {})})
 
     def candidates(self, algorithm: str) -> list[Rule]:
-        found = self._cache.get(algorithm)
+        found = self._candidates.get(algorithm)
         if found is None:
             found = [r for r in self._ranked if _may_match_algorithm(r, algorithm)]
-            self._cache[algorithm] = found
+            self._candidates[algorithm] = found
         return found
 
     def best(self, finding: Finding) -> Rule | None:
+        pkeys, ckeys = self._param_keys, self._context_keys
+        key = (
+            finding.algorithm,
+            finding.function,
+            finding.asset,
+            finding.location.component,
+            tuple([(k, v) for k, v in finding.params.items() if k in pkeys]),
+            tuple([(k, v) for k, v in finding.context.items() if k in ckeys]),
+        )
+        try:
+            return self._winners[key]
+        except KeyError:
+            winner = self._match(finding)
+            self._winners[key] = winner
+            return winner
+        except TypeError:  # an unhashable value (a list): judge without the memo
+            return self._match(finding)
+
+    def _match(self, finding: Finding) -> Rule | None:
         cat = catalog()
         return next(
             (r for r in self.candidates(finding.algorithm) if r.matches(finding, cat)), None

@@ -294,7 +294,7 @@ class FakeTLS(EndpointScanner):
 
 
 def test_endpoint_findings_and_errors_are_attributed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qscan.pipeline.endpoint_scanners", lambda: [FakeTLS()])
+    monkeypatch.setattr("qscan.pipeline.endpoint_scanners", lambda kinds=None: [FakeTLS()])
     estate = parse_estate(
         textwrap.dedent(
             """\
