@@ -95,9 +95,7 @@ def analyze_file(
 ) -> list[Record]:
     """Every record the analyzers produce for one file; one bad file never stops the scan.
 
-    An analyzer may offer `could_want(name, path)`: a test on the lower-case file name
-    (and the path as a string) that is False only when `wants` would be; it spares the
-    per-file `wants` calls of the many analyzers a file's name already rules out."""
+    Only the analyzers whose name gate admits the file are asked (see _Plan)."""
     try:
         data = read_file(entry.path, options.max_file_size)
     except _Skip as skip:
@@ -114,9 +112,7 @@ def analyze_file(
     head = data[:HEAD_BYTES]
     ctx: FileContext | None = None
     records: list[Record] = []
-    for analyzer, gate in _gates(analyzers):
-        if gate is not None and not gate(name, where):
-            continue
+    for analyzer in _plan(analyzers).pick(name, where):
         try:
             if analyzer.wants(path, head):
                 if ctx is None:
@@ -141,17 +137,70 @@ def analyze_file(
 
 
 Gate = Callable[[str, str], bool]
-_gate_cache: tuple[Sequence[FileAnalyzer], list[tuple[FileAnalyzer, Gate | None]]] | None = None
 
 
-def _gates(analyzers: Sequence[FileAnalyzer]) -> list[tuple[FileAnalyzer, Gate | None]]:
-    """Each analyzer with its name gate (None: asked about every file), remembered for the
-    analyzer list of the running scan."""
-    global _gate_cache
-    if _gate_cache is None or _gate_cache[0] is not analyzers:
-        pairs = [(a, getattr(a, "could_want", None)) for a in analyzers]
-        _gate_cache = (analyzers, [(a, g if callable(g) else None) for a, g in pairs])
-    return _gate_cache[1]
+class _Plan:
+    """Which analyzers to ask about a file, by its name, in registry order.
+
+    An analyzer may offer `could_want(name, path)`: a test on the lower-case file name
+    (and the path as a string) that is False only when `wants` would be. One whose gate is
+    just "one of these suffixes or names" says so with `name_index()` -> (suffixes, names)
+    and is found through a dictionary on the file's last extension and name instead of a
+    call per file. Analyzers without a gate are asked about every file."""
+
+    def __init__(self, analyzers: Sequence[FileAnalyzer]) -> None:
+        self.analyzers = list(analyzers)
+        self.gated: list[tuple[int, Gate | None]] = []
+        self.exact: dict[str, list[int]] = {}  # extension or name -> sure to be admitted
+        self.check: dict[str, list[int]] = {}  # last extension -> admitted if could_want
+        for position, analyzer in enumerate(self.analyzers):
+            index = getattr(analyzer, "name_index", None)
+            spec = index() if callable(index) else None
+            if spec is None or any(not s.startswith(".") for s in spec[0]):
+                gate = getattr(analyzer, "could_want", None)
+                self.gated.append((position, gate if callable(gate) else None))
+                continue
+            suffixes, names = spec
+            for suffix in suffixes:
+                last = suffix[suffix.rfind(".") :]
+                table = self.exact if last == suffix else self.check
+                table.setdefault(last, []).append(position)
+            for name in names:
+                self.exact.setdefault(name, []).append(position)
+        self._picks: dict[tuple[str, str, tuple[int, ...]], list[FileAnalyzer]] = {}
+
+    def pick(self, name: str, path: str) -> list[FileAnalyzer]:
+        dot = name.rfind(".")
+        ext = name[dot:] if dot >= 0 else ""
+        found = tuple(p for p, gate in self.gated if gate is None or gate(name, path))
+        indexed = name in self.exact or ext in self.check
+        key = (ext, name if indexed else "", found)
+        picked = self._picks.get(key)
+        if picked is None:
+            positions = set(found)
+            positions.update(self.exact.get(ext, ()))
+            positions.update(self.exact.get(name, ()) if name != ext else ())
+            positions.update(
+                p
+                for p in self.check.get(ext, ())
+                if self.analyzers[p].could_want(name, path)  # type: ignore[attr-defined]
+            )
+            picked = [self.analyzers[p] for p in sorted(positions)]
+            if indexed:
+                return picked  # depends on the whole name: not remembered
+            self._picks[key] = picked
+        return picked
+
+
+_plan_cache: tuple[Sequence[FileAnalyzer], _Plan] | None = None
+
+
+def _plan(analyzers: Sequence[FileAnalyzer]) -> _Plan:
+    """The plan for the analyzer list of the running scan (built once per list)."""
+    global _plan_cache
+    if _plan_cache is None or _plan_cache[0] is not analyzers:
+        _plan_cache = (analyzers, _Plan(analyzers))
+    return _plan_cache[1]
 
 
 _worker_state: tuple[list[FileAnalyzer], ScanOptions, str] | None = None

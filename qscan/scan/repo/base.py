@@ -34,6 +34,14 @@ class TextAnalyzer(FileAnalyzer):
         Subclasses whose `wants` accepts other names widen it."""
         return name in self.filenames or name.endswith(self.suffixes)
 
+    def name_index(self) -> tuple[tuple[str, ...], frozenset[str]] | None:
+        """(suffixes, names) when `could_want` is exactly "one of these", so that the path
+        scanner can find this analyzer by a dictionary look-up; None when a subclass
+        widened `could_want`."""
+        if type(self).could_want is not TextAnalyzer.could_want:
+            return None
+        return self.suffixes, self.filenames
+
     def wants_name(self, path: Path) -> bool:
         name = lower_name(path)
         return name in self.filenames or name.endswith(self.suffixes)

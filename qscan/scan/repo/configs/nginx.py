@@ -58,7 +58,12 @@ class NginxAnalyzer(TextAnalyzer):
         prepare_tls_data()
 
     def could_want(self, name: str, path: str) -> bool:
-        return super().could_want(name, path) or "sites-" in path or "nginx" in path
+        return (
+            name.endswith(self.suffixes)
+            or name in self.filenames
+            or "sites-" in path
+            or "nginx" in path
+        )
 
     def wants(self, path: Path, head: bytes) -> bool:
         in_sites = any(
