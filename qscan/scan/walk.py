@@ -19,8 +19,8 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pathspec
 
@@ -54,10 +54,10 @@ VENDORED_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """A file to scan: its file system path (a string, cheap to send to a worker process;
-    a Path is accepted too) and its path relative to the target, for display."""
+class FileEntry(NamedTuple):
+    """A file to scan: its file system path (a string; a Path is accepted too) and its
+    path relative to the target, for display. A named tuple of strings is what pickles
+    fastest on the way to a worker process."""
 
     path: str | Path
     relpath: str
