@@ -9,6 +9,7 @@ saves there.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import stat
@@ -32,6 +33,12 @@ BATCH_FILES = 64
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WINDOW_BATCHES_PER_WORKER = 16  # done or running, waiting for an earlier batch to finish
 PROGRESS_EVERY = 2000
+# Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
+MAX_AUTO_WORKERS = 8
+_CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
+    ("/sys/fs/cgroup/cpu.max", None),
+    ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+)
 
 
 class _Skip(Exception):
@@ -295,12 +302,41 @@ class _Queue:
 
 
 def worker_count(options: ScanOptions) -> int:
+    """`--workers`, or for 0 one per CPU this process may use (its affinity mask and a
+    container's CPU quota), at most MAX_AUTO_WORKERS."""
     if options.workers > 0:
         return options.workers
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpus()
+    if quota is not None:
+        cpus = min(cpus, quota)
+    return max(1, min(cpus, MAX_AUTO_WORKERS))
+
+
+def _cgroup_cpus() -> int | None:
+    """CPUs a cgroup CPU quota allows (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), rounded up;
+    None without a quota. A CI container often sees every CPU of its host but may use two."""
+    for quota_file, period_file in _CGROUP_QUOTA_FILES:
+        try:
+            with open(quota_file) as fh:
+                fields = fh.read().split()
+            if period_file is None:
+                quota, period = fields[0], fields[1]
+            else:
+                with open(period_file) as fh:
+                    quota, period = fields[0], fh.read().split()[0]
+        except (OSError, IndexError):
+            continue
+        if quota in ("max", "-1"):
+            return None
+        try:
+            return max(1, math.ceil(int(quota) / int(period)))
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
 
 
 class PathScanner(FileScanner):

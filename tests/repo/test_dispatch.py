@@ -133,3 +133,24 @@ def test_read_file_reads_whole_files_and_refuses_large_ones(tmp_path):
         with pytest.raises(Exception) as info:
             read_file(str(big), 1_000_000)
         assert getattr(info.value, "kind", None) == "unreadable"
+
+
+def test_auto_workers_honour_a_container_cpu_quota(tmp_path, monkeypatch):
+    from qscan.scan import files
+    from qscan.scan.interface import ScanOptions
+
+    v2 = tmp_path / "cpu.max"
+    monkeypatch.setattr(files, "_CGROUP_QUOTA_FILES", ((str(v2), None),))
+    monkeypatch.setattr(files.os, "sched_getaffinity", lambda pid: set(range(64)))
+    v2.write_text("150000 100000\n")
+    assert files.worker_count(ScanOptions()) == 2
+    v2.write_text("max 100000\n")
+    assert files.worker_count(ScanOptions()) == files.MAX_AUTO_WORKERS
+    assert files.worker_count(ScanOptions(workers=12)) == 12
+    quota, period = tmp_path / "cfs_quota_us", tmp_path / "cfs_period_us"
+    quota.write_text("-1\n")
+    period.write_text("100000\n")
+    monkeypatch.setattr(files, "_CGROUP_QUOTA_FILES", ((str(quota), str(period)),))
+    assert files.worker_count(ScanOptions()) == files.MAX_AUTO_WORKERS
+    quota.write_text("100000\n")
+    assert files.worker_count(ScanOptions()) == 1
