@@ -20,11 +20,12 @@ import stat
 import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
-
-import pathspec
+from typing import TYPE_CHECKING, NamedTuple
 
 from qscan.model import ScanError
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Folders of third-party or generated material: not the organisation's own configuration or
 # code, and often huge (node_modules). Matched against every path segment.
@@ -187,6 +188,8 @@ class _Ignores:
         if not lines:
             return self
         try:
+            import pathspec  # only for trees with .gitignore files (10 ms to import)
+
             spec = pathspec.GitIgnoreSpec.from_lines(lines)
         except (ValueError, TypeError):
             return self
