@@ -33,6 +33,7 @@ BATCH_FILES = 64
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WINDOW_BATCHES_PER_WORKER = 16  # done or running, waiting for an earlier batch to finish
 PROGRESS_EVERY = 2000
+MAX_REMEMBERED_PICKS = 4096
 # Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
 MAX_AUTO_WORKERS = 8
 _CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
@@ -51,10 +52,10 @@ class _Skip(Exception):
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
 
 
-def read_file(path: str | Path, limit: int) -> bytes:
-    """The whole file, refusing anything that is not a regular file or is above limit.
-    One open: it is non-blocking, so a FIFO or device found here cannot hang the scan, and
-    the descriptor is checked (fstat) before anything is read from it."""
+def _open_regular(path: str | Path, limit: int) -> tuple[int, int]:
+    """(descriptor, size) of a regular file not above limit, else _Skip. The open is
+    non-blocking, so a FIFO or device found here cannot hang the scan, and the descriptor
+    is checked (fstat) before anything is read from it."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
@@ -67,22 +68,33 @@ def read_file(path: str | Path, limit: int) -> bytes:
             raise _Skip(
                 "too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped"
             )
-        data = _read_all(fd, st.st_size, limit)
+    except OSError as exc:
+        os.close(fd)
+        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+    except _Skip:
+        os.close(fd)
+        raise
+    return fd, st.st_size
+
+
+def read_file(path: str | Path, limit: int) -> bytes:
+    """The whole file, refusing anything that is not a regular file or is above limit."""
+    fd, size = _open_regular(path, limit)
+    try:
+        data = _read_rest(fd, [], size, limit)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
     finally:
         os.close(fd)
-    if len(data) > limit:
-        raise _Skip("too-large", f"{len(data)} bytes is above --max-file-size ({limit}); skipped")
     return data
 
 
-def _read_all(fd: int, size: int, limit: int) -> bytes:
-    """Everything up to one byte past limit: usually one read of the size fstat gave (a
-    short read of a regular file is its end), more when the file grew meanwhile."""
-    chunks: list[bytes] = []
-    total = 0
-    want = size + 1
+def _read_rest(fd: int, chunks: list[bytes], size: int, limit: int) -> bytes:
+    """What `chunks` hold plus the rest of the file: usually one read of the size fstat
+    gave (a short read of a regular file is its end), more when the file grew meanwhile;
+    _Skip when it grew past limit."""
+    total = sum(map(len, chunks))
+    want = max(size - total, 0) + 1
     while total <= limit:
         chunk = os.read(fd, want)
         chunks.append(chunk)
@@ -90,6 +102,8 @@ def _read_all(fd: int, size: int, limit: int) -> bytes:
         if len(chunk) < want:
             break
         want = 1 << 20
+    if total > limit:
+        raise _Skip("too-large", f"{total} bytes is above --max-file-size ({limit}); skipped")
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -102,31 +116,49 @@ def analyze_file(
 ) -> list[Record]:
     """Every record the analyzers produce for one file; one bad file never stops the scan.
 
-    Only the analyzers whose name gate admits the file are asked (see _Plan)."""
+    The first HEAD_BYTES are read and offered to the analyzers whose name gate admits the
+    file (see _Plan); the rest is read only when one of them wants it, so a large binary
+    nobody wants (a library, an archive) costs one small read and no memory."""
     try:
-        data = read_file(entry.path, options.max_file_size)
+        fd, size = _open_regular(entry.path, options.max_file_size)
     except _Skip as skip:
         return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
-    if not data:
-        if explicit:
-            return [
-                ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
-            ]
-        return []
-    where = os.fspath(entry.path)
-    name = os.path.basename(where).lower()
-    path = Path(where)
-    head = data[:HEAD_BYTES]
-    ctx: FileContext | None = None
+    try:
+        head = os.read(fd, HEAD_BYTES)
+        if not head:
+            if explicit:
+                return [
+                    ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
+                ]
+            return []
+        where = os.fspath(entry.path)
+        path = Path(where)
+        chosen: list[tuple[FileAnalyzer, Exception | None]] = []
+        for analyzer in _plan(analyzers).pick(os.path.basename(where).lower(), where):
+            try:
+                if analyzer.wants(path, head):
+                    chosen.append((analyzer, None))
+            except Exception as exc:  # reported in its place among the records below
+                chosen.append((analyzer, exc))
+        if not chosen:
+            return []
+        data = (
+            head if len(head) < HEAD_BYTES else _read_rest(fd, [head], size, options.max_file_size)
+        )
+    except _Skip as skip:
+        return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
+    except OSError as exc:
+        message = exc.strerror or str(exc)
+        return [ScanError(target=target, kind="unreadable", message=message, path=entry.relpath)]
+    finally:
+        os.close(fd)
+    ctx = FileContext(target=target, path=path, relpath=entry.relpath, options=options)
     records: list[Record] = []
-    for analyzer in _plan(analyzers).pick(name, where):
+    for analyzer, failed in chosen:
         try:
-            if analyzer.wants(path, head):
-                if ctx is None:
-                    ctx = FileContext(
-                        target=target, path=path, relpath=entry.relpath, options=options
-                    )
-                records.extend(analyzer.analyze(data, ctx))
+            if failed is not None:
+                raise failed
+            records.extend(analyzer.analyze(data, ctx))
         except Exception as exc:  # an analyzer bug on odd input is reported, not fatal
             records.append(
                 ScanError(
@@ -195,6 +227,8 @@ class _Plan:
             picked = [self.analyzers[p] for p in sorted(positions)]
             if indexed:
                 return picked  # depends on the whole name: not remembered
+            if len(self._picks) >= MAX_REMEMBERED_PICKS:  # odd trees: `app.log.1`, `.2`...
+                self._picks.clear()
             self._picks[key] = picked
         return picked
 

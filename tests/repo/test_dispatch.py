@@ -154,3 +154,53 @@ def test_auto_workers_honour_a_container_cpu_quota(tmp_path, monkeypatch):
     assert files.worker_count(ScanOptions()) == files.MAX_AUTO_WORKERS
     quota.write_text("100000\n")
     assert files.worker_count(ScanOptions()) == 1
+
+
+class _Recorder:
+    """A stand-in analyzer: wants files whose head starts with `want`, records sizes."""
+
+    def __init__(self, name: str, want: bytes, fail: bool = False) -> None:
+        self.name = name
+        self.want = want
+        self.fail = fail
+        self.seen: list[int] = []
+
+    def wants(self, path, head):  # type: ignore[no-untyped-def]
+        if self.fail:
+            raise ValueError("odd head")
+        return head.startswith(self.want)
+
+    def analyze(self, data, ctx):  # type: ignore[no-untyped-def]
+        self.seen.append(len(data))
+        return iter(())
+
+
+@pytest.mark.parametrize("size", [1, 4095, 4096, 4097, 300_000])
+def test_a_wanted_file_is_read_whole_and_an_unwanted_one_is_not_needed(tmp_path, size):
+    from qscan.scan.files import analyze_file
+    from qscan.scan.interface import ScanOptions
+    from qscan.scan.walk import FileEntry
+
+    wanted, unwanted = tmp_path / "a.txt", tmp_path / "b.bin"
+    wanted.write_bytes(b"W" * size)
+    unwanted.write_bytes(b"\0" * size)
+    recorder = _Recorder("rec", b"W")
+    analyzers = [recorder]
+    for path in (wanted, unwanted):
+        assert analyze_file(analyzers, FileEntry(str(path), path.name), "t", ScanOptions()) == []
+    assert recorder.seen == [size]
+
+
+def test_a_failing_wants_is_reported_in_analyzer_order(tmp_path):
+    from qscan.scan.files import analyze_file
+    from qscan.scan.interface import ScanOptions
+    from qscan.scan.walk import FileEntry
+
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"W" * 10)
+    analyzers = [_Recorder("first", b"W", fail=True), _Recorder("second", b"W")]
+    records = analyze_file(analyzers, FileEntry(str(path), "x.txt"), "t", ScanOptions())
+    assert [(r.kind, r.message) for r in records] == [
+        ("analyzer-error", "first: ValueError: odd head")
+    ]
+    assert analyzers[1].seen == [10]
