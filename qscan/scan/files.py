@@ -9,6 +9,7 @@ saves there.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import stat
@@ -32,6 +33,13 @@ BATCH_FILES = 64
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WINDOW_BATCHES_PER_WORKER = 16  # done or running, waiting for an earlier batch to finish
 PROGRESS_EVERY = 2000
+MAX_REMEMBERED_PICKS = 4096
+# Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
+MAX_AUTO_WORKERS = 8
+_CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
+    ("/sys/fs/cgroup/cpu.max", None),
+    ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+)
 
 
 class _Skip(Exception):
@@ -41,28 +49,62 @@ class _Skip(Exception):
         self.message = message
 
 
-def read_file(path: Path, limit: int) -> bytes:
-    """The whole file, refusing anything that is not a regular file or is above limit. The
-    check opens non-blocking, so a FIFO or device found here cannot hang the scan."""
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+
+
+def _open_regular(path: str | Path, limit: int) -> tuple[int, int]:
+    """(descriptor, size) of a regular file not above limit, else _Skip. The open is
+    non-blocking, so a FIFO or device found here cannot hang the scan, and the descriptor
+    is checked (fstat) before anything is read from it."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
     try:
         st = os.fstat(fd)
-    finally:
+        if not stat.S_ISREG(st.st_mode):
+            raise _Skip("not-a-file", "not a regular file; skipped")
+        if st.st_size > limit:
+            raise _Skip(
+                "too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped"
+            )
+    except OSError as exc:
         os.close(fd)
-    if not stat.S_ISREG(st.st_mode):
-        raise _Skip("not-a-file", "not a regular file; skipped")
-    if st.st_size > limit:
-        raise _Skip("too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped")
+        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+    except _Skip:
+        os.close(fd)
+        raise
+    return fd, st.st_size
+
+
+def read_file(path: str | Path, limit: int) -> bytes:
+    """The whole file, refusing anything that is not a regular file or is above limit."""
+    fd, size = _open_regular(path, limit)
     try:
-        data = path.read_bytes()
+        data = _read_rest(fd, [], size, limit)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
-    if len(data) > limit:
-        raise _Skip("too-large", f"{len(data)} bytes is above --max-file-size ({limit}); skipped")
+    finally:
+        os.close(fd)
     return data
+
+
+def _read_rest(fd: int, chunks: list[bytes], size: int, limit: int) -> bytes:
+    """What `chunks` hold plus the rest of the file: usually one read of the size fstat
+    gave (a short read of a regular file is its end), more when the file grew meanwhile;
+    _Skip when it grew past limit."""
+    total = sum(map(len, chunks))
+    want = max(size - total, 0) + 1
+    while total <= limit:
+        chunk = os.read(fd, want)
+        chunks.append(chunk)
+        total += len(chunk)
+        if len(chunk) < want:
+            break
+        want = 1 << 20
+    if total > limit:
+        raise _Skip("too-large", f"{total} bytes is above --max-file-size ({limit}); skipped")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def analyze_file(
@@ -72,24 +114,51 @@ def analyze_file(
     options: ScanOptions,
     explicit: bool = False,
 ) -> list[Record]:
-    """Every record the analyzers produce for one file; one bad file never stops the scan."""
+    """Every record the analyzers produce for one file; one bad file never stops the scan.
+
+    The first HEAD_BYTES are read and offered to the analyzers whose name gate admits the
+    file (see _Plan); the rest is read only when one of them wants it, so a large binary
+    nobody wants (a library, an archive) costs one small read and no memory."""
     try:
-        data = read_file(entry.path, options.max_file_size)
+        fd, size = _open_regular(entry.path, options.max_file_size)
     except _Skip as skip:
         return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
-    if not data:
-        if explicit:
-            return [
-                ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
-            ]
-        return []
-    ctx = FileContext(target=target, path=entry.path, relpath=entry.relpath, options=options)
-    head = data[:HEAD_BYTES]
+    try:
+        head = os.read(fd, HEAD_BYTES)
+        if not head:
+            if explicit:
+                return [
+                    ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
+                ]
+            return []
+        where = os.fspath(entry.path)
+        path = Path(where)
+        chosen: list[tuple[FileAnalyzer, Exception | None]] = []
+        for analyzer in _plan(analyzers).pick(os.path.basename(where).lower(), where):
+            try:
+                if analyzer.wants(path, head):
+                    chosen.append((analyzer, None))
+            except Exception as exc:  # reported in its place among the records below
+                chosen.append((analyzer, exc))
+        if not chosen:
+            return []
+        data = (
+            head if len(head) < HEAD_BYTES else _read_rest(fd, [head], size, options.max_file_size)
+        )
+    except _Skip as skip:
+        return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
+    except OSError as exc:
+        message = exc.strerror or str(exc)
+        return [ScanError(target=target, kind="unreadable", message=message, path=entry.relpath)]
+    finally:
+        os.close(fd)
+    ctx = FileContext(target=target, path=path, relpath=entry.relpath, options=options)
     records: list[Record] = []
-    for analyzer in analyzers:
+    for analyzer, failed in chosen:
         try:
-            if analyzer.wants(entry.path, head):
-                records.extend(analyzer.analyze(data, ctx))
+            if failed is not None:
+                raise failed
+            records.extend(analyzer.analyze(data, ctx))
         except Exception as exc:  # an analyzer bug on odd input is reported, not fatal
             records.append(
                 ScanError(
@@ -104,6 +173,75 @@ def analyze_file(
             if isinstance(record, Finding):
                 record.context.setdefault("test_path", True)
     return records
+
+
+Gate = Callable[[str, str], bool]
+
+
+class _Plan:
+    """Which analyzers to ask about a file, by its name, in registry order.
+
+    An analyzer may offer `could_want(name, path)`: a test on the lower-case file name
+    (and the path as a string) that is False only when `wants` would be. One whose gate is
+    just "one of these suffixes or names" says so with `name_index()` -> (suffixes, names)
+    and is found through a dictionary on the file's last extension and name instead of a
+    call per file. Analyzers without a gate are asked about every file."""
+
+    def __init__(self, analyzers: Sequence[FileAnalyzer]) -> None:
+        self.analyzers = list(analyzers)
+        self.gated: list[tuple[int, Gate | None]] = []
+        self.exact: dict[str, list[int]] = {}  # extension or name -> sure to be admitted
+        self.check: dict[str, list[int]] = {}  # last extension -> admitted if could_want
+        for position, analyzer in enumerate(self.analyzers):
+            index = getattr(analyzer, "name_index", None)
+            spec = index() if callable(index) else None
+            if spec is None or any(not s.startswith(".") for s in spec[0]):
+                gate = getattr(analyzer, "could_want", None)
+                self.gated.append((position, gate if callable(gate) else None))
+                continue
+            suffixes, names = spec
+            for suffix in suffixes:
+                last = suffix[suffix.rfind(".") :]
+                table = self.exact if last == suffix else self.check
+                table.setdefault(last, []).append(position)
+            for name in names:
+                self.exact.setdefault(name, []).append(position)
+        self._picks: dict[tuple[str, str, tuple[int, ...]], list[FileAnalyzer]] = {}
+
+    def pick(self, name: str, path: str) -> list[FileAnalyzer]:
+        dot = name.rfind(".")
+        ext = name[dot:] if dot >= 0 else ""
+        found = tuple(p for p, gate in self.gated if gate is None or gate(name, path))
+        indexed = name in self.exact or ext in self.check
+        key = (ext, name if indexed else "", found)
+        picked = self._picks.get(key)
+        if picked is None:
+            positions = set(found)
+            positions.update(self.exact.get(ext, ()))
+            positions.update(self.exact.get(name, ()) if name != ext else ())
+            positions.update(
+                p
+                for p in self.check.get(ext, ())
+                if self.analyzers[p].could_want(name, path)  # type: ignore[attr-defined]
+            )
+            picked = [self.analyzers[p] for p in sorted(positions)]
+            if indexed:
+                return picked  # depends on the whole name: not remembered
+            if len(self._picks) >= MAX_REMEMBERED_PICKS:  # odd trees: `app.log.1`, `.2`...
+                self._picks.clear()
+            self._picks[key] = picked
+        return picked
+
+
+_plan_cache: tuple[Sequence[FileAnalyzer], _Plan] | None = None
+
+
+def _plan(analyzers: Sequence[FileAnalyzer]) -> _Plan:
+    """The plan for the analyzer list of the running scan (built once per list)."""
+    global _plan_cache
+    if _plan_cache is None or _plan_cache[0] is not analyzers:
+        _plan_cache = (analyzers, _Plan(analyzers))
+    return _plan_cache[1]
 
 
 _worker_state: tuple[list[FileAnalyzer], ScanOptions, str] | None = None
@@ -165,8 +303,11 @@ class _Queue:
     def ready(self, records: list[Record]) -> None:
         self.items.append(records)
 
+    def _pending(self) -> list[Future[list[Record]]]:
+        return [item[1] for item in self.items if not isinstance(item, list) and not item[1].done()]
+
     def running(self) -> int:
-        return sum(1 for item in self.items if not isinstance(item, list) and not item[1].done())
+        return len(self._pending())
 
     def head_ready(self) -> bool:
         if not self.items:
@@ -175,9 +316,11 @@ class _Queue:
         return isinstance(head, list) or head[1].done()
 
     def wait_any(self) -> None:
-        running = [item[1] for item in self.items if not isinstance(item, list)]
-        if running:
-            wait(running, return_when=FIRST_COMPLETED)
+        """Until a running batch finishes (only those: waiting on a finished one returns at
+        once, and the loop would spin, taking a core from the workers)."""
+        pending = self._pending()
+        if pending:
+            wait(pending, return_when=FIRST_COMPLETED)
 
     def pop(self) -> list[Record]:
         head = self.items.popleft()
@@ -193,12 +336,41 @@ class _Queue:
 
 
 def worker_count(options: ScanOptions) -> int:
+    """`--workers`, or for 0 one per CPU this process may use (its affinity mask and a
+    container's CPU quota), at most MAX_AUTO_WORKERS."""
     if options.workers > 0:
         return options.workers
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpus()
+    if quota is not None:
+        cpus = min(cpus, quota)
+    return max(1, min(cpus, MAX_AUTO_WORKERS))
+
+
+def _cgroup_cpus() -> int | None:
+    """CPUs a cgroup CPU quota allows (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), rounded up;
+    None without a quota. A CI container often sees every CPU of its host but may use two."""
+    for quota_file, period_file in _CGROUP_QUOTA_FILES:
+        try:
+            with open(quota_file) as fh:
+                fields = fh.read().split()
+            if period_file is None:
+                quota, period = fields[0], fields[1]
+            else:
+                with open(period_file) as fh:
+                    quota, period = fields[0], fh.read().split()[0]
+        except (OSError, IndexError):
+            continue
+        if quota in ("max", "-1"):
+            return None
+        try:
+            return max(1, math.ceil(int(quota) / int(period)))
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
 
 
 class PathScanner(FileScanner):
@@ -224,7 +396,7 @@ class PathScanner(FileScanner):
         if root.is_dir():
             yield from self.scan_tree(walk(root, target.raw, options.excludes), target.raw, options)
         else:
-            entry = FileEntry(root, root.name)
+            entry = FileEntry(str(root), root.name)
             yield from analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
 
     def scan_tree(

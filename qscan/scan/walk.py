@@ -19,12 +19,13 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING, NamedTuple
 
 from qscan.model import ScanError
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Folders of third-party or generated material: not the organisation's own configuration or
 # code, and often huge (node_modules). Matched against every path segment.
@@ -54,9 +55,12 @@ VENDORED_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    path: Path
+class FileEntry(NamedTuple):
+    """A file to scan: its file system path (a string; a Path is accepted too) and its
+    path relative to the target, for display. A named tuple of strings is what pickles
+    fastest on the way to a worker process."""
+
+    path: str | Path
     relpath: str
 
 
@@ -109,20 +113,20 @@ class _Walker:
     def error(self, kind: str, message: str, rel: str) -> ScanError:
         return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
 
-    def classify(self, path: Path, is_link: bool) -> tuple[str, os.stat_result] | None:
+    def classify(self, path: str) -> tuple[str, os.stat_result] | None:
         """('file' | 'dir', stat) for a regular file or folder worth visiting, else None.
 
         Symlinks are not followed: one pointing outside the root would read what is not
         the target's (a repository cannot make qscan read /etc or /proc), one pointing
         inside it names what the walk reaches anyway. A link that loops (to itself or to
         a folder above it) or dangles is reported."""
-        if is_link:
-            self._check_link(path)
-            return None
         try:
-            st = os.stat(path)
+            st = os.lstat(path)
         except OSError as exc:
             raise _Unreadable(exc) from exc
+        if stat.S_ISLNK(st.st_mode):
+            self._check_link(Path(path))
+            return None
         if stat.S_ISDIR(st.st_mode):
             return "dir", st
         if stat.S_ISREG(st.st_mode):
@@ -170,17 +174,22 @@ class _Ignores:
     def __init__(self, chain: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = ()) -> None:
         self.chain = chain
 
-    def below(self, folder: Path, rel: str) -> _Ignores:
+    def below(self, folder: str, rel: str, has_gitignore: bool = True) -> _Ignores:
         lines: list[str] = []
-        for name in (".gitignore",) + ((".git/info/exclude",) if not rel else ()):
+        names = ((".gitignore",) if has_gitignore else ()) + (
+            (".git/info/exclude",) if not rel else ()
+        )
+        for name in names:
             try:
-                with open(folder / name, encoding="utf-8", errors="replace") as fh:
+                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as fh:
                     lines += fh.read().splitlines()
             except OSError:
                 continue
         if not lines:
             return self
         try:
+            import pathspec  # only for trees with .gitignore files (10 ms to import)
+
             spec = pathspec.GitIgnoreSpec.from_lines(lines)
         except (ValueError, TypeError):
             return self
@@ -195,6 +204,10 @@ class _Ignores:
         return False
 
 
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
     """Depth-first walk in name order, honouring `.gitignore` files below the root."""
     walker = _Walker(root, target, excludes)
@@ -204,7 +217,7 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
     except OSError as exc:
         yield walker.error("unreadable", exc.strerror or str(exc), "")
         return
-    stack: list[tuple[Path, str, os.stat_result, _Ignores]] = [(root, "", st, _Ignores())]
+    stack: list[tuple[str, str, os.stat_result, _Ignores]] = [(str(root), "", st, _Ignores())]
     while stack:
         folder, rel, st, ignores = stack.pop()
         if (st.st_dev, st.st_ino) in seen:
@@ -213,21 +226,21 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
             )
             continue
         seen.add((st.st_dev, st.st_ino))
-        ignores = ignores.below(folder, rel)
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_entry_name)
         except OSError as exc:
             yield walker.error("unreadable", exc.strerror or str(exc), _display(rel))
             continue
-        subdirs: list[tuple[Path, str, os.stat_result, _Ignores]] = []
+        ignores = ignores.below(folder, rel, any(e.name == ".gitignore" for e in entries))
+        subdirs: list[tuple[str, str, os.stat_result, _Ignores]] = []
         for entry in entries:
             name = entry.name
             child = f"{rel}/{name}" if rel else name
             shown = _display(child)
             try:
                 if entry.is_symlink():
-                    walker.classify(Path(entry.path), True)
+                    walker.classify(entry.path)
                     continue
                 is_dir = entry.is_dir(follow_symlinks=False)
                 if not is_dir and not entry.is_file(follow_symlinks=False):
@@ -247,9 +260,9 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
                 continue
             if is_dir:
                 assert child_st is not None
-                subdirs.append((Path(entry.path), child, child_st, ignores))
+                subdirs.append((entry.path, child, child_st, ignores))
             else:
-                yield FileEntry(Path(entry.path), shown)
+                yield FileEntry(entry.path, shown)
         stack.extend(reversed(subdirs))
 
 
@@ -315,9 +328,9 @@ def walk_git(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
         rel = _display(os.fsdecode(raw))
         if vendored(rel) or walker.skip(rel):
             continue
-        path = root / os.fsdecode(raw)
+        path = os.path.join(root, os.fsdecode(raw))
         try:
-            kind = walker.classify(path, path.is_symlink())
+            kind = walker.classify(path)
         except _Unreadable as exc:
             if exc.exc.errno != errno.ENOENT:  # deleted from the work tree, still in the index
                 yield walker.error(exc.kind, exc.message, rel)
@@ -327,7 +340,7 @@ def walk_git(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
         if kind[0] == "file":
             yield FileEntry(path, rel)
             continue
-        for item in walk_tree(path, target, excludes):
+        for item in walk_tree(Path(path), target, excludes):
             if isinstance(item, FileEntry):
                 yield FileEntry(item.path, f"{rel}/{item.relpath}")
             else:

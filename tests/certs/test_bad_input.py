@@ -4,7 +4,6 @@ record (or a correct result) and the rest of the folder is still inventoried."""
 from __future__ import annotations
 
 import os
-import pathlib
 import re
 from pathlib import Path
 
@@ -160,14 +159,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     secret.write_bytes(_good_cert())
     (tmp_path / "other.pem").write_bytes(_good_cert("other.example"))
     if os.geteuid() == 0:
-        real = pathlib.Path.read_bytes
+        real = os.open
 
-        def deny(self: pathlib.Path) -> bytes:
-            if self.name == "secret.pem":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def deny(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if os.fspath(path).endswith("secret.pem"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, flags, *args, **kwargs)
 
-        monkeypatch.setattr(pathlib.Path, "read_bytes", deny)
+        monkeypatch.setattr(os, "open", deny)
     else:
         secret.chmod(0)
     inventory = scan_folder(tmp_path)

@@ -28,6 +28,20 @@ class TextAnalyzer(FileAnalyzer):
         """Load data files up front (the path scanner calls this before forking workers,
         so that they inherit it instead of each parsing the YAML again)."""
 
+    def could_want(self, name: str, path: str) -> bool:
+        """False only when `wants` is sure to be: a test on the lower-case file name (and
+        the whole path) with which the path scanner skips most analyzers for most files.
+        Subclasses whose `wants` accepts other names widen it."""
+        return name in self.filenames or name.endswith(self.suffixes)
+
+    def name_index(self) -> tuple[tuple[str, ...], frozenset[str]] | None:
+        """(suffixes, names) when `could_want` is exactly "one of these", so that the path
+        scanner can find this analyzer by a dictionary look-up; None when a subclass
+        widened `could_want`."""
+        if type(self).could_want is not TextAnalyzer.could_want:
+            return None
+        return self.suffixes, self.filenames
+
     def wants_name(self, path: Path) -> bool:
         name = lower_name(path)
         return name in self.filenames or name.endswith(self.suffixes)

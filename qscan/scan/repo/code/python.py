@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -27,7 +28,7 @@ from qscan.scan.repo.code.patterns import PatternSet, load_patterns, normalise_p
 from qscan.scan.repo.code.tokens import IDENT, Syntax, Token
 from qscan.scan.repo.code.values import Value, ValueReader
 from qscan.scan.repo.findings import FileFindings, shorten
-from qscan.scan.repo.text import sniff_encoding
+from qscan.scan.repo.text import decode, sniff_encoding
 
 _ARG_CHARS = 60
 _SYNTAX = Syntax(single_quote="string", hash_comments="all", raw_strings="python")
@@ -44,30 +45,64 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
-class _Imports(ast.NodeVisitor):
-    def __init__(self) -> None:
-        self.aliases: dict[str, str] = {}
+def _children(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes as a list, without its two generator layers per node."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+    return out
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.asname:
-                self.aliases[alias.asname] = alias.name
-            else:
-                head = alias.name.split(".")[0]
-                self.aliases.setdefault(head, head)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level or not node.module:
-            return
-        for alias in node.names:
-            if alias.name != "*":
-                self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+def _walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk (breadth first, the same order) on _children."""
+    queue = deque([tree])
+    while queue:
+        node = queue.popleft()
+        queue.extend(_children(node))
+        yield node
+
+
+# Fields holding statements: an import is a statement, so only these are walked for them.
+_STATEMENT_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _import_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> imported module or name, in the order of the source (a later import
+    of a name wins, as when the module runs)."""
+    aliases: dict[str, str] = {}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or not node.module:
+                continue
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        else:
+            nested: list[ast.AST] = []
+            for name in node._fields:
+                if name in _STATEMENT_FIELDS:
+                    nested.extend(getattr(node, name, None) or ())
+            stack.extend(reversed(nested))
+    return aliases
 
 
 def _constants(tree: ast.AST) -> dict[str, ast.expr]:
     counts: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         targets: list[ast.expr] = []
         value: ast.expr | None = None
         if isinstance(node, ast.Assign):
@@ -103,9 +138,7 @@ class _Detector:
         self.patterns = patterns
         self.made = FileFindings(ctx)
         self.findings: list[Any] = []
-        collector = _Imports()
-        collector.visit(tree)
-        self.aliases = collector.aliases
+        self.aliases = _import_aliases(tree)
         self.tree = tree
         self._constants: dict[str, ast.expr] | None = None
         self._lines: list[str] | None = None
@@ -205,7 +238,7 @@ class _Detector:
                 if refs:
                     self._ref(node)  # type: ignore[arg-type]
                 continue
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(_children(node)))
 
     def _call(self, node: ast.Call) -> None:
         name = dotted(node.func)
@@ -252,7 +285,7 @@ class _Detector:
             self._add(node, pattern, label, {**fields, **variant}, name)
 
     def _skip(self, node: ast.AST) -> None:
-        for child in ast.walk(node):
+        for child in _walk(node):
             self.called.add(id(child))
             self.skipped.add(id(child))
 
@@ -340,12 +373,33 @@ class PythonTokenDetector(CodeDetector):
                 break
 
 
+# Statement keywords searched as plain literals: the regular expression engine finds a
+# literal quickly, while `^[ \t]*(?:from|import)` or an alternation of module names is
+# tried at every position of the file.
+_IMPORT_KEYWORDS = (re.compile(rb"import[ \t]"), re.compile(rb"from[ \t]"))
+
+
 @cache
-def _imports_crypto(modules: tuple[str, ...]) -> re.Pattern[bytes]:
-    """An import statement naming one of the modules the patterns need: a file without one
-    cannot match any pattern, so it is not parsed at all."""
+def _module_names(modules: tuple[str, ...]) -> re.Pattern[bytes]:
     names = "|".join(re.escape(m) for m in modules).encode()
-    return re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + names + rb")\b")
+    return re.compile(rb"\b(?:" + names + rb")\b")
+
+
+def imports_crypto(data: bytes) -> bool:
+    """Whether a line starting with `import` or `from` (after blanks) names one of the
+    modules the patterns need: a file without one cannot match any pattern, so it is not
+    parsed at all."""
+    rests: list[bytes] = []
+    for keyword in _IMPORT_KEYWORDS:
+        for m in keyword.finditer(data):
+            start = m.start()
+            line = data.rfind(b"\n", 0, start) + 1
+            if line == start or not data[line:start].strip(b" \t"):
+                end = data.find(b"\n", start)
+                rests.append(data[m.end() : end if end >= 0 else len(data)])
+    if not rests:
+        return False
+    return _module_names(load_patterns("python").words).search(b"\n".join(rests)) is not None
 
 
 class PythonAnalyzer(CodeAnalyzer):
@@ -354,16 +408,19 @@ class PythonAnalyzer(CodeAnalyzer):
     detector = PythonTokenDetector("python", _SYNTAX)
 
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
-        if sniff_encoding(data[:4096]) is None and not _imports_crypto(
-            load_patterns("python").words
-        ).search(data):
-            return iter(())
-        return super().analyze(data, ctx)
+        if sniff_encoding(data[:4096]) is None:
+            if not imports_crypto(data):
+                return iter(())
+            return self._detect(decode(data), ctx)
+        return self.analyze_text(decode(data), ctx)
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
-        patterns = load_patterns("python")
-        if not _imports_crypto(patterns.words).search(text.encode("utf-8", "surrogatepass")):
+        if not imports_crypto(text.encode("utf-8", "surrogatepass")):
             return iter(())
+        return self._detect(text, ctx)
+
+    def _detect(self, text: str, ctx: FileContext) -> Iterator[Record]:
+        patterns = load_patterns("python")
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):

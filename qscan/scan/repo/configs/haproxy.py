@@ -89,6 +89,9 @@ class HaproxyAnalyzer(TextAnalyzer):
     def prepare(self) -> None:
         prepare_tls_data()
 
+    def could_want(self, name: str, path: str) -> bool:
+        return name.endswith(".cfg") or "haproxy" in name
+
     def wants(self, path: Path, head: bytes) -> bool:
         name = path.name.lower()
         if not (name.endswith(".cfg") or "haproxy" in name):

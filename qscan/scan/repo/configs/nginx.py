@@ -57,6 +57,14 @@ class NginxAnalyzer(TextAnalyzer):
     def prepare(self) -> None:
         prepare_tls_data()
 
+    def could_want(self, name: str, path: str) -> bool:
+        return (
+            name.endswith(self.suffixes)
+            or name in self.filenames
+            or "sites-" in path
+            or "nginx" in path
+        )
+
     def wants(self, path: Path, head: bytes) -> bool:
         in_sites = any(
             p in ("sites-available", "sites-enabled", "nginx") for p in path.parts[-3:-1]

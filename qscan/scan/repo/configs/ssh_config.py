@@ -73,6 +73,11 @@ class SshConfigAnalyzer(TextAnalyzer):
         ssh.openssh_defaults(DEFAULT_OPENSSH)
         ssh.supported_names("kex")
 
+    def could_want(self, name: str, path: str) -> bool:
+        while name.endswith(_TEMPLATE_SUFFIXES):
+            name = name.rsplit(".", 1)[0]
+        return name in ("sshd_config", "ssh_config", "config") or name.endswith(".conf")
+
     def wants(self, path: Path, head: bytes) -> bool:
         return (
             config_side(path) is not None
