@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from qscan.render.html import environment as report_environment
 from qscan.resources import reports_dir
 from qscan.roadmap import Roadmap
 
@@ -25,14 +26,8 @@ def strings(lang: str) -> dict[str, str]:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(reports_dir())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pct"] = pct
+    env = report_environment().overlay()
+    env.filters = {**env.filters, "pct": pct}
     return env
 
 
