@@ -23,6 +23,7 @@ from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import (
     KeyInfo,
     SigInfo,
+    describe_certificate_spki,
     describe_sigalg,
     describe_spki,
     sigalg_info,
@@ -143,10 +144,12 @@ class CertInfo:
         return ctx
 
 
-def parse_certificate(data: bytes) -> CertInfo:
-    """Parse one DER certificate (trailing bytes after it are ignored)."""
+def parse_certificate(data: bytes, outer: der.Item | None = None) -> CertInfo:
+    """Parse one DER certificate (trailing bytes after it are ignored); outer: its
+    `der.tlv(data, 0)` when the caller has read it already."""
     try:
-        outer = der.tlv(data, 0)
+        if outer is None:
+            outer = der.tlv(data, 0)
         blob = data if outer[2] == len(data) else data[: outer[2]]
         cx509.load_der_x509_certificate(blob)
         return _read(blob, blob, "der")
@@ -214,18 +217,19 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     if not_after_end != subject_pos:
         raise der.DerError("validity is not a SEQUENCE of two times")
     info = CertInfo(
-        der=original,
-        sha256=hashlib.sha256(original).hexdigest(),
-        subject_der=buf[subject_pos:spki_pos],
-        issuer_der=buf[issuer_pos:validity_pos],
-        serial=buf[serial_start:serial_end].hex().lstrip("0") or "0",
-        not_before=not_before,
-        not_after=not_after,
-        key=describe_spki(buf[spki_pos:spki_end]),
-        signature=sigalg_info(buf[tbs_end:sig_end]),
-        signature_size=value_end - value_start - 1,
-        decoder=decoder,
+        original,  # der
+        hashlib.sha256(original).hexdigest(),  # sha256
+        buf[subject_pos:spki_pos],  # subject_der
+        buf[issuer_pos:validity_pos],  # issuer_der
+        buf[serial_start:serial_end].hex().lstrip("0") or "0",  # serial
+        not_before,
+        not_after,
+        describe_certificate_spki(buf[spki_pos:spki_end]),  # key
+        sigalg_info(buf[tbs_end:sig_end]),  # signature
+        value_end - value_start - 1,  # signature_size
     )
+    if decoder != "der":
+        info.decoder = decoder
     pos = spki_end
     while pos < tbs_end:
         if buf[pos] != 0xA3:  # issuerUniqueID, subjectUniqueID
@@ -236,8 +240,9 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
             # Extension ::= SEQUENCE {extnID, critical BOOLEAN DEFAULT FALSE, extnValue}:
             # most extensions are of no interest here, so look at the raw OID first
             oid_pos, ext = span(buf, ext)
-            oid_start, oid_end = span(buf, oid_pos)
-            handler = _EXTENSIONS.get(buf[oid_start:oid_end])
+            # (a short OID: a long one is none of _EXTENSIONS, and its slice matches none)
+            oid_end = oid_pos + 2 + buf[oid_pos + 1]
+            handler = _EXTENSIONS.get(buf[oid_pos + 2 : oid_end])
             if handler is None or buf[oid_pos] != der.OID:
                 continue
             value_pos = oid_end if buf[oid_end] != der.BOOLEAN else span(buf, oid_end)[1]
