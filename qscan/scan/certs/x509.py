@@ -207,10 +207,14 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     if buf[pos] == 0xA0:  # version
         pos = span(buf, pos)[1]
     serial_start, serial_end = span(buf, pos)
-    issuer_pos = span(buf, serial_end)[1]  # after the signature AlgorithmIdentifier
-    validity_pos = span(buf, issuer_pos)[1]
+    # the elements skipped below mostly have short lengths: read those inline
+    first = buf[serial_end + 1]  # signature AlgorithmIdentifier
+    issuer_pos = serial_end + 2 + first if first < 0x80 else span(buf, serial_end)[1]
+    first = buf[issuer_pos + 1]
+    validity_pos = issuer_pos + 2 + first if first < 0x80 else span(buf, issuer_pos)[1]
     validity_start, subject_pos = span(buf, validity_pos)
-    spki_pos = span(buf, subject_pos)[1]
+    first = buf[subject_pos + 1]
+    spki_pos = subject_pos + 2 + first if first < 0x80 else span(buf, subject_pos)[1]
     spki_end = span(buf, spki_pos)[1]
     not_before, not_before_end = _time(buf, validity_start)
     not_after, not_after_end = _time(buf, not_before_end)
@@ -257,14 +261,15 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
 def _time(buf: bytes, pos: int) -> tuple[str, int]:
     """The UTCTime / GeneralizedTime at pos as ISO 8601 in UTC, and where it ends."""
     tag = buf[pos]
-    start, end = der.span(buf, pos)
-    text = buf[start:end].decode("ascii")
-    if tag == der.UTC_TIME and end - start == 13 and text[12] == "Z":  # YYMMDDHHMMSSZ
+    if tag == der.UTC_TIME and buf[pos + 1] == 13 and buf[pos + 14] == 0x5A:  # YYMMDDHHMMSSZ
+        text = buf[pos + 2 : pos + 14].decode("ascii")
         century = "19" if int(text[:2]) >= 50 else "20"
         return (
             f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00",
-            end,
+            pos + 15,
         )
+    start, end = der.span(buf, pos)
+    text = buf[start:end].decode("ascii")
     if tag == der.UTC_TIME:
         year = int(text[:2])
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
