@@ -132,7 +132,7 @@ def analyze_file(
                 ]
             return []
         where = os.fspath(entry.path)
-        path = Path(where)
+        path = _as_path(where)
         chosen: list[tuple[FileAnalyzer, Exception | None]] = []
         for analyzer in _plan(analyzers).pick(os.path.basename(where).lower(), where):
             try:
@@ -173,6 +173,22 @@ def analyze_file(
             if isinstance(record, Finding):
                 record.context.setdefault("test_path", True)
     return records
+
+
+_folder_path: list = ["", None]
+
+
+def _as_path(where: str) -> Path:
+    """Path(where), built from its folder's Path (remembered: a folder's files come
+    together), which costs a third of parsing the whole string again. Uses pathlib's
+    `_make_child_relpath` (what Path.iterdir uses) when this Python has it."""
+    folder, sep, name = where.rpartition(os.sep)
+    if not sep or not folder or not name or name == "." or (os.altsep and os.altsep in name):
+        return Path(where)
+    if _folder_path[0] != folder or _folder_path[1] is None:
+        _folder_path[0], _folder_path[1] = folder, Path(folder)
+    child = getattr(_folder_path[1], "_make_child_relpath", None)
+    return Path(where) if child is None else child(name)
 
 
 Gate = Callable[[str, str], bool]

@@ -73,9 +73,9 @@ def _single_der_certificate(data: bytes) -> CertInfo | None:
     """The common case of a file holding exactly one DER certificate, without the general
     recogniser's detours; None sends everything else down the general path."""
     try:
-        _, _, end, _ = der.tlv(data, 0)
-        if end != len(data) or pkcs12.looks_like(data):
+        outer = der.tlv(data, 0)
+        if outer[2] != len(data) or pkcs12.looks_like(data):
             return None
-        return parse_certificate(data)
+        return parse_certificate(data, outer)
     except (CertificateError, der.DerError):
         return None

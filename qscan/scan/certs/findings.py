@@ -194,7 +194,8 @@ def chain_findings(
         issuer = find_issuer(info, infos) if indexed else None
         verify = True
         if issuer is None and index is not None:
-            issuer = find_issuer(info, index.candidates(info), verify=False)
+            candidates = index.candidates(info)
+            issuer = find_issuer(info, candidates, verify=False) if candidates else None
             verify = False
         found = cert_findings(
             info,

@@ -23,6 +23,7 @@ from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import (
     KeyInfo,
     SigInfo,
+    describe_certificate_spki,
     describe_sigalg,
     describe_spki,
     sigalg_info,
@@ -143,10 +144,12 @@ class CertInfo:
         return ctx
 
 
-def parse_certificate(data: bytes) -> CertInfo:
-    """Parse one DER certificate (trailing bytes after it are ignored)."""
+def parse_certificate(data: bytes, outer: der.Item | None = None) -> CertInfo:
+    """Parse one DER certificate (trailing bytes after it are ignored); outer: its
+    `der.tlv(data, 0)` when the caller has read it already."""
     try:
-        outer = der.tlv(data, 0)
+        if outer is None:
+            outer = der.tlv(data, 0)
         blob = data if outer[2] == len(data) else data[: outer[2]]
         cx509.load_der_x509_certificate(blob)
         return _read(blob, blob, "der")
@@ -204,28 +207,33 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     if buf[pos] == 0xA0:  # version
         pos = span(buf, pos)[1]
     serial_start, serial_end = span(buf, pos)
-    issuer_pos = span(buf, serial_end)[1]  # after the signature AlgorithmIdentifier
-    validity_pos = span(buf, issuer_pos)[1]
+    # the elements skipped below mostly have short lengths: read those inline
+    first = buf[serial_end + 1]  # signature AlgorithmIdentifier
+    issuer_pos = serial_end + 2 + first if first < 0x80 else span(buf, serial_end)[1]
+    first = buf[issuer_pos + 1]
+    validity_pos = issuer_pos + 2 + first if first < 0x80 else span(buf, issuer_pos)[1]
     validity_start, subject_pos = span(buf, validity_pos)
-    spki_pos = span(buf, subject_pos)[1]
+    first = buf[subject_pos + 1]
+    spki_pos = subject_pos + 2 + first if first < 0x80 else span(buf, subject_pos)[1]
     spki_end = span(buf, spki_pos)[1]
     not_before, not_before_end = _time(buf, validity_start)
     not_after, not_after_end = _time(buf, not_before_end)
     if not_after_end != subject_pos:
         raise der.DerError("validity is not a SEQUENCE of two times")
     info = CertInfo(
-        der=original,
-        sha256=hashlib.sha256(original).hexdigest(),
-        subject_der=buf[subject_pos:spki_pos],
-        issuer_der=buf[issuer_pos:validity_pos],
-        serial=buf[serial_start:serial_end].hex().lstrip("0") or "0",
-        not_before=not_before,
-        not_after=not_after,
-        key=describe_spki(buf[spki_pos:spki_end]),
-        signature=sigalg_info(buf[tbs_end:sig_end]),
-        signature_size=value_end - value_start - 1,
-        decoder=decoder,
+        original,  # der
+        hashlib.sha256(original).hexdigest(),  # sha256
+        buf[subject_pos:spki_pos],  # subject_der
+        buf[issuer_pos:validity_pos],  # issuer_der
+        buf[serial_start:serial_end].hex().lstrip("0") or "0",  # serial
+        not_before,
+        not_after,
+        describe_certificate_spki(buf[spki_pos:spki_end]),  # key
+        sigalg_info(buf[tbs_end:sig_end]),  # signature
+        value_end - value_start - 1,  # signature_size
     )
+    if decoder != "der":
+        info.decoder = decoder
     pos = spki_end
     while pos < tbs_end:
         if buf[pos] != 0xA3:  # issuerUniqueID, subjectUniqueID
@@ -236,8 +244,9 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
             # Extension ::= SEQUENCE {extnID, critical BOOLEAN DEFAULT FALSE, extnValue}:
             # most extensions are of no interest here, so look at the raw OID first
             oid_pos, ext = span(buf, ext)
-            oid_start, oid_end = span(buf, oid_pos)
-            handler = _EXTENSIONS.get(buf[oid_start:oid_end])
+            # (a short OID: a long one is none of _EXTENSIONS, and its slice matches none)
+            oid_end = oid_pos + 2 + buf[oid_pos + 1]
+            handler = _EXTENSIONS.get(buf[oid_pos + 2 : oid_end])
             if handler is None or buf[oid_pos] != der.OID:
                 continue
             value_pos = oid_end if buf[oid_end] != der.BOOLEAN else span(buf, oid_end)[1]
@@ -252,14 +261,15 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
 def _time(buf: bytes, pos: int) -> tuple[str, int]:
     """The UTCTime / GeneralizedTime at pos as ISO 8601 in UTC, and where it ends."""
     tag = buf[pos]
-    start, end = der.span(buf, pos)
-    text = buf[start:end].decode("ascii")
-    if tag == der.UTC_TIME and end - start == 13 and text[12] == "Z":  # YYMMDDHHMMSSZ
+    if tag == der.UTC_TIME and buf[pos + 1] == 13 and buf[pos + 14] == 0x5A:  # YYMMDDHHMMSSZ
+        text = buf[pos + 2 : pos + 14].decode("ascii")
         century = "19" if int(text[:2]) >= 50 else "20"
         return (
             f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00",
-            end,
+            pos + 15,
         )
+    start, end = der.span(buf, pos)
+    text = buf[start:end].decode("ascii")
     if tag == der.UTC_TIME:
         year = int(text[:2])
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"

@@ -109,10 +109,21 @@ def lower_name(path: Path) -> str:
 
 
 def is_test_path(relpath: str) -> bool:
-    parts = relpath.split("/")
-    if any(p.lower() in _TEST_DIRS for p in parts[:-1]):
+    folder, _, name = relpath.rpartition("/")
+    if folder and _test_folder(folder):
         return True
-    return _TEST_FILE.search(parts[-1]) is not None
+    # every _TEST_FILE alternative holds "test", "spec" or "IT." (any case): most names
+    # hold none of them and skip the regular expression
+    low = name.lower()
+    if "test" not in low and "spec" not in low and "it." not in low:
+        return False
+    return _TEST_FILE.search(name) is not None
+
+
+@lru_cache(maxsize=1024)
+def _test_folder(folder: str) -> bool:
+    """A folder path (files of one folder come together: cached)."""
+    return any(p.lower() in _TEST_DIRS for p in folder.split("/"))
 
 
 class LineIndex:
