@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from qscan.assess.policy import Policy, deadline_class, get_policy
+from qscan.assess.policy import VALID_UNTIL, Policy, deadline_class, get_policy
 from qscan.assess.priority import PrioritySetting, prioritise, rollup_systems, setting_for
 from qscan.assess.rules import FROM_ALGORITHM, Rule, RuleIndex, load_rules
 from qscan.catalog import catalog
@@ -42,7 +42,7 @@ def verdict_for(finding: Finding, rule: Rule | None, policy: Policy) -> Verdict:
     note = deadline.note if deadline else None
     not_after = str(finding.context.get("not_after") or "")
     if deadline and deadline.date and not_after[:10] > deadline.date:
-        note = f"{note}; valid until {not_after[:10]}, beyond this deadline"
+        note = note + VALID_UNTIL["en"].format(date=not_after[:10])
     return Verdict(
         status=status,
         severity=rule.severity,

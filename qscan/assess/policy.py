@@ -1,4 +1,7 @@
-"""Policy timelines (rules/policies/*.yaml): when each class of use must be migrated."""
+"""Policy timelines (rules/policies/*.yaml): when each class of use must be migrated.
+
+Deadline notes and milestone labels carry their translations as `nl: {note: ...}` /
+`nl: {label: ...}` (the convention of qscan.assess.rules)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,11 @@ from qscan.resources import YAML_LOADER, rules_dir
 
 DEFAULT_POLICY = "nist-ir-8547"
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
+VALID_UNTIL = {
+    "en": "; valid until {date}, beyond this deadline",
+    "nl": "; geldig tot {date}, na deze termijn",
+}
+"""Appended to a deadline note when a certificate outlives the deadline."""
 
 
 class PolicyError(ValueError):
@@ -22,6 +30,8 @@ class PolicyError(ValueError):
 class Deadline:
     date: str | None
     note: str
+    translations: dict[str, str] = field(default_factory=dict)
+    """{lang: note} for the languages other than English."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,40 @@ class Policy:
             return None
         return self.deadlines.get(cls)
 
+    def note_text(self, note: str, lang: str = "en") -> str:
+        """A verdict's English deadline note (as the engine wrote it, perhaps with the
+        VALID_UNTIL suffix) in `lang`; unchanged when no translation matches."""
+        if lang == "en" or not note:
+            return note
+        base, suffix = note, ""
+        head, sep, tail = note.partition("; valid until ")
+        if sep and tail.endswith(", beyond this deadline"):
+            base = head
+            date = tail.removesuffix(", beyond this deadline")
+            suffix = VALID_UNTIL.get(lang, VALID_UNTIL["en"]).format(date=date)
+        for d in self.deadlines.values():
+            if d.note == base and lang in d.translations:
+                return d.translations[lang] + suffix
+        return note
+
+
+def milestone_label(milestone: dict[str, Any], lang: str = "en") -> str:
+    """A policy milestone's label in `lang` (English where it has none)."""
+    own = milestone.get(lang)
+    if lang != "en" and isinstance(own, dict) and own.get("label"):
+        return str(own["label"])
+    return str(milestone.get("label", ""))
+
+
+def _translations(raw: dict[str, Any], key: str) -> dict[str, str]:
+    out = {}
+    for lang, block in raw.items():
+        if isinstance(block, dict) and set(block) == {key} and isinstance(block[key], str):
+            out[lang] = block[key]
+        elif isinstance(block, dict):
+            raise PolicyError(f"bad translation block {lang!r}: only {{{key}: text}} is allowed")
+    return out
+
 
 @cache
 def policies() -> dict[str, Policy]:
@@ -49,7 +93,11 @@ def policies() -> dict[str, Policy]:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         try:
             deadlines = {
-                k: Deadline(date=str(v["date"]) if v.get("date") else None, note=v["note"])
+                k: Deadline(
+                    date=str(v["date"]) if v.get("date") else None,
+                    note=v["note"],
+                    translations=_translations(v, "note"),
+                )
                 for k, v in raw["deadlines"].items()
             }
             out[raw["id"]] = Policy(

@@ -10,6 +10,13 @@ A rule's `match` holds conditions that must all hold:
 Among the matching rules the one with the highest (precedence, severity, specificity) wins;
 `policies` restricts a rule to those policy ids. `status: from-algorithm` takes the status
 from the catalog's quantum standing of the finding's algorithm (used by hygiene rules).
+
+Translations are data next to the English text, under a language code: a rule may hold
+`nl: {title: ..., why: ..., fix: ...}` (only those keys). The same convention holds in the
+policies (rules/policies/*.yaml): a deadline `{date, note, nl: {note: ...}}` and a
+milestone `{date, label, nl: {label: ...}}`. Renderers ask `rule_text(rule_id, lang)`
+(and `qscan.assess.policy.note_text` / `milestone_label`); any missing text falls back to
+English. The inventory JSON always keeps English: it is the interchange format.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
 FROM_ALGORITHM = "from-algorithm"
 _OPS = {"lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "exists"}
+LANGUAGES = ("en", "nl")
+"""Report languages; English is the rules' own text, the others are `<lang>:` blocks."""
+TRANSLATED_KEYS = ("title", "why", "fix")
 
 
 class RuleError(ValueError):
@@ -51,6 +61,17 @@ class Rule:
     area: str = ""
     example: str = ""
     pack: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    """{lang: {title, why, fix}} for the languages other than English."""
+
+    def text(self, lang: str = "en") -> tuple[str, str, str]:
+        """(title, why, fix) in `lang`, each falling back to English."""
+        own = self.translations.get(lang, {})
+        return (
+            own.get("title", self.title),
+            own.get("why", self.why),
+            own.get("fix", self.fix),
+        )
 
     @property
     def specificity(self) -> int:
@@ -128,6 +149,7 @@ def _parse_rule(raw: dict[str, Any], pack: str) -> Rule:
         if isinstance(cond, dict) and key == "classical_bits" and not set(cond) <= _OPS:
             raise RuleError(f"{pack}: rule {raw['id']} has a bad operator in {key}")
     return Rule(
+        translations=_parse_translations(raw, pack),
         id=raw["id"],
         title=raw["title"].strip(),
         severity=raw["severity"],
@@ -143,6 +165,26 @@ def _parse_rule(raw: dict[str, Any], pack: str) -> Rule:
         example=(raw.get("example") or "").strip(),
         pack=pack,
     )
+
+
+def _parse_translations(raw: dict[str, Any], pack: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES[1:]:
+        block = raw.get(lang)
+        if block is None:
+            continue
+        if not isinstance(block, dict) or not set(block) <= set(TRANSLATED_KEYS):
+            raise RuleError(
+                f"{pack}: rule {raw['id']} has a bad {lang!r} block "
+                f"(a map of {', '.join(TRANSLATED_KEYS)})"
+            )
+        texts = {}
+        for key, value in block.items():
+            if not isinstance(value, str) or not value.strip():
+                raise RuleError(f"{pack}: rule {raw['id']} has an empty {lang}.{key}")
+            texts[key] = value.strip() if key == "title" else " ".join(value.split())
+        out[lang] = texts
+    return out
 
 
 @cache
@@ -161,8 +203,19 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+@cache
+def _rules_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in load_rules()}
+
+
 def rule_by_id(rule_id: str) -> Rule | None:
-    return next((r for r in load_rules() if r.id == rule_id), None)
+    return _rules_by_id().get(rule_id)
+
+
+def rule_text(rule_id: str, lang: str = "en") -> tuple[str, str, str] | None:
+    """(title, why, fix) of a rule in `lang` (English where no translation), None if unknown."""
+    rule = rule_by_id(rule_id)
+    return rule.text(lang) if rule else None
 
 
 class RuleIndex:

@@ -30,6 +30,7 @@ from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, sev
 from qscan.render import charts
 from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
+from qscan.render.localize import localize
 from qscan.render.summary import READY, where
 from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
@@ -239,7 +240,8 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
 
 def render(inventory: Inventory, options: RenderOptions) -> str:
     t = Translator(options.lang)
-    view = build_view(inventory)
+    inventory = localize(inventory, t.lang)
+    view = build_view(inventory, lang=t.lang)
     css, css_hash = inline_asset("_base.css.j2")
     js, js_hash = inline_asset("_report.js.j2")
     ranked = sorted(

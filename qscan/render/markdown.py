@@ -17,6 +17,7 @@ import jinja2
 from qscan.model import Inventory, severity_rank
 from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
+from qscan.render.localize import localize
 from qscan.render.summary import READY, where
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
@@ -61,7 +62,8 @@ def environment() -> jinja2.Environment:
 
 def render(inventory: Inventory, options: RenderOptions) -> str:
     t = Translator(options.lang)
-    view = build_view(inventory)
+    inventory = localize(inventory, t.lang)
+    view = build_view(inventory, lang=t.lang)
     ranked = sorted(
         (f for f in inventory.findings if f.verdict and f.verdict.status not in READY),
         key=lambda f: (

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from qscan.assess.policy import PolicyError, get_policy
+from qscan.assess.policy import PolicyError, get_policy, milestone_label
 from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 from qscan.render.summary import READY, Summary, summarise
 
@@ -397,12 +397,13 @@ def _gate(inventory: Inventory) -> GateView | None:
     )
 
 
-def build_view(inventory: Inventory, today: dt.date | None = None) -> View:
+def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "en") -> View:
     findings = inventory.findings
     day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
     try:
         policy = get_policy(inventory.policy)
-        policy_name, milestones = policy.name, [dict(m) for m in policy.milestones]
+        policy_name = policy.name
+        milestones = [{**m, "label": milestone_label(m, lang)} for m in policy.milestones]
     except PolicyError:
         policy_name, milestones = inventory.policy, []
     estate = (

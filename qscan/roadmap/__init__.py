@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from qscan.aggregate import Aggregator
-from qscan.assess.policy import Policy, get_policy, policies
+from qscan.assess.policy import Policy, get_policy, milestone_label, policies
+from qscan.assess.rules import LANGUAGES
 from qscan.assess.scenario import book
 from qscan.inventory_stream import iter_errors, iter_findings, read_header
 from qscan.merge import organisation_entry, source_from_header, systems_meta
@@ -108,6 +109,8 @@ class Milestone:
     label: str
     due: int
     x: float = 0.0
+    labels: dict[str, str] = field(default_factory=dict)
+    """The label in other languages ({lang: label}, from the policy's `nl: {label}`)."""
 
 
 @dataclass
@@ -176,6 +179,7 @@ def build(
             date=str(m["date"]),
             label=str(m["label"]),
             due=due(by_class, p, str(m["date"])),
+            labels={lang: milestone_label(m, lang) for lang in LANGUAGES[1:]},
         )
         for p in (policies()[pid] for pid in timeline_ids if pid in policies())
         for m in p.milestones

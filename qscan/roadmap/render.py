@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -35,9 +36,17 @@ def pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
+def localized(roadmap: Roadmap, lang: str) -> Roadmap:
+    """The roadmap with its milestone labels in `lang` (English where none)."""
+    if lang == "en":
+        return roadmap
+    timeline = [replace(m, label=m.labels.get(lang, m.label)) for m in roadmap.timeline]
+    return replace(roadmap, timeline=timeline)
+
+
 def html(roadmap: Roadmap, lang: str = "en") -> str:
     template = _environment().get_template("roadmap.html.j2")
-    return template.render(r=roadmap, t=strings(lang), lang=lang)
+    return template.render(r=localized(roadmap, lang), t=strings(lang), lang=lang)
 
 
 def _md(value: Any) -> str:
@@ -55,7 +64,7 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     t = strings(lang)
-    r = roadmap
+    r = localized(roadmap, lang)
     tot = r.totals
     out = [f"# {t['title']}\n"]
     out.append(

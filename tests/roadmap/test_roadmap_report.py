@@ -112,6 +112,18 @@ def test_html_is_self_contained_escaped_and_localised(merged: Path) -> None:
     assert "Systemen die het eerst moeten migreren" in dutch
 
 
+def test_milestone_labels_follow_the_language(merged: Path) -> None:
+    r = roadmap_of(merged)
+    labels = {m.label: m.labels["nl"] for m in r.timeline}
+    assert labels and all(en != nl for en, nl in labels.items())
+    dutch_html, dutch_md = html(r, "nl"), markdown(r, "nl")
+    english_md = markdown(r, "en")
+    for en, nl in labels.items():
+        assert nl in dutch_html and nl in dutch_md and nl not in english_md
+        assert en not in dutch_md and en in english_md
+    assert [m.label for m in r.timeline] == list(labels)  # the roadmap itself stays English
+
+
 def test_markdown_escapes_cells(merged: Path) -> None:
     text = markdown(roadmap_of(merged), "en")
     assert "<script>" not in text and "&lt;script&gt;" in text

@@ -1,0 +1,59 @@
+"""Rule and policy texts in the report language, looked up at render time by each verdict's
+rule id. The inventory itself (and its JSON) keeps English: it is the interchange format;
+the human-facing renderers work on a localised shallow copy."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+from qscan.assess.policy import Policy, PolicyError, get_policy
+from qscan.assess.rules import rule_by_id
+from qscan.model import Inventory, Verdict
+
+
+def _changes(verdict: Verdict, lang: str, policy: Policy | None) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    rule = rule_by_id(verdict.rule)
+    if rule is not None and rule.title == verdict.title:
+        changes["title"], changes["why"], changes["fix"] = rule.text(lang)
+    if policy is not None and verdict.deadline_note:
+        changes["deadline_note"] = policy.note_text(verdict.deadline_note, lang)
+    return changes
+
+
+def localized_verdict(verdict: Verdict, lang: str, policy: Policy | None) -> Verdict:
+    """The verdict with its rule's title, why and fix and its deadline note in `lang`.
+
+    Texts are replaced only when the verdict still carries its rule's English title (the
+    engine's "No rule matched" verdict reuses QS000 with other texts, and an inventory from
+    another rules version may too); anything without a translation stays English."""
+    if lang == "en":
+        return verdict
+    return replace(verdict, **_changes(verdict, lang, policy))
+
+
+def localize(inventory: Inventory, lang: str) -> Inventory:
+    """A shallow copy of the inventory whose findings carry localised verdicts (same
+    fingerprints and order; the input inventory and its findings are not touched)."""
+    if lang == "en":
+        return inventory
+    try:
+        policy: Policy | None = get_policy(inventory.policy)
+    except PolicyError:
+        policy = None
+    memo: dict[tuple[str, str, str | None], dict[str, str]] = {}
+    findings = []
+    for finding in inventory.findings:
+        verdict = finding.verdict
+        if verdict is not None:
+            key = (verdict.rule, verdict.title, verdict.deadline_note)
+            changes = memo.get(key)
+            if changes is None:
+                changes = memo[key] = _changes(verdict, lang, policy)
+            finding = copy.copy(finding)
+            finding.verdict = replace(verdict, **changes)
+        findings.append(finding)
+    out = copy.copy(inventory)
+    out.findings = findings
+    return out
