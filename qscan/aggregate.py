@@ -15,6 +15,7 @@ from typing import Any
 
 from qscan.assess.policy import deadline_class
 from qscan.assess.priority import SystemRollup
+from qscan.assess.reasons import reason
 from qscan.assess.rules import Rule, load_rules
 from qscan.catalog import catalog
 from qscan.model import SEVERITIES, STATUSES
@@ -110,9 +111,7 @@ class SystemStats:
         extra = {k: v for k, v in meta.items() if k not in _RECOMPUTED}
         priority = self.rollup.priority()
         if self.errors:
-            priority.reasons.append(
-                f"{self.errors} scan error(s): the picture of this system is incomplete"
-            )
+            priority.reasons.append(reason("rollup-errors", n=self.errors))
         return {
             "organisation_id": org_id,
             "organisation": org_name,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from qscan.assess.policy import KEX_FUNCTIONS, Policy
+from qscan.assess.reasons import reason
 from qscan.assess.scenario import Assumptions, Scenario, book, get_scenario, scenario_from_dict
 from qscan.model import Finding, Inventory, Priority
 
@@ -103,7 +104,7 @@ def _years(value: float) -> str:
 
 def _span(value: float) -> str:
     text = _years(value)
-    return f"{text} year" if text == "1" else f"{text} years"
+    return reason("span-one") if text == "1" else reason("span", years=text)
 
 
 def _parse_year(value: Any) -> float | None:
@@ -159,11 +160,11 @@ def _category_deadline(
     return best
 
 
-def _pick(estate_value: float | None, default: float, what: str) -> tuple[float, str]:
-    """The estate's value, else the assumption, with words saying which."""
+def _pick(estate_value: float | None, default: float, key: str) -> tuple[float, str]:
+    """The estate's value, else the assumption, with words (reason `key`) saying which."""
     if estate_value is not None:
-        return estate_value, f"{what} {_span(estate_value)} (estate)"
-    return default, f"{what} {_span(default)} (assumed)"
+        return estate_value, reason(key, span=_span(estate_value), source="estate")
+    return default, reason(key, span=_span(default), source="assumed")
 
 
 def _deadline(
@@ -173,11 +174,14 @@ def _deadline(
     verdict = finding.verdict
     assert verdict is not None
     deadline = _parse_year(verdict.deadline) if verdict.deadline else None
-    text = f"{verdict.deadline} under {policy.id}" if verdict.deadline else ""
+    text = reason("deadline", date=verdict.deadline, policy=policy.id) if verdict.deadline else ""
     category = _category_deadline(finding, profile, policy, code_signing)
     if category is not None and (deadline is None or category[0] < deadline):
         year = math.floor(category[0])
-        return category[0], f"{year}-12-31 for category {category[1]} under {policy.id}"
+        date = f"{year}-12-31"
+        return category[0], reason(
+            "deadline-category", date=date, category=category[1], policy=policy.id
+        )
     return deadline, text
 
 
@@ -192,18 +196,18 @@ def _exposure_window(
         x, x_text = _pick(
             profile.confidentiality_years if profile else None,
             book().assumptions.confidentiality_years,
-            "data must stay confidential",
+            "window-confidential",
         )
-        lead = "harvest now, decrypt later: traffic recorded today can be decrypted later"
+        lead = reason("lead-hndl")
         return x, x_text, WEIGHT_HNDL, lead
     x, x_text = _signature_lifetime(finding, profile, now, code_signing, book().assumptions)
     long_trust = _is_ca(finding) or code_signing
     if finding.function == "signature":
         weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_SIGNATURE
-        lead = "signature: forgeable once a CRQC exists, so it must be replaced before then"
+        lead = reason("lead-signature")
     else:
         weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_OTHER
-        lead = f"quantum-vulnerable {finding.function}: replace it before a CRQC exists"
+        lead = reason("lead-other", function=finding.function)
     return x, x_text, weight, lead
 
 
@@ -213,7 +217,7 @@ def prioritise(
     """Score, wave and reasons for one assessed finding (see docs/priority.md)."""
     verdict = finding.verdict
     if verdict is None:
-        return Priority(score=0, wave=4, reasons=["not assessed"])
+        return Priority(score=0, wave=4, reasons=[reason("not-assessed")])
     setting = setting or PrioritySetting()
     assumed = book().assumptions
     profile = setting.profile(finding)
@@ -226,35 +230,47 @@ def prioritise(
     deadline, deadline_text = _deadline(finding, profile, policy, code_signing)
 
     if verdict.status in SAFE:
-        reasons.append(f"{verdict.status} ({verdict.rule} {verdict.title})")
+        reasons.append(
+            reason("safe", status=verdict.status, rule=verdict.rule, title=verdict.title)
+        )
         wave = _wave_by_date(deadline) if deadline is not None else 4
         if deadline is not None:
-            reasons.append(f"policy deadline {deadline_text}")
+            reasons.append(reason("policy-deadline", deadline=deadline_text))
         return Priority(score=severity_points, wave=wave, reasons=reasons)
 
     y, y_text = _pick(
-        profile.migration_years if profile else None, assumed.migration_years, "migration takes"
+        profile.migration_years if profile else None, assumed.migration_years, "migration"
     )
     z = crqc - now
-    scenario_text = f"a CRQC by {setting.scenario.crqc_year} (scenario {setting.scenario.id})"
+    crqc_text = reason("crqc", year=setting.scenario.crqc_year, scenario=setting.scenario.id)
 
     x, x_text, weight, lead = _exposure_window(finding, profile, now, code_signing)
-    mosca = f"x + y = {_years(x + y)} {'>' if x + y > z else '≤'} z = {_years(z)}"
-    reasons.append(f"{lead}; {x_text}, {y_text}, {scenario_text}: {mosca}")
+    cmp = ">" if x + y > z else "≤"
+    inequality = reason("inequality", sum=_years(x + y), cmp=cmp, z=_years(z))
+    reasons.append(
+        reason(
+            "mosca",
+            lead=lead,
+            window=x_text,
+            migration=y_text,
+            crqc=crqc_text,
+            inequality=inequality,
+        )
+    )
     if verdict.status == "unknown":
         weight *= WEIGHT_UNKNOWN_STATUS
-        reasons.append("algorithm not recognised: weighted as half as urgent until identified")
+        reasons.append(reason("unknown-status"))
 
     done_by = crqc - x
     if deadline is not None and deadline < done_by:
         done_by = deadline
-        reasons.append(f"policy deadline {deadline_text} comes first")
+        reasons.append(reason("deadline-first", deadline=deadline_text))
     start_by = done_by - y
     slack = start_by - now
     if slack <= 0:
-        reasons.append("already at risk: migration should have started (Mosca)")
+        reasons.append(reason("at-risk"))
     else:
-        reasons.append(f"start migrating by {math.floor(start_by)} at the latest")
+        reasons.append(reason("start-by", year=math.floor(start_by)))
     urgency = max(0.0, min(float(URGENCY_MAX), 25 - 5 * slack)) * weight
 
     exposure, exposure_text = _exposure(finding, profile, assumed.exposure_unknown_endpoint)
@@ -262,8 +278,8 @@ def prioritise(
     source = "estate" if profile and profile.criticality else "assumed"
     context_reasons = [
         exposure_text,
-        f"criticality {criticality} ({source})",
-        f"{verdict.severity} severity ({verdict.rule})",
+        reason("criticality", criticality=criticality, source=source),
+        reason("severity", severity=verdict.severity, rule=verdict.rule),
     ]
     score = round(
         urgency
@@ -272,7 +288,7 @@ def prioritise(
         + CRITICALITY_POINTS.get(criticality, 0)
     )
     if verdict.status == "classically-broken":
-        reasons = ["already broken classically: migrate now", *context_reasons]
+        reasons = [reason("broken"), *context_reasons]
         return Priority(score=max(min(score, 100), BROKEN_FLOOR), wave=1, reasons=reasons)
     reasons += context_reasons
     wave = 1 if slack <= 0 else _wave_by_date(done_by)
@@ -287,24 +303,19 @@ def _signature_lifetime(
     assumed: Assumptions,
 ) -> tuple[float, str]:
     """How many years signatures made now must stay trustworthy (Mosca's x for signatures)."""
-    candidates: list[tuple[float, str]] = [(0.0, "checked when used, no lasting trust")]
+    candidates: list[tuple[float, str]] = [(0.0, reason("window-none"))]
     if profile is not None and profile.signature_lifetime_years is not None:
         years = profile.signature_lifetime_years
-        candidates.append((years, f"signatures must stay valid {_span(years)} (estate)"))
+        candidates.append((years, reason("window-signatures", span=_span(years))))
     if code_signing:
         years = assumed.signed_artifact_years
-        candidates.append(
-            (
-                years,
-                f"code/firmware signing: verifiers keep this key {_span(years)} (assumed)",
-            )
-        )
+        candidates.append((years, reason("window-code-signing", span=_span(years))))
     not_after = finding.context.get("not_after")
     remaining = _parse_year(not_after) if not_after else None
     if remaining is not None:
         years = max(0.0, remaining - now)
-        what = "certificate authority" if _is_ca(finding) else "certificate"
-        candidates.append((years, f"{what} trusted until {str(not_after)[:10]}"))
+        key = "window-ca" if _is_ca(finding) else "window-certificate"
+        candidates.append((years, reason(key, date=str(not_after)[:10])))
     return max(candidates, key=lambda c: c[0])
 
 
@@ -312,11 +323,11 @@ def _exposure(
     finding: Finding, profile: SystemProfile | None, endpoint_default: str
 ) -> tuple[str, str]:
     if profile is not None and profile.exposure:
-        return profile.exposure, f"{profile.exposure} exposure (estate)"
+        return profile.exposure, reason("exposure-estate", exposure=profile.exposure)
     if finding.location.host:
-        return endpoint_default, f"network endpoint, {endpoint_default} exposure (assumed)"
+        return endpoint_default, reason("exposure-endpoint", exposure=endpoint_default)
     internal = book().assumptions.exposure_unknown_file
-    return internal, f"file or repository, {internal} exposure (assumed)"
+    return internal, reason("exposure-file", exposure=internal)
 
 
 def _wave_by_date(done_by: float) -> int:
@@ -345,12 +356,14 @@ class SystemRollup:
 
     def priority(self) -> Priority:
         if self._top is None:
-            return Priority(score=0, wave=4, reasons=["no findings"])
+            return Priority(score=0, wave=4, reasons=[reason("rollup-none")])
         score = self._top[0]
         wave = min(w for w, n in self.by_wave.items() if n)
-        counts = ", ".join(f"{n} in wave {w}" for w, n in sorted(self.by_wave.items()) if n)
-        reasons = [f"{self.findings} finding(s): {counts}"]
-        reasons += [f"most urgent finding: {r}" for r in self._top_reasons[:2]]
+        counts = ", ".join(
+            reason("wave-count", n=n, wave=w) for w, n in sorted(self.by_wave.items()) if n
+        )
+        reasons = [reason("rollup-count", n=self.findings, counts=counts)]
+        reasons += [reason("rollup-top", reason=r) for r in self._top_reasons[:2]]
         return Priority(score=score, wave=wave, reasons=reasons)
 
 
@@ -399,9 +412,7 @@ def rollup_systems(inventory: Inventory) -> None:
             name = str(system.get("name"))
             priority = asdict(rollups.get(name, SystemRollup()).priority())
             if errors.get(name):
-                priority["reasons"].append(
-                    f"{errors[name]} scan error(s): the picture of this system is incomplete"
-                )
+                priority["reasons"].append(reason("rollup-errors", n=errors[name]))
             system["priority"] = priority
             system["findings"] = rollups[name].findings if name in rollups else 0
             system["errors"] = errors.get(name, 0)

@@ -1,5 +1,5 @@
-"""Rule and policy texts in the report language, looked up at render time by each verdict's
-rule id. The inventory itself (and its JSON) keeps English: it is the interchange format;
+"""Rule and policy texts and priority reasons in the report language, looked up at render
+time by each verdict's rule id and by matching each reason against qscan.assess.reasons. The inventory itself (and its JSON) keeps English: it is the interchange format;
 the human-facing renderers work on a localised shallow copy."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import copy
 from dataclasses import replace
 
 from qscan.assess.policy import Policy, PolicyError, get_policy
+from qscan.assess.reasons import translate
 from qscan.assess.rules import rule_by_id
 from qscan.model import Inventory, Verdict
 
@@ -34,8 +35,8 @@ def localized_verdict(verdict: Verdict, lang: str, policy: Policy | None) -> Ver
 
 
 def localize(inventory: Inventory, lang: str) -> Inventory:
-    """A shallow copy of the inventory whose findings carry localised verdicts (same
-    fingerprints and order; the input inventory and its findings are not touched)."""
+    """A shallow copy of the inventory whose findings carry localised verdicts and priority
+    reasons (same fingerprints and order; the input inventory and its findings are not touched)."""
     if lang == "en":
         return inventory
     try:
@@ -45,14 +46,20 @@ def localize(inventory: Inventory, lang: str) -> Inventory:
     memo: dict[tuple[str, str, str | None], dict[str, str]] = {}
     findings = []
     for finding in inventory.findings:
-        verdict = finding.verdict
+        verdict, priority = finding.verdict, finding.priority
+        if verdict is None and priority is None:
+            findings.append(finding)
+            continue
+        finding = copy.copy(finding)
         if verdict is not None:
             key = (verdict.rule, verdict.title, verdict.deadline_note)
             changes = memo.get(key)
             if changes is None:
                 changes = memo[key] = _changes(verdict, lang, policy)
-            finding = copy.copy(finding)
             finding.verdict = replace(verdict, **changes)
+        if priority is not None:
+            reasons = [translate(r, lang) for r in priority.reasons]
+            finding.priority = replace(priority, reasons=reasons)
         findings.append(finding)
     out = copy.copy(inventory)
     out.findings = findings
