@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from qscan.assess.reasons import translate
 from qscan.render.html import environment as report_environment
 from qscan.resources import reports_dir
 from qscan.roadmap import Roadmap
@@ -37,11 +38,20 @@ def pct(value: float) -> str:
 
 
 def localized(roadmap: Roadmap, lang: str) -> Roadmap:
-    """The roadmap with its milestone labels in `lang` (English where none)."""
+    """The roadmap with its milestone labels and system reasons in `lang` (English where none)."""
     if lang == "en":
         return roadmap
     timeline = [replace(m, label=m.labels.get(lang, m.label)) for m in roadmap.timeline]
-    return replace(roadmap, timeline=timeline)
+    systems = [_localized_system(s, lang) for s in roadmap.systems_first]
+    return replace(roadmap, timeline=timeline, systems_first=systems)
+
+
+def _localized_system(system: dict[str, Any], lang: str) -> dict[str, Any]:
+    priority = system.get("priority")
+    if not isinstance(priority, dict):
+        return system
+    reasons = [translate(str(r), lang) for r in priority.get("reasons") or []]
+    return {**system, "priority": {**priority, "reasons": reasons}}
 
 
 def html(roadmap: Roadmap, lang: str = "en") -> str:

@@ -185,3 +185,12 @@ def test_localize_leaves_the_inventory_alone():
     assert [f.priority for f in inventory.findings] == snapshot
     data = json.loads(RENDERERS["json"](inventory, RenderOptions(lang="nl")))
     assert data["findings"][0]["priority"]["reasons"][0].startswith("harvest now")
+
+
+def test_roadmap_system_reasons_translate():
+    from qscan.roadmap.render import _localized_system
+
+    system = {"name": "s", "priority": {"score": 5, "reasons": ["no findings", "other"]}}
+    out = _localized_system(system, "nl")
+    assert out["priority"]["reasons"] == ["geen bevindingen", "other"]
+    assert system["priority"]["reasons"] == ["no findings", "other"]
