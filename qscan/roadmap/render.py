@@ -135,21 +135,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                     t["vulnerable"],
                     t["reasons"],
                 ],
-                [
-                    [
-                        s["organisation"],
-                        s["name"],
-                        s.get("owner") or "",
-                        s.get("contact") or "",
-                        s.get("exposure") or "",
-                        s.get("criticality") or "",
-                        s["priority"]["wave"],
-                        s["priority"]["score"],
-                        s["findings"] - s["ready"],
-                        "; ".join(s["priority"]["reasons"]),
-                    ]
-                    for s in r.systems_first
-                ],
+                [_system_row(s) for s in r.systems_first],
             )
         )
     else:
@@ -186,6 +172,22 @@ def _trend_text(row: Any) -> str:
     if row.trend is None or row.trend.delta is None:
         return ""
     return f"{row.trend.delta * 100:+.0f} pt"
+
+
+def _system_row(s: dict[str, Any]) -> list[Any]:
+    """One system of "migrate first": the columns the Markdown and CSV tables share."""
+    return [
+        s["organisation"],
+        s["name"],
+        s.get("owner") or "",
+        s.get("contact") or "",
+        s.get("exposure") or "",
+        s.get("criticality") or "",
+        s["priority"]["wave"],
+        s["priority"]["score"],
+        s["findings"] - s["ready"],
+        "; ".join(s["priority"]["reasons"]),
+    ]
 
 
 def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
@@ -236,22 +238,7 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
             "to_migrate",
             "reasons",
         ]
-        rows = [
-            [
-                s["organisation_id"],
-                s["organisation"],
-                s["name"],
-                s.get("owner") or "",
-                s.get("contact") or "",
-                s.get("exposure") or "",
-                s.get("criticality") or "",
-                s["priority"]["wave"],
-                s["priority"]["score"],
-                s["findings"] - s["ready"],
-                "; ".join(s["priority"]["reasons"]),
-            ]
-            for s in roadmap.systems_first
-        ]
+        rows = [[s["organisation_id"], *_system_row(s)] for s in roadmap.systems_first]
     elif table == "algorithms":
         head = ["algorithm", "findings", "to_migrate", "organisations"]
         rows = [
