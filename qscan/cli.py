@@ -15,6 +15,7 @@ from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
 from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
 from qscan.assess.rules import RuleError, load_rules, rule_by_id
+from qscan.cli_common import fail, write_output
 from qscan.cli_roadmap import (
     COMMANDS,
     apply_history,
@@ -28,8 +29,6 @@ from qscan.pipeline import scan as run_scan
 from qscan.render import RENDERERS, RenderOptions
 from qscan.scan.interface import ScanOptions
 from qscan.targets import TargetError, parse_target, read_targets_file
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 SCAN_EPILOG = """\b
 Examples:
@@ -57,18 +56,13 @@ class Progress:
             click.echo(f"qscan: {message}", err=True)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"qscan: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
 def _passwords(password_file: Path | None) -> tuple[str, ...]:
     found: list[str] = []
     if password_file is not None:
         try:
             found += password_file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
-            _fail(f"cannot read --password-file: {exc.strerror}")
+            fail(f"cannot read --password-file: {exc.strerror}")
     env = os.environ.get("QSCAN_PASSWORDS")
     if env:
         found += env.split(os.pathsep)
@@ -79,25 +73,19 @@ def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[s
     """Pair each --format with the --output at the same position ('-' is stdout)."""
     formats = formats or ("text",)
     if len(outputs) > len(formats):
-        _fail("more --output than --format options")
+        fail("more --output than --format options")
     if len(formats) > 1 and len(outputs) < len(formats):
-        _fail("with several --format options give one --output for each, in the same order")
+        fail("with several --format options give one --output for each, in the same order")
     pairs = list(zip(formats, outputs or ("-",), strict=False))
     if sum(1 for _, out in pairs if out == "-") > 1:
-        _fail("only one format can go to stdout")
+        fail("only one format can go to stdout")
     return pairs
 
 
 def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str) -> None:
     for fmt, out in pairs:
         color = out == "-" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        rendered = RENDERERS[fmt](inventory, RenderOptions(lang=lang, color=color))
-        if out == "-":
-            click.echo(rendered, nl=False)
-        else:
-            path = Path(out)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(rendered, encoding="utf-8")
+        write_output(RENDERERS[fmt](inventory, RenderOptions(lang=lang, color=color)), out)
 
 
 def gate(inventory: Inventory, config: GateConfig) -> int:
@@ -119,7 +107,7 @@ def _gate_config(
     try:
         return build_config(fail_on, fail_on_status, baseline, waivers, strict)
     except GateConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise AssertionError("unreachable") from exc
 
 
@@ -158,7 +146,7 @@ def _check_policy(policy: str) -> None:
     try:
         get_policy(policy)
     except PolicyError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 format_option = click.option(
@@ -311,19 +299,19 @@ def scan(
     gate_config = _gate_config(fail_on, fail_on_status, baseline, waivers, strict)
     raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
     if estate and raw:
-        _fail("give either TARGETS or --estate (the estate file lists the targets)")
+        fail("give either TARGETS or --estate (the estate file lists the targets)")
     if shard and not estate:
-        _fail("--shard splits an estate: use it with --estate")
+        fail("--shard splits an estate: use it with --estate")
     if shard and history_db:
-        _fail(
+        fail(
             "--history records whole scans: merge the shards, then `qscan store ingest` the result"
         )
     if not raw and not estate:
-        _fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
+        fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:
         parsed = [parse_target(t, sni=sni) for t in raw]
     except TargetError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     pairs = _outputs(formats, outputs)
     options = ScanOptions(
         max_file_size=max_file_size,
@@ -345,7 +333,7 @@ def scan(
         else:
             inventory = run_scan(parsed, options, policy, scenario=scenario)
     except RuleError as exc:
-        _fail(f"rule pack: {exc}")
+        fail(f"rule pack: {exc}")
     if history_db:
         apply_history(inventory, history_db, record=True)
     code = gate(inventory, gate_config)
@@ -382,7 +370,7 @@ def report(
     try:
         inv = Inventory.from_dict(json.loads(inventory.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as exc:
-        _fail(f"{inventory}: not a valid qscan inventory ({exc})")
+        fail(f"{inventory}: not a valid qscan inventory ({exc})")
     if policy:
         _check_policy(policy)
     if scenario_id or crqc_year:
@@ -432,21 +420,21 @@ def baseline_create(
 ) -> None:
     """Write the fingerprints of every finding of TARGETS (or of --inventory files)."""
     if not targets and not inventories:
-        _fail("give targets to scan or --inventory files")
+        fail("give targets to scan or --inventory files")
     _check_policy(policy)
     combined = Inventory(policy=policy, tool={"name": "qscan", "version": __version__})
     for path in inventories:
         try:
             inv = Inventory.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
-            _fail(f"{path}: not a valid qscan inventory ({exc})")
+            fail(f"{path}: not a valid qscan inventory ({exc})")
         combined.findings += inv.findings
         combined.scanned_at = max(combined.scanned_at, inv.scanned_at)
     if targets:
         try:
             parsed = [parse_target(t) for t in targets]
         except TargetError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         options = ScanOptions(excludes=exclude, progress=Progress(verbose, quiet))
         scanned = run_scan(parsed, options, policy)
         combined.findings += scanned.findings
@@ -498,7 +486,7 @@ def rules_show(rule_id: str) -> None:
     """Full documentation of one rule: why, fix, references, what it matches."""
     rule = rule_by_id(rule_id.upper())
     if rule is None:
-        _fail(f"no rule {rule_id!r} (see `qscan rules list`)")
+        fail(f"no rule {rule_id!r} (see `qscan rules list`)")
     click.echo(f"{rule.id}: {rule.title}\nseverity: {rule.severity}    status: {rule.status}")
     if rule.policies:
         click.echo(f"only under: {', '.join(rule.policies)}")

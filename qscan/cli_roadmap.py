@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from qscan.assess.engine import assess
 from qscan.assess.policy import PolicyError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
+from qscan.cli_common import fail, write_output
 from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
 from qscan.inventory_stream import InventoryFormatError
 from qscan.merge import merge
@@ -23,16 +23,10 @@ from qscan.roadmap import build, load
 from qscan.roadmap.render import FORMATS, csv_table
 from qscan.scan.interface import ScanOptions
 
-EXIT_USAGE = 2
 DB_HELP = (
     "History database: a SQLite file path or a URL such as postgresql://user@host/db "
     "(default: $QSCAN_HISTORY_DB, else ~/.local/share/qscan/history.db)."
 )
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"qscan: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
@@ -210,16 +204,7 @@ def roadmap_command(
     except (InventoryFormatError, PolicyError) as exc:
         fail(str(exc))
     rendered = csv_table(roadmap, table) if fmt == "csv" else FORMATS[fmt](roadmap, lang)
-    _write(rendered, output)
-
-
-def _write(text: str, output: str) -> None:
-    if output == "-":
-        click.echo(text, nl=False)
-        return
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_output(rendered, output)
 
 
 # --- qscan store -------------------------------------------------------------------------
@@ -329,7 +314,7 @@ def diff_command(old: Path, new: Path, fmt: str, output: str) -> None:
         diff = diff_files(old, new)
     except InventoryFormatError as exc:
         fail(str(exc))
-    _write(render_diff(diff, fmt), output)
+    write_output(render_diff(diff, fmt), output)
 
 
 COMMANDS = (merge_command, roadmap_command, store_group, diff_command)
