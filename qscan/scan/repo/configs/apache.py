@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines, words
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
 )
-from qscan.scan.repo.text import looks_binary
 
 _SNIFF = re.compile(
     rb"(?im)^\s*(?:SSL(?:Engine|Protocol|CipherSuite|CertificateFile|OpenSSLConfCmd)|<VirtualHost)\b"
@@ -56,16 +53,11 @@ def protocol_set(args: list[str]) -> list[str]:
     return enabled
 
 
-class ApacheAnalyzer(TextAnalyzer):
+class ApacheAnalyzer(TlsConfigAnalyzer):
     name = "apache"
+    sniff = _SNIFF
     suffixes = (".conf", ".htaccess")
     filenames = frozenset({"httpd.conf", "apache2.conf", "ssl.conf", ".htaccess"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
-
-    def wants(self, path: Path, head: bytes) -> bool:
-        return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)

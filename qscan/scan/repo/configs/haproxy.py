@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines, strip_inline_comment, words
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     ALL_VERSIONS,
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -81,13 +80,10 @@ def _versions(options: list[str]) -> list[str] | None:
     return [v for v in enabled if v not in disabled and v in ALL_VERSIONS and v != "ssl2"]
 
 
-class HaproxyAnalyzer(TextAnalyzer):
+class HaproxyAnalyzer(TlsConfigAnalyzer):
     name = "haproxy"
     suffixes = (".cfg",)
     filenames = frozenset({"haproxy.cfg"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
 
     def could_want(self, name: str, path: str) -> bool:
         return name.endswith(".cfg") or "haproxy" in name

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
-from qscan.scan.repo.configs.tls_settings import TlsFindings, prepare_tls_data, split_list
-from qscan.scan.repo.text import looks_binary
+from qscan.scan.repo.configs.tls_settings import TlsConfigAnalyzer, TlsFindings, split_list
 
 _PROPERTY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
 _KEYSIZE = re.compile(
@@ -80,16 +77,11 @@ def _entries(value: str) -> list[str]:
     return [e.strip() for e in value.split(",") if e.strip()]
 
 
-class JavaSecurityAnalyzer(TextAnalyzer):
+class JavaSecurityAnalyzer(TlsConfigAnalyzer):
     name = "java-security"
+    sniff = _SNIFF
     suffixes = (".security", ".properties")
     filenames = frozenset({"java.security"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
-
-    def wants(self, path: Path, head: bytes) -> bool:
-        return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)

@@ -13,7 +13,6 @@ import base64
 import binascii
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import yaml
 
@@ -21,14 +20,12 @@ from qscan.model import Finding
 from qscan.resources import YAML_LOADER
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
 )
-from qscan.scan.repo.text import looks_binary
 
 _SNIFF = re.compile(rb"(?m)^\s*(?:apiVersion|kind)\s*:")
 _INGRESS = "nginx.ingress.kubernetes.io/"
@@ -68,15 +65,10 @@ def _items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, int]]:
                 yield k.value, v, k.start_mark.line + 1
 
 
-class KubernetesAnalyzer(TextAnalyzer):
+class KubernetesAnalyzer(TlsConfigAnalyzer):
     name = "kubernetes"
+    sniff = _SNIFF
     suffixes = (".yaml", ".yml")
-
-    def prepare(self) -> None:
-        prepare_tls_data()
-
-    def wants(self, path: Path, head: bytes) -> bool:
-        return self.wants_name(path) and not looks_binary(head) and bool(_SNIFF.search(head))
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.blocks import Directive, parse_blocks, walk
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -49,13 +48,10 @@ def _scope(directive: Directive) -> dict[str, str]:
     return {}
 
 
-class NginxAnalyzer(TextAnalyzer):
+class NginxAnalyzer(TlsConfigAnalyzer):
     name = "nginx"
     suffixes = (".conf", ".nginx", ".vhost", ".conf.template")
     filenames = frozenset({"nginx.conf"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
 
     def could_want(self, name: str, path: str) -> bool:
         return (

@@ -11,11 +11,10 @@ from pathlib import Path
 from qscan.catalog import catalog
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
     versions_between,
@@ -35,13 +34,10 @@ def _value(raw: str) -> str:
     return value.strip("\"'")
 
 
-class OpenSslCnfAnalyzer(TextAnalyzer):
+class OpenSslCnfAnalyzer(TlsConfigAnalyzer):
     name = "openssl-cnf"
     suffixes = (".cnf",)
     filenames = frozenset({"openssl.cnf", "openssl.conf", "openssl-ca.cnf"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         name = path.name.lower()

@@ -14,12 +14,11 @@ from pathlib import Path
 from qscan.catalog import catalog
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
 )
@@ -72,12 +71,9 @@ def postfix_protocols(value: str) -> list[str]:
     return enabled
 
 
-class PostfixAnalyzer(TextAnalyzer):
+class PostfixAnalyzer(TlsConfigAnalyzer):
     name = "postfix"
     filenames = frozenset({"main.cf"})
-
-    def prepare(self) -> None:
-        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return path.name.lower() == "main.cf" and not looks_binary(head)

@@ -15,11 +15,14 @@ import re
 import ssl
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from qscan.catalog import catalog
 from qscan.model import Finding
 from qscan.protocols import tls
+from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.collect import ConfigFindings
+from qscan.scan.repo.text import looks_binary
 
 _SPLIT = re.compile(r"[:,\s]+")
 _KEYWORD_PREFIX = "!-+"
@@ -58,9 +61,18 @@ def expand_cipher_string(value: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return codepoints, tuple(missing)
 
 
-def prepare_tls_data() -> None:
-    """Load the TLS tables (rules/tls/*.yaml) now, before worker processes fork."""
-    tls.suite(0)
+class TlsConfigAnalyzer(TextAnalyzer):
+    """A configuration format that sets TLS parameters. It loads the TLS tables before the
+    path scanner forks its workers, and wants a text file of its names whose first bytes
+    match `sniff` (subclasses with other tests override `wants`)."""
+
+    sniff: re.Pattern[bytes]
+
+    def prepare(self) -> None:
+        tls.suite(0)
+
+    def wants(self, path: Path, head: bytes) -> bool:
+        return self.wants_name(path) and not looks_binary(head) and bool(self.sniff.search(head))
 
 
 def split_list(value: str) -> list[str]:

@@ -14,11 +14,10 @@ from pathlib import Path
 from xml.parsers import expat
 
 from qscan.scan.interface import FileContext, Record
-from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
+    TlsConfigAnalyzer,
     TlsFindings,
-    prepare_tls_data,
     split_list,
     version_id,
 )
@@ -56,12 +55,9 @@ def tomcat_protocols(value: str) -> list[str]:
     return enabled
 
 
-class TomcatAnalyzer(TextAnalyzer):
+class TomcatAnalyzer(TlsConfigAnalyzer):
     name = "tomcat"
     suffixes = (".xml",)
-
-    def prepare(self) -> None:
-        prepare_tls_data()
 
     def wants(self, path: Path, head: bytes) -> bool:
         return (
