@@ -44,11 +44,19 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
     )
 
 
-def where(finding: Finding) -> str:
+def place(finding: Finding) -> str:
+    """File path, or service://host:port for an endpoint (no line, no component)."""
     loc = finding.location
     if loc.path is not None:
-        place = f"{loc.path}:{loc.line}" if loc.line else loc.path
-    else:
-        host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
-        place = f"{loc.service or 'tls'}://{host}:{loc.port}"
-    return f"{place} ({loc.component})" if loc.component else place
+        return loc.path
+    host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
+    return f"{loc.service or 'tls'}://{host}:{loc.port}"
+
+
+def where(finding: Finding) -> str:
+    """The place with the line (files) and the component inside it."""
+    loc = finding.location
+    text = place(finding)
+    if loc.path is not None and loc.line:
+        text = f"{text}:{loc.line}"
+    return f"{text} ({loc.component})" if loc.component else text

@@ -11,16 +11,7 @@ from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
 from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
-from qscan.render.summary import READY, Summary, summarise
-
-
-def place(finding: Finding) -> str:
-    """File path, or service://host:port for an endpoint (no line, no component)."""
-    loc = finding.location
-    if loc.path is not None:
-        return loc.path
-    host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
-    return f"{loc.service or 'tls'}://{host}:{loc.port}"
+from qscan.render.summary import READY, Summary, place, summarise
 
 
 def status_of(finding: Finding) -> str:
