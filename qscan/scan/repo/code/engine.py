@@ -520,6 +520,31 @@ def _interesting_key(key: str) -> bool:
     return any(w in low for w in _KEY_WORDS) and "secret" not in low and "pass" not in low
 
 
+def pattern_finding(
+    made: FileFindings,
+    patterns: PatternSet,
+    pattern: Pattern,
+    label: str,
+    fields: dict,
+    evidence: str,
+    line: int | None,
+) -> Finding:
+    """The finding of one matched API pattern (token-based detectors and Python's ast)."""
+    function = fields.pop(FOLLOW_FUNCTION, None) or (
+        pattern.function if pattern.function != "auto" else fields.get("function")
+    )
+    return made.make(
+        component=f"{patterns.component} {label}",
+        algorithm=str(fields["algorithm"]),
+        function=str(function or "unknown"),
+        asset=str(fields.get("asset") or pattern.asset),
+        line=line,
+        evidence=evidence,
+        params=normalise_params(fields),
+        context=dict(pattern.context),
+    )
+
+
 class _Emitter:
     def __init__(
         self, ctx: FileContext, text: str, patterns: PatternSet, reader: ValueReader
@@ -534,19 +559,8 @@ class _Emitter:
         self, token_index: int, pattern: Pattern, label: str, fields: dict, evidence: str
     ) -> None:
         offset = self.reader.tokens[token_index].start
-        context = dict(pattern.context)
-        function = fields.pop(FOLLOW_FUNCTION, None) or (
-            pattern.function if pattern.function != "auto" else fields.get("function")
-        )
-        finding = self.made.make(
-            component=f"{self.patterns.component} {label}",
-            algorithm=str(fields["algorithm"]),
-            function=str(function or "unknown"),
-            asset=str(fields.get("asset") or pattern.asset),
-            line=self.lines.line(offset),
-            evidence=evidence,
-            params=normalise_params(fields),
-            context=context,
+        finding = pattern_finding(
+            self.made, self.patterns, pattern, label, fields, evidence, self.lines.line(offset)
         )
         self.items.append((token_index, finding))
 

@@ -18,13 +18,13 @@ from typing import Any
 
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.code.engine import (
-    FOLLOW_FUNCTION,
     CodeAnalyzer,
     CodeDetector,
     find_pattern,
+    pattern_finding,
     read_fields,
 )
-from qscan.scan.repo.code.patterns import PatternSet, load_patterns, normalise_params
+from qscan.scan.repo.code.patterns import PatternSet, load_patterns
 from qscan.scan.repo.code.tokens import IDENT, Syntax, Token
 from qscan.scan.repo.code.values import Value, ValueReader
 from qscan.scan.repo.findings import FileFindings, shorten
@@ -306,18 +306,14 @@ class _Detector:
         return f"{func}({', '.join(parts)})"
 
     def _add(self, node: ast.AST, pattern: Any, label: str, fields: dict, evidence: str) -> None:
-        function = fields.pop(FOLLOW_FUNCTION, None) or (
-            pattern.function if pattern.function != "auto" else fields.get("function")
-        )
-        finding = self.made.make(
-            component=f"{self.patterns.component} {label}",
-            algorithm=str(fields["algorithm"]),
-            function=str(function or "unknown"),
-            asset=str(fields.get("asset") or pattern.asset),
-            line=getattr(node, "lineno", None),
-            evidence=evidence,
-            params=normalise_params(fields),
-            context=dict(pattern.context),
+        finding = pattern_finding(
+            self.made,
+            self.patterns,
+            pattern,
+            label,
+            fields,
+            evidence,
+            getattr(node, "lineno", None),
         )
         self.findings.append(
             ((getattr(node, "lineno", 0), getattr(node, "col_offset", 0)), finding)
