@@ -176,6 +176,19 @@ def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Va
     return value
 
 
+def _qualified_start(tokens: list[Token], i: int) -> int:
+    """Index of the first identifier of the dotted name ending at token i (`a.b::c`)."""
+    j = i
+    while (
+        j >= 2
+        and tokens[j - 1].kind == PUNCT
+        and tokens[j - 1].text in SEPARATORS
+        and tokens[j - 2].kind == IDENT
+    ):
+        j -= 2
+    return j
+
+
 class CodeDetector:
     """Matches one file's tokens against a language's patterns."""
 
@@ -259,14 +272,7 @@ class CodeDetector:
             tok = tokens[i]
             if tok.kind != IDENT or tok.text not in wanted or tokens[i + 1].text != "(":
                 continue
-            j = i
-            while (
-                j >= 2
-                and tokens[j - 1].kind == PUNCT
-                and tokens[j - 1].text in SEPARATORS
-                and tokens[j - 2].kind == IDENT
-            ):
-                j -= 2
+            j = _qualified_start(tokens, i)
             if j >= 1 and tokens[j - 1].kind == PUNCT and tokens[j - 1].text in SEPARATORS:
                 receiver_open = True  # chained on a call result: foo().bar(...)
             else:
@@ -380,14 +386,7 @@ class CodeDetector:
                 nxt.text == "(" or (nxt.text in SEPARATORS and nxt.kind == PUNCT)
             ):
                 continue
-            j = i
-            while (
-                j >= 2
-                and tokens[j - 1].kind == PUNCT
-                and tokens[j - 1].text in SEPARATORS
-                and tokens[j - 2].kind == IDENT
-            ):
-                j -= 2
+            j = _qualified_start(tokens, i)
             if any(a <= j < b for a, b in consumed):
                 continue
             segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
