@@ -41,7 +41,6 @@ FUNCTIONS = (
     "protocol",
     "unknown",
 )
-ASSETS = ("algorithm", "certificate", "key", "protocol", "keystore")
 
 
 def severity_rank(severity: str) -> int:

@@ -63,14 +63,6 @@ class Net:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(writer.wait_closed(), 1.0)
 
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str, port: int) -> AsyncIterator[None]:
-        """Hold a per-host slot for a connection a blocking library opens itself."""
-        async with self._per_host[host]:
-            await self._rate.wait()
-            self.connections[(host, port)] += 1
-            yield
-
 
 async def run_endpoints(
     jobs: Iterable[tuple[EndpointScanner, Target]],
