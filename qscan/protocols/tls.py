@@ -59,11 +59,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from qscan.catalog import catalog
 from qscan.model import Finding, Location
-from qscan.resources import rules_dir
+from qscan.resources import load_yaml
 
 COMPONENT_SUITE = "{version} cipher suite"
 COMPONENT_GROUP13 = "tls1.3 supported group"
@@ -247,13 +245,6 @@ class _Tables:
     signalling: dict[int, str] = field(default_factory=dict)
 
 
-def _load(name: str) -> Any:
-    """The tables are large: use libyaml when PyYAML has it (6x faster than pure Python)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(rules_dir() / "tls" / name, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # SafeLoader or its C twin
-
-
 def _key(name: str) -> str:
     return re.sub(r"[\s_-]", "", name).lower()
 
@@ -261,7 +252,7 @@ def _key(name: str) -> str:
 @cache
 def _tables() -> _Tables:
     t = _Tables()
-    data = _load("cipher_suites.yaml")
+    data = load_yaml("tls/cipher_suites.yaml")
     t.signalling = {codepoint_int(k): v for k, v in data["signalling"].items()}
     for cp, spec in data["suites"].items():
         s = Suite(
@@ -282,7 +273,7 @@ def _tables() -> _Tables:
         t.suite_names.setdefault(s.name.upper(), s)
         if s.openssl:
             t.suite_names.setdefault(s.openssl.upper(), s)
-    data = _load("groups.yaml")
+    data = load_yaml("tls/groups.yaml")
     for cp, spec in data["groups"].items():
         share = spec.get("key_share")
         g = Group(
@@ -307,7 +298,7 @@ def _tables() -> _Tables:
         (codepoint_int(r["from"]), codepoint_int(r["to"]), r) for r in data.get("ranges") or ()
     ]
     t.grease = frozenset(codepoint_int(v) for v in data.get("grease") or ())
-    data = _load("sigalgs.yaml")
+    data = load_yaml("tls/sigalgs.yaml")
     for cp, spec in data["sigalgs"].items():
         sa = SigAlg(
             codepoint=codepoint_int(cp),
@@ -325,7 +316,7 @@ def _tables() -> _Tables:
     t.sigalg_ranges = [
         (codepoint_int(r["from"]), codepoint_int(r["to"]), r) for r in data.get("ranges") or ()
     ]
-    data = _load("versions.yaml")
+    data = load_yaml("tls/versions.yaml")
     for cp, spec in data["versions"].items():
         v = Version(
             codepoint=codepoint_int(cp),
