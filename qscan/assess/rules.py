@@ -279,7 +279,3 @@ def _may_match_algorithm(rule: Rule, algorithm: str) -> bool:
     if "algorithm" not in rule.match:
         return True
     return _value_ok(algorithm, rule.match["algorithm"])
-
-
-def best_rule(finding: Finding, policy: str, rules: tuple[Rule, ...] | None = None) -> Rule | None:
-    return RuleIndex(rules if rules is not None else load_rules(), policy).best(finding)

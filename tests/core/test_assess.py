@@ -2,7 +2,7 @@ import pytest
 
 from qscan.assess.engine import assess
 from qscan.assess.policy import PolicyError, deadline_class, get_policy, policies
-from qscan.assess.rules import Rule, RuleError, _parse_rule, best_rule, load_rules
+from qscan.assess.rules import Rule, RuleError, RuleIndex, _parse_rule, load_rules
 from qscan.model import Finding, Inventory, Location
 
 
@@ -218,7 +218,7 @@ def test_match_operators():
         location=loc,
         params={"bits": 3072},
     )
-    assert best_rule(ok, "nist-ir-8547", (rule,)) is rule
+    assert RuleIndex((rule,), "nist-ir-8547").best(ok) is rule
     big = Finding(
         algorithm="RSA",
         function="signature",
@@ -226,7 +226,7 @@ def test_match_operators():
         location=loc,
         params={"bits": 4096},
     )
-    assert best_rule(big, "nist-ir-8547", (rule,)) is None
+    assert RuleIndex((rule,), "nist-ir-8547").best(big) is None
 
 
 def test_unknown_policy_is_an_error_and_all_policies_resolve_auto_classes():
