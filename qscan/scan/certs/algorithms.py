@@ -7,7 +7,7 @@ cannot load (SLH-DSA, composites, pre-standard OIDs, unknown OIDs) go the same w
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +44,8 @@ class KeyInfo:
     label: str
     fingerprint: str | None = None
     """SHA-256 (hex) of the SubjectPublicKeyInfo DER, when the public key is known."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] | None = None
+    """Format-specific facts (an SSH key's comment or certificate fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +129,33 @@ def describe_algorithm(
 ) -> KeyInfo:
     """Describe a key's AlgorithmIdentifier; with the public key BIT STRING also the RSA
     modulus size and the size of explicit EC curves."""
-    algorithm, function, base, kind = _key_algorithm(buf[algid[3] : algid[2]])
-    params = dict(base)
+    raw = buf[algid[3] : algid[2]]
+    bits = None
     if public_key is not None:
+        kind = _key_algorithm(raw)[3]
         if kind == "rsa":
             inner = der.tlv(buf, public_key[1] + 1, public_key[2])
-            modulus = der.children(buf, inner[1], inner[2])[0]
-            params["bits"] = der.uint_bits(buf, modulus)
+            modulus = der.tlv(buf, inner[1], inner[2])
+            bits = der.uint_bits(buf, modulus)
         elif kind == "ec-explicit":
             # explicit curve parameters: the field size still shows in the public point
             # (uncompressed 04 || X || Y)
             point = public_key[2] - public_key[1] - 1
             if point > 1 and buf[public_key[1] + 1] == 4:
-                params["bits"] = (point - 1) // 2 * 8
-    return KeyInfo(algorithm, function, params, label(algorithm, params), fingerprint)
+                bits = (point - 1) // 2 * 8
+    algorithm, function, params, text = _described(raw, bits)
+    return KeyInfo(algorithm, function, dict(params), text, fingerprint)
+
+
+@lru_cache(maxsize=1024)
+def _described(raw: bytes, bits: int | None) -> tuple[str, str, dict[str, Any], str]:
+    """(algorithm, function, params, label) of an AlgorithmIdentifier and the key size read
+    from the key itself: the same few recur across an estate's certificates."""
+    algorithm, function, base, _ = _key_algorithm(raw)
+    params = dict(base)
+    if bits is not None:
+        params["bits"] = bits
+    return algorithm, function, params, label(algorithm, params)
 
 
 @lru_cache(maxsize=1024)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from qscan.model import Finding, Location
@@ -33,9 +34,18 @@ def short(text: str) -> str:
     return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1] + "…"
 
 
-def certificate_component(prefix: str, chain_index: int | None) -> str:
+@lru_cache(maxsize=256)
+def _components(prefix: str, chain_index: int | None) -> tuple[str, str, str, str]:
+    """The components of a certificate's public key, signature, alternative public key and
+    alternative signature findings."""
     chain = f" chain[{chain_index}]" if chain_index is not None else ""
-    return f"{prefix}certificate{chain}"
+    base = f"{prefix}certificate{chain}"
+    return (
+        f"{base} public key",
+        f"{base} signature",
+        f"{base} alternative public key",
+        f"{base} alternative signature",
+    )
 
 
 def signer_params(
@@ -68,9 +78,10 @@ def cert_findings(
     says how the relation was established: signature (verified), key-id (authority key
     identifier = subject key identifier) or name; verify=False skips the signature check
     (used across files, where it would dominate the scan time)."""
-    base = certificate_component(prefix, chain_index)
-    self_issued = info.self_issued
-    context = info.context(self_issued)
+    key_component, signature_component, alt_key_component, alt_signature_component = _components(
+        prefix, chain_index
+    )
+    context = info.context()
     if chain_index is not None:
         context["chain_index"] = chain_index
     signer: KeyInfo | None = None
@@ -78,11 +89,11 @@ def cert_findings(
         context["issued_by"] = issuer.sha256
         context["issued_by_match"] = _relation(info, issuer, verify)
         signer = issuer.key
-    elif self_issued:
+    elif info.self_issued:
         signer = info.key
     if extra_context:
         context.update(extra_context)
-    subject = info.subject or "(empty subject)"
+    subject = context["subject"] or "(empty subject)"
     key = info.key
     key_context = context.copy()
     key_context["public_key_sha256"] = key.fingerprint
@@ -95,7 +106,7 @@ def cert_findings(
             key.algorithm,
             key.function,
             "certificate",
-            at(location, f"{base} public key"),
+            at(location, key_component),
             key.params,
             short(f"{subject}: {key.label} public key"),
             key_context,
@@ -105,7 +116,7 @@ def cert_findings(
             signature.algorithm,
             "signature",
             "certificate",
-            at(location, f"{base} signature"),
+            at(location, signature_component),
             signer_params(signature, signer, info.signature_size),
             short(f"{subject}: signed with {signature.label}"),
             context,
@@ -119,7 +130,7 @@ def cert_findings(
                 algorithm=alt.algorithm,
                 function=alt.function,
                 asset="certificate",
-                location=at(location, f"{base} alternative public key"),
+                location=at(location, alt_key_component),
                 params=alt.params,
                 evidence=short(f"{subject}: alternative {alt.label} public key (2.5.29.72)"),
                 context={**context, "public_key_sha256": alt.fingerprint},
@@ -134,7 +145,7 @@ def cert_findings(
                 algorithm=alt_sig.algorithm,
                 function="signature",
                 asset="certificate",
-                location=at(location, f"{base} alternative signature"),
+                location=at(location, alt_signature_component),
                 params=signer_params(alt_sig, alt_signer),
                 evidence=short(f"{subject}: alternative signature {alt_sig.label} (2.5.29.73)"),
                 context=context,

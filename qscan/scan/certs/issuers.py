@@ -46,7 +46,7 @@ class IssuerIndex:
         """info's issuer is not known yet: remember its findings until it is."""
         if self._waiting_count >= MAX_WAITING or info.self_issued:
             return
-        refs = [weakref.ref(f) for f in findings]
+        refs = list(map(weakref.ref, findings))
         self._waiting.setdefault(info.issuer_der, []).append((info.aki, refs))
         self._waiting_count += 1
         if self._waiting_count >= self._sweep_at:

@@ -86,12 +86,15 @@ def rfc4514(name: bytes) -> str:
 
 _RDNS: dict[bytes, str] = {}
 _RDNS_MAX = 4096
+# The start of an RDN holding one common name (SET, SEQUENCE, OID 2.5.4.3), after the
+# SET and SEQUENCE headers.
+_CN_TYPE = b"\x06\x03\x55\x04\x03"
 
 
 def render_name(name: bytes) -> str:
     """RFC 4514 string (last RDN first, as OpenSSL and cryptography print it). Relative
     names repeat across certificates (C=, O=, OU=) even when the whole name does not, so
-    each RDN's rendering is memoised by its encoding."""
+    each RDN's rendering is memoised by its encoding; common names, mostly unique, are not."""
     pos, end = _span(name, 0, len(name))
     rdns = []
     while pos < end:
@@ -100,9 +103,10 @@ def render_name(name: bytes) -> str:
         rendered = _RDNS.get(raw)
         if rendered is None:
             rendered = _render_rdn(name, set_start, set_end)
-            if len(_RDNS) >= _RDNS_MAX:
-                _RDNS.clear()
-            _RDNS[raw] = rendered
+            if raw[4:9] != _CN_TYPE:
+                if len(_RDNS) >= _RDNS_MAX:
+                    _RDNS.clear()
+                _RDNS[raw] = rendered
         rdns.append(rendered)
         pos = set_end
     rdns.reverse()
@@ -121,4 +125,4 @@ def _render_rdn(name: bytes, atv: int, set_end: int) -> str:
         value_start, value_end = _span(name, oid_end, seq_end)
         parts.append(f"{short}={_value(name, name[oid_end], value_start, value_end, oid_end)}")
         atv = seq_end
-    return "+".join(parts)
+    return parts[0] if len(parts) == 1 else "+".join(parts)

@@ -213,7 +213,7 @@ def public_key_findings(
     if cert is not None:
         cert_ctx = {k: v for k, v in cert.items() if k != "ca"}
         cert_ctx["ca_fingerprint"] = cert["ca"].fingerprint
-    ctx = {**context, **key.extra, **cert_ctx, "ssh_fingerprint": ssh_key.fingerprint}
+    ctx = {**context, **(key.extra or {}), **cert_ctx, "ssh_fingerprint": ssh_key.fingerprint}
     loc = blob.location(line, component)
     findings = [
         Finding(
@@ -342,7 +342,7 @@ def openssh_private_key(raw: bytes, blob: Blob, line: int | None) -> None:
         ssh_key = describe_blob(reader.string())
         encrypted = cipher != "none"
         context: dict[str, Any] = {"format": "OpenSSH", "cipher": cipher, "kdf": kdf}
-        context.update(ssh_key.key.extra)
+        context.update(ssh_key.key.extra or {})
         context["ssh_fingerprint"] = ssh_key.fingerprint
         state = f"encrypted with {cipher}" if encrypted else "unencrypted"
         pk = PrivateKey(ssh_key.key, encrypted, "OpenSSH", context)

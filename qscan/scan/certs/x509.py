@@ -95,6 +95,8 @@ class CertInfo:
     alt_key: KeyInfo | None = None
     alt_signature: SigInfo | None = None
     decoder: str = "der"
+    self_issued: bool = False
+    """Subject = issuer, and the key identifiers (when both are present) agree."""
     _subject: str | None = field(default=None, repr=False)
     _issuer: str | None = field(default=None, repr=False)
 
@@ -112,17 +114,11 @@ class CertInfo:
         return self._issuer
 
     @property
-    def self_issued(self) -> bool:
-        if self.subject_der != self.issuer_der:
-            return False
-        return self.aki is None or self.ski is None or self.aki == self.ski
-
-    @property
     def catalyst(self) -> bool:
         return self.alt_key is not None or self.alt_signature is not None
 
-    def context(self, self_issued: bool | None = None) -> dict[str, Any]:
-        """The facts every finding of this certificate carries (self_issued: when known)."""
+    def context(self) -> dict[str, Any]:
+        """The facts every finding of this certificate carries."""
         ctx: dict[str, Any] = {
             "subject": self.subject,
             "issuer": self.issuer,
@@ -130,7 +126,7 @@ class CertInfo:
             "not_before": self.not_before,
             "not_after": self.not_after,
             "is_ca": self.is_ca,
-            "self_signed": self.self_issued if self_issued is None else self_issued,
+            "self_signed": self.self_issued,
             "sha256": self.sha256,
         }
         if self.key_usage is not None:
@@ -203,16 +199,27 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     value_start, value_end = span(buf, sig_end)
     if value_end != end or buf[start] != der.SEQUENCE or buf[sig_end] != der.BIT_STRING:
         raise der.DerError("not a certificate (Certificate ::= SEQUENCE {tbs, alg, sig})")
+    # the elements below mostly have short lengths (< 128 bytes): those are read inline
     pos = tbs_start
     if buf[pos] == 0xA0:  # version
-        pos = span(buf, pos)[1]
-    serial_start, serial_end = span(buf, pos)
-    # the elements skipped below mostly have short lengths: read those inline
+        first = buf[pos + 1]
+        pos = pos + 2 + first if first < 0x80 else span(buf, pos)[1]
+    first = buf[pos + 1]
+    if first < 0x80:
+        serial_start = pos + 2
+        serial_end = serial_start + first
+    else:
+        serial_start, serial_end = span(buf, pos)
     first = buf[serial_end + 1]  # signature AlgorithmIdentifier
     issuer_pos = serial_end + 2 + first if first < 0x80 else span(buf, serial_end)[1]
     first = buf[issuer_pos + 1]
     validity_pos = issuer_pos + 2 + first if first < 0x80 else span(buf, issuer_pos)[1]
-    validity_start, subject_pos = span(buf, validity_pos)
+    first = buf[validity_pos + 1]
+    if first < 0x80:
+        validity_start = validity_pos + 2
+        subject_pos = validity_start + first
+    else:
+        validity_start, subject_pos = span(buf, validity_pos)
     first = buf[subject_pos + 1]
     spki_pos = subject_pos + 2 + first if first < 0x80 else span(buf, subject_pos)[1]
     spki_end = span(buf, spki_pos)[1]
@@ -243,18 +250,26 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
         while ext < exts_end:
             # Extension ::= SEQUENCE {extnID, critical BOOLEAN DEFAULT FALSE, extnValue}:
             # most extensions are of no interest here, so look at the raw OID first
-            oid_pos, ext = span(buf, ext)
+            first = buf[ext + 1]
+            if first < 0x80:
+                oid_pos = ext + 2
+                ext = oid_pos + first
+            else:
+                oid_pos, ext = span(buf, ext)
             # (a short OID: a long one is none of _EXTENSIONS, and its slice matches none)
             oid_end = oid_pos + 2 + buf[oid_pos + 1]
             handler = _EXTENSIONS.get(buf[oid_pos + 2 : oid_end])
             if handler is None or buf[oid_pos] != der.OID:
                 continue
-            value_pos = oid_end if buf[oid_end] != der.BOOLEAN else span(buf, oid_end)[1]
+            # critical: a DER BOOLEAN is always 3 bytes
+            value_pos = oid_end + 3 if buf[oid_end] == der.BOOLEAN else oid_end
             if buf[value_pos] != der.OCTET_STRING:
                 raise der.DerError("extension value is not an OCTET STRING")
             value_start, value_end = span(buf, value_pos)
             handler(buf, (der.OCTET_STRING, value_start, value_end, value_pos), info)
         pos = exts_end
+    if info.subject_der == info.issuer_der:
+        info.self_issued = info.aki is None or info.ski is None or info.aki == info.ski
     return info
 
 
@@ -262,12 +277,10 @@ def _time(buf: bytes, pos: int) -> tuple[str, int]:
     """The UTCTime / GeneralizedTime at pos as ISO 8601 in UTC, and where it ends."""
     tag = buf[pos]
     if tag == der.UTC_TIME and buf[pos + 1] == 13 and buf[pos + 14] == 0x5A:  # YYMMDDHHMMSSZ
-        text = buf[pos + 2 : pos + 14].decode("ascii")
-        century = "19" if int(text[:2]) >= 50 else "20"
-        return (
-            f"{century}{text[:2]}-{text[2:4]}-{text[4:6]}T{text[6:8]}:{text[8:10]}:{text[10:12]}+00:00",
-            pos + 15,
-        )
+        t = buf[pos + 2 : pos + 14].decode("ascii")
+        if t.isdigit():
+            century = "19" if t[0] >= "5" else "20"
+            return f"{century}{t[:2]}-{t[2:4]}-{t[4:6]}T{t[6:8]}:{t[8:10]}:{t[10:]}+00:00", pos + 15
     start, end = der.span(buf, pos)
     text = buf[start:end].decode("ascii")
     if tag == der.UTC_TIME:
