@@ -97,6 +97,8 @@ def vendored(relpath: str) -> bool:
 
 def _display(rel: str) -> str:
     """The path as valid UTF-8 (undecodable bytes of a file name become U+FFFD)."""
+    if rel.isascii():
+        return rel
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
