@@ -15,7 +15,7 @@ from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
 from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
 from qscan.assess.rules import RuleError, load_rules, rule_by_id
-from qscan.cli_common import fail, write_output
+from qscan.cli_common import fail, tune_gc, write_output
 from qscan.cli_roadmap import (
     COMMANDS,
     apply_history,
@@ -182,6 +182,7 @@ verbose_option = click.option(
 def main() -> None:
     """qscan finds quantum-vulnerable cryptography in certificates, keys, keystores,
     TLS and SSH endpoints, configuration and source code, and says how urgent each is."""
+    tune_gc()
 
 
 @main.command(epilog=SCAN_EPILOG)

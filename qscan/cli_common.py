@@ -1,7 +1,9 @@
-"""What every command-line module shares: the usage-error exit and writing one output."""
+"""What every command-line module shares: process set-up, the usage-error exit and writing
+one output."""
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -9,6 +11,19 @@ from typing import NoReturn
 import click
 
 from qscan.assess.gate import EXIT_USAGE
+
+GC_FULL_COLLECTION_EVERY = 1000
+"""Young-generation collections between two full ones (Python's default is 10)."""
+
+
+def tune_gc() -> None:
+    """Make full garbage collections rare. A run builds one large, long-lived and acyclic
+    graph (findings, their locations, params and contexts, or the inventories a merge
+    reads); every full collection walks all of it and frees nothing, which cost 13% of a
+    10,000-certificate scan. Short-lived cycles (an exception and its traceback) still
+    die in the young generations, which keep their default thresholds."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, GC_FULL_COLLECTION_EVERY)
 
 
 def fail(message: str) -> NoReturn:
