@@ -186,6 +186,30 @@ def test_parallel_scan_returns_the_serial_result_in_order(tmp_path):
     assert [r.kind for r in parallel if isinstance(r, ScanError)] == ["too-large"]
 
 
+class WhoScanned(Marker):
+    """Records which process scanned each file."""
+
+    def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
+        for finding in super().analyze(data, ctx):
+            finding.context["pid"] = os.getpid()  # type: ignore[union-attr]
+            yield finding
+
+
+@pytest.mark.parametrize("in_flight", [0, 1000])
+def test_the_scanning_process_takes_batches_while_the_pool_is_busy(
+    tmp_path, monkeypatch, in_flight
+):
+    """A pool that is always busy (no batch may be queued) leaves every batch to the scanning
+    process; one that is never busy takes them all. The records are the serial ones."""
+    tree(tmp_path, [f"f{i:04d}" for i in range(600)])
+    serial = run(tmp_path, [Marker()], workers=1)
+    monkeypatch.setattr(files, "BATCHES_IN_FLIGHT_PER_WORKER", in_flight)
+    parallel = run(tmp_path, [WhoScanned()], workers=2)
+    assert [r.fingerprint for r in parallel] == [r.fingerprint for r in serial]
+    here = {r.context["pid"] == os.getpid() for r in parallel}
+    assert here == ({True} if in_flight == 0 else {False})
+
+
 def test_scan_streams_with_bounded_work_in_flight(tmp_path):
     tree(tmp_path, [f"f{i:05d}" for i in range(20)])
     consumed = 0
