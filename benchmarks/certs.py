@@ -164,10 +164,9 @@ def interleaved(runs: dict[str, object], folder: Path) -> dict[str, tuple[float,
 
 
 def peak_memory(folder: Path, run: str) -> tuple[float, float]:
-    """(peak RSS in MiB, Python heap peak in MiB) of a fresh process doing `run` on folder:
-    `qscan_scan(folder, 1)`, `qscan_scan(folder, 2)` (then the RSS is the largest worker's,
-    the parent only streams results; the heap is the parent's) or `walk_only(folder)`."""
-    children = run.endswith(", 2)")
+    """(peak RSS in MiB of the largest process, Python heap peak in MiB of the scanning
+    process) of a fresh process doing `run` on folder: `qscan_scan(folder, 1)`,
+    `qscan_scan(folder, 2)` (the scanning process and one worker) or `walk_only(folder)`."""
     code = (
         "import resource, sys, tracemalloc\n"
         f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
@@ -175,8 +174,9 @@ def peak_memory(folder: Path, run: str) -> tuple[float, float]:
         f"folder = __import__('pathlib').Path({str(folder)!r})\n"
         "tracemalloc.start()\n"
         f"certs.{run}\n"
-        f"who = resource.RUSAGE_CHILDREN if {children} else resource.RUSAGE_SELF\n"
-        "print(tracemalloc.get_traced_memory()[1], resource.getrusage(who).ru_maxrss)\n"
+        "rss = max(resource.getrusage(who).ru_maxrss\n"
+        "          for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+        "print(tracemalloc.get_traced_memory()[1], rss)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
     traced, rss_kib = out.stdout.split()
@@ -250,7 +250,7 @@ def main() -> None:
         "for reference, walker alone": "walk_only(folder)",
     }
     for label, run in runs.items():
-        rss_label = "largest worker RSS" if run.endswith(", 2)") else "RSS"
+        rss_label = "largest process RSS" if run.endswith(", 2)") else "RSS"
         measured = {count: peak_memory(where, run) for count, where in ((1000, small), (n, folder))}
         for count, (rss, traced) in measured.items():
             print(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -97,21 +97,6 @@ class CertInfo:
     decoder: str = "der"
     self_issued: bool = False
     """Subject = issuer, and the key identifiers (when both are present) agree."""
-    _subject: str | None = field(default=None, repr=False)
-    _issuer: str | None = field(default=None, repr=False)
-
-    @property
-    def subject(self) -> str:
-        if self._subject is None:
-            # issuers repeat (cached); subjects are mostly unique (rendered directly)
-            self._subject = render_name(self.subject_der)
-        return self._subject
-
-    @property
-    def issuer(self) -> str:
-        if self._issuer is None:
-            self._issuer = rfc4514(self.issuer_der)
-        return self._issuer
 
     @property
     def catalyst(self) -> bool:
@@ -120,8 +105,9 @@ class CertInfo:
     def context(self) -> dict[str, Any]:
         """The facts every finding of this certificate carries."""
         ctx: dict[str, Any] = {
-            "subject": self.subject,
-            "issuer": self.issuer,
+            # issuers repeat (cached); subjects are mostly unique (rendered directly)
+            "subject": render_name(self.subject_der),
+            "issuer": rfc4514(self.issuer_der),
             "serial": self.serial,
             "not_before": self.not_before,
             "not_after": self.not_after,
@@ -223,10 +209,7 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     first = buf[subject_pos + 1]
     spki_pos = subject_pos + 2 + first if first < 0x80 else span(buf, subject_pos)[1]
     spki_end = span(buf, spki_pos)[1]
-    not_before, not_before_end = _time(buf, validity_start)
-    not_after, not_after_end = _time(buf, not_before_end)
-    if not_after_end != subject_pos:
-        raise der.DerError("validity is not a SEQUENCE of two times")
+    not_before, not_after = _validity(buf, validity_start, subject_pos)
     info = CertInfo(
         original,  # der
         hashlib.sha256(original).hexdigest(),  # sha256
@@ -273,14 +256,38 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     return info
 
 
+def _validity(buf: bytes, pos: int, end: int) -> tuple[str, str]:
+    """notBefore and notAfter, which start at pos and end at end, as ISO 8601 in UTC."""
+    if (
+        end - pos == 30
+        and buf[pos] == buf[pos + 15] == der.UTC_TIME
+        and buf[pos + 1] == buf[pos + 16] == 13
+        and buf[pos + 14] == buf[pos + 29] == 0x5A
+    ):  # the common case: two UTCTimes YYMMDDHHMMSSZ
+        t = buf[pos + 2 : pos + 14].decode("ascii")
+        u = buf[pos + 17 : pos + 29].decode("ascii")
+        if t.isdigit() and u.isdigit():
+            return _utc_time(t), _utc_time(u)
+    not_before, pos = _time(buf, pos)
+    not_after, pos = _time(buf, pos)
+    if pos != end:
+        raise der.DerError("validity is not a SEQUENCE of two times")
+    return not_before, not_after
+
+
+def _utc_time(t: str) -> str:
+    """ISO 8601 of a UTCTime's twelve digits YYMMDDHHMMSS (RFC 5280: YY >= 50 is 19YY)."""
+    century = "19" if t[0] >= "5" else "20"
+    return f"{century}{t[:2]}-{t[2:4]}-{t[4:6]}T{t[6:8]}:{t[8:10]}:{t[10:]}+00:00"
+
+
 def _time(buf: bytes, pos: int) -> tuple[str, int]:
     """The UTCTime / GeneralizedTime at pos as ISO 8601 in UTC, and where it ends."""
     tag = buf[pos]
     if tag == der.UTC_TIME and buf[pos + 1] == 13 and buf[pos + 14] == 0x5A:  # YYMMDDHHMMSSZ
         t = buf[pos + 2 : pos + 14].decode("ascii")
         if t.isdigit():
-            century = "19" if t[0] >= "5" else "20"
-            return f"{century}{t[:2]}-{t[2:4]}-{t[4:6]}T{t[6:8]}:{t[8:10]}:{t[10:]}+00:00", pos + 15
+            return _utc_time(t), pos + 15
     start, end = der.span(buf, pos)
     text = buf[start:end].decode("ascii")
     if tag == der.UTC_TIME:
