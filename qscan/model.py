@@ -69,8 +69,17 @@ def severity_rank(severity: str) -> int:
     return len(SEVERITIES) - SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
+class _Positional:
+    """Pickles as its class called with its field values in order. File-scanning workers
+    send their findings to the scanning process by pickle, and positional arguments load in
+    half the time of the default attribute dictionary."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), tuple(vars(self).values()))
+
+
 @dataclass
-class Location:
+class Location(_Positional):
     target: str
     component: str = ""
     path: str | None = None
@@ -82,23 +91,6 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v is not None}
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # file-scanning workers send their findings to the parent by pickle: positional
-        # arguments load in half the time of the default attribute dictionary
-        return (
-            Location,
-            (
-                self.target,
-                self.component,
-                self.path,
-                self.line,
-                self.host,
-                self.port,
-                self.service,
-                self.sni,
-            ),
-        )
 
 
 @dataclass
@@ -121,7 +113,7 @@ class Priority:
 
 
 @dataclass
-class Finding:
+class Finding(_Positional):
     algorithm: str
     function: str
     asset: str
@@ -139,25 +131,6 @@ class Finding:
     def __post_init__(self) -> None:
         if not self.fingerprint:
             self.fingerprint = self.compute_fingerprint()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # see Location.__reduce__
-        return (
-            Finding,
-            (
-                self.algorithm,
-                self.function,
-                self.asset,
-                self.location,
-                self.params,
-                self.evidence,
-                self.context,
-                self.identity,
-                self.fingerprint,
-                self.verdict,
-                self.priority,
-            ),
-        )
 
     def compute_fingerprint(self) -> str:
         loc = self.location

@@ -185,27 +185,16 @@ def _read(buf: bytes, original: bytes, decoder: str) -> CertInfo:
     value_start, value_end = span(buf, sig_end)
     if value_end != end or buf[start] != der.SEQUENCE or buf[sig_end] != der.BIT_STRING:
         raise der.DerError("not a certificate (Certificate ::= SEQUENCE {tbs, alg, sig})")
-    # the elements below mostly have short lengths (< 128 bytes): those are read inline
     pos = tbs_start
     if buf[pos] == 0xA0:  # version
-        first = buf[pos + 1]
-        pos = pos + 2 + first if first < 0x80 else span(buf, pos)[1]
-    first = buf[pos + 1]
-    if first < 0x80:
-        serial_start = pos + 2
-        serial_end = serial_start + first
-    else:
-        serial_start, serial_end = span(buf, pos)
+        pos = span(buf, pos)[1]
+    serial_start, serial_end = span(buf, pos)
+    # the elements skipped below mostly have short lengths: read those inline
     first = buf[serial_end + 1]  # signature AlgorithmIdentifier
     issuer_pos = serial_end + 2 + first if first < 0x80 else span(buf, serial_end)[1]
     first = buf[issuer_pos + 1]
     validity_pos = issuer_pos + 2 + first if first < 0x80 else span(buf, issuer_pos)[1]
-    first = buf[validity_pos + 1]
-    if first < 0x80:
-        validity_start = validity_pos + 2
-        subject_pos = validity_start + first
-    else:
-        validity_start, subject_pos = span(buf, validity_pos)
+    validity_start, subject_pos = span(buf, validity_pos)
     first = buf[subject_pos + 1]
     spki_pos = subject_pos + 2 + first if first < 0x80 else span(buf, subject_pos)[1]
     spki_end = span(buf, spki_pos)[1]
