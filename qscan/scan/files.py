@@ -1,27 +1,33 @@
 """Read each file of a path target once and offer it to every registered file analyzer.
 
-Files are scanned in batches by `workers` processes: the scanning process itself and a pool
-of `workers - 1` worker processes. The pool is kept busy (a few batches queued per worker);
-meanwhile the scanning process takes the next batch itself rather than wait: a batch
-scanned here costs about 60% of the CPU time of one scanned by a worker, whose findings
-are pickled there and unpickled here. Results leave in the walk's order as soon as the
-head of the queue is done; the queue is bounded, so memory stays flat however large the
-tree is. Small trees (and `workers=1`) are scanned in-process only: a pool costs more than
-it saves there.
+Files are scanned in batches by `workers` processes: the scanning process itself and
+`workers - 1` worker processes, each fed over its own pipe and kept busy (a few batches
+queued). Meanwhile the scanning process takes the next batch itself rather than wait: a
+batch scanned here costs about 60% of the CPU time of one scanned by a worker, whose
+findings are pickled there and unpickled here. (A plain pipe per worker, read when its
+results are wanted, spends less of the scanning process's time than
+concurrent.futures' result and feeder threads, which contend with it for the GIL.)
+Results leave in the walk's order as soon as the head of the queue is done; the queue is
+bounded, so memory stays flat however large the tree is. A worker that dies has its
+unfinished batches scanned here. Small trees (and `workers=1`) are scanned in-process
+only: workers cost more than they save there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
+import pickle
+import signal
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from itertools import chain, islice
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from qscan.model import Finding, ScanError
@@ -36,6 +42,7 @@ SMALL_TREE = 200
 BATCH_FILES = 64
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WINDOW_BATCHES_PER_WORKER = 16  # done or running, waiting for an earlier batch to finish
+PIPE_BYTES = 65536  # what a pipe holds on Linux by default
 PROGRESS_EVERY = 2000
 MAX_REMEMBERED_PICKS = 4096
 # Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
@@ -276,21 +283,28 @@ def _plan(analyzers: Sequence[FileAnalyzer]) -> _Plan:
     return _plan_cache[1]
 
 
-_worker_state: tuple[list[FileAnalyzer], ScanOptions, str] | None = None
-
-
-def _init_worker(analyzers: list[FileAnalyzer], options: ScanOptions, target: str) -> None:
-    global _worker_state
-    _worker_state = (analyzers, options, target)
-
-
-def _scan_batch(batch: list[FileEntry]) -> list[Record]:
-    assert _worker_state is not None
-    analyzers, options, target = _worker_state
+def _scan_batch(
+    analyzers: Sequence[FileAnalyzer], batch: list[FileEntry], target: str, options: ScanOptions
+) -> list[Record]:
     out: list[Record] = []
     for entry in batch:
         out.extend(analyze_file(analyzers, entry, target, options))
     return out
+
+
+def _worker_main(
+    conn: Connection, analyzers: list[FileAnalyzer], options: ScanOptions, target: str
+) -> None:
+    """A worker process: scan each batch received, send its records back, until an empty
+    message (or the scanning process going away) ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scanning process's to handle
+    try:
+        while data := conn.recv_bytes():
+            batch = pickle.loads(data)
+            records = _scan_batch(analyzers, batch, target, options)
+            conn.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
+    except (EOFError, OSError):
+        return
 
 
 def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]:
@@ -311,53 +325,77 @@ def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]
         yield batch
 
 
-class _Queue:
-    """Batches in walk order: done (a list of records) or running (a future). A worker that
-    dies breaks the pool; its batch and every later one are then scanned in-process."""
+class _Worker:
+    """A worker process fed batches over a pipe; it returns their records in the order it
+    received them. At most PIPE_BYTES of pickled batches are outstanding, so sending never
+    blocks (the pipe holds them all) and the two sides cannot wait on each other."""
 
     def __init__(
-        self, pool: ProcessPoolExecutor, here: Callable[[list[FileEntry]], list[Record]]
+        self,
+        context: BaseContext,
+        analyzers: list[FileAnalyzer],
+        options: ScanOptions,
+        target: str,
     ) -> None:
-        self.pool = pool
-        self.here = here
-        self.items: deque[tuple[list[FileEntry], Future[list[Record]]] | list[Record]] = deque()
-        self.broken = False
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(  # type: ignore[attr-defined]
+            target=_worker_main, args=(child, analyzers, options, target), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.sent: deque[int] = deque()  # pickled size of each outstanding batch, oldest first
+        self.results: deque[list[Record]] = deque()
+        self.alive = True
 
-    def __len__(self) -> int:
-        return len(self.items)
+    def room(self, size: int) -> bool:
+        return (
+            self.alive
+            and len(self.sent) < BATCHES_IN_FLIGHT_PER_WORKER
+            and sum(self.sent) + size <= PIPE_BYTES
+        )
 
-    def submit(self, batch: list[FileEntry]) -> None:
-        if self.broken:
-            self.items.append(self.here(batch))
-        else:
-            self.items.append((batch, self.pool.submit(_scan_batch, batch)))
-
-    def ready(self, records: list[Record]) -> None:
-        self.items.append(records)
-
-    def _pending(self) -> list[Future[list[Record]]]:
-        return [item[1] for item in self.items if not isinstance(item, list) and not item[1].done()]
-
-    def running(self) -> int:
-        return len(self._pending())
-
-    def head_ready(self) -> bool:
-        if not self.items:
-            return False
-        head = self.items[0]
-        return isinstance(head, list) or head[1].done()
-
-    def pop(self) -> list[Record]:
-        head = self.items.popleft()
-        if isinstance(head, list):
-            return head
-        batch, future = head
+    def send(self, data: bytes) -> None:
+        self.sent.append(len(data))
         try:
-            return future.result()
-        except BrokenProcessPool:
-            # a worker died (out of memory, killed): finish this and later batches here
-            self.broken = True
-            return self.here(batch)
+            self.conn.send_bytes(data)
+        except OSError:
+            self.alive = False
+
+    def collect(self, wait: bool = False) -> None:
+        """Take in the results that have arrived (with wait, at least one, unless the
+        worker has died)."""
+        while self.alive and len(self.results) < len(self.sent) and (wait or self.conn.poll()):
+            try:
+                data = self.conn.recv_bytes()
+            except (EOFError, OSError):  # it died: what it did not return is scanned here
+                self.alive = False
+                return
+            self.results.append(pickle.loads(data))
+            wait = False
+
+    def has_result(self) -> bool:
+        return bool(self.results) or not self.alive
+
+    def oldest_result(self) -> list[Record] | None:
+        """The records of the oldest outstanding batch; None when the worker died first."""
+        if not self.results:
+            self.collect(wait=True)
+        self.sent.popleft()
+        return self.results.popleft() if self.results else None
+
+    def stop(self) -> None:
+        if self.alive and not self.sent:  # idle: let it finish on its own
+            with contextlib.suppress(OSError):
+                self.conn.send_bytes(b"")
+            self.process.join(timeout=5)
+        if self.process.is_alive():  # busy (the scan was abandoned) or stuck
+            self.process.terminate()
+            self.process.join()
+        self.conn.close()
+
+
+Pending = list[Record] | tuple[list[FileEntry], _Worker]
+"""A batch in the queue: its records, or the worker scanning it."""
 
 
 def worker_count(options: ScanOptions) -> int:
@@ -461,46 +499,57 @@ class PathScanner(FileScanner):
                 prepare()
         context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         worker_options = replace(options, progress=None)
-        pool = ProcessPoolExecutor(
-            workers - 1,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(self.analyzers, worker_options, target),
-        )
-        queue = _Queue(pool, lambda batch: self._batch_here(batch, target, options))
-        busy_limit = (workers - 1) * BATCHES_IN_FLIGHT_PER_WORKER
+        pool = [
+            _Worker(context, self.analyzers, worker_options, target) for _ in range(workers - 1)
+        ]
+        queue: deque[Pending] = deque()
         window_limit = workers * WINDOW_BATCHES_PER_WORKER
         batches = _batches(iter(items))
         files = 0
         try:
             exhausted = False
             while True:
-                while queue.head_ready():
-                    yield from queue.pop()
+                for worker in pool:
+                    worker.collect()
+                while queue and (isinstance(queue[0], list) or queue[0][1].has_result()):
+                    yield from self._records(queue.popleft(), target, options)
                 if not exhausted and len(queue) < window_limit:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
                     elif isinstance(batch, ScanError):
-                        queue.ready([batch])
+                        queue.append([batch])
                     else:
-                        if queue.running() < busy_limit:
-                            queue.submit(batch)
-                        else:  # the pool is busy: scan this batch here
-                            queue.ready(self._batch_here(batch, target, options))
+                        queue.append(self._dispatch(batch, pool, target, options))
                         files += len(batch)
                         self._progress(options, target, files - len(batch), files)
                     continue
-                if not len(queue):
+                if not queue:
                     break
-                yield from queue.pop()  # results leave in walk order: wait for the head
+                # results leave in walk order: wait for the head
+                yield from self._records(queue.popleft(), target, options)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for worker in pool:
+                worker.stop()
 
-    def _batch_here(
-        self, batch: list[FileEntry], target: str, options: ScanOptions
-    ) -> list[Record]:
-        out: list[Record] = []
-        for entry in batch:
-            out.extend(analyze_file(self.analyzers, entry, target, options))
-        return out
+    def _dispatch(
+        self, batch: list[FileEntry], pool: list[_Worker], target: str, options: ScanOptions
+    ) -> Pending:
+        """Send the batch to the least busy worker with room for it; when none has, scan
+        it here."""
+        data = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+        free = [w for w in pool if w.room(len(data))]
+        if not free:
+            return _scan_batch(self.analyzers, batch, target, options)
+        worker = min(free, key=lambda w: len(w.sent))
+        worker.send(data)
+        return batch, worker
+
+    def _records(self, pending: Pending, target: str, options: ScanOptions) -> list[Record]:
+        if isinstance(pending, list):
+            return pending
+        batch, worker = pending
+        records = worker.oldest_result()
+        if records is None:  # the worker died (out of memory, killed): scan its batch here
+            return _scan_batch(self.analyzers, batch, target, options)
+        return records

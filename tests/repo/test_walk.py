@@ -3,6 +3,7 @@ symlink safety, parallel scanning in order, streaming with bounded work in fligh
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -204,6 +205,7 @@ def test_the_scanning_process_takes_batches_while_the_pool_is_busy(
     tree(tmp_path, [f"f{i:04d}" for i in range(600)])
     serial = run(tmp_path, [Marker()], workers=1)
     monkeypatch.setattr(files, "BATCHES_IN_FLIGHT_PER_WORKER", in_flight)
+    monkeypatch.setattr(files, "PIPE_BYTES", 1 << 20)
     parallel = run(tmp_path, [WhoScanned()], workers=2)
     assert [r.fingerprint for r in parallel] == [r.fingerprint for r in serial]
     here = {r.context["pid"] == os.getpid() for r in parallel}
@@ -229,6 +231,15 @@ def test_scan_streams_with_bounded_work_in_flight(tmp_path):
     limit = files.SMALL_TREE + 2 * files.WINDOW_BATCHES_PER_WORKER * files.BATCH_FILES
     assert consumed <= limit < total
     assert sum(1 for _ in stream) == total - 1
+
+
+def test_an_abandoned_scan_stops_its_workers(tmp_path):
+    tree(tmp_path, [f"f{i:04d}" for i in range(2000)])
+    stream = PathScanner([Marker()]).scan(parse_target(str(tmp_path)), ScanOptions(workers=3))
+    assert isinstance(next(stream), Finding)
+    assert len(multiprocessing.active_children()) == 2
+    stream.close()
+    assert multiprocessing.active_children() == []
 
 
 def test_a_dying_worker_does_not_lose_files(tmp_path):
