@@ -3,7 +3,7 @@
 Files are scanned in batches by `workers` processes: the scanning process itself and
 `workers - 1` worker processes, each fed over its own pipe and kept busy (a few batches
 queued). Meanwhile the scanning process takes the next batch itself rather than wait: a
-batch scanned here costs about 60% of the CPU time of one scanned by a worker, whose
+batch scanned here costs about two thirds of the CPU time of one scanned by a worker, whose
 findings are pickled there and unpickled here. (A plain pipe per worker, read when its
 results are wanted, spends less of the scanning process's time than
 concurrent.futures' result and feeder threads, which contend with it for the GIL.)
