@@ -3,6 +3,7 @@ record (or a correct result) and the rest of the folder is still inventoried."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -213,3 +214,41 @@ def test_random_bytes_never_raise(data: bytes) -> None:
     )
     for record in analyze_bytes(data, ctx):
         assert isinstance(record, (Finding, ScanError))
+
+
+def _ssh_string(data: bytes | str) -> bytes:
+    raw = data.encode() if isinstance(data, str) else data
+    return len(raw).to_bytes(4, "big") + raw
+
+
+def test_openssh_certificate_without_a_ca_key_keeps_its_key(tmp_path: Path) -> None:
+    """A host certificate whose CA key is missing (malformed, but what the file holds): the
+    certified key and the certificate fields are reported; there is no CA to report."""
+    key_type = "ssh-ed25519-cert-v01@openssh.com"
+    blob = (
+        _ssh_string(key_type)
+        + _ssh_string(b"\x01" * 32)  # nonce
+        + _ssh_string(b"\x02" * 32)  # the Ed25519 public key
+        + (7).to_bytes(8, "big")  # serial
+        + (2).to_bytes(4, "big")  # host certificate
+        + _ssh_string("web-1")
+        + _ssh_string(_ssh_string("web-1.example"))
+        + (0).to_bytes(8, "big")
+        + (2**64 - 1).to_bytes(8, "big")
+        + _ssh_string(b"")  # critical options
+        + _ssh_string(b"")  # extensions
+        + _ssh_string(b"")  # reserved
+        + _ssh_string(b"")  # no CA key
+        + _ssh_string(_ssh_string("ssh-ed25519") + _ssh_string(b"\x03" * 64))
+    )
+    line = f"{key_type} {base64.b64encode(blob).decode()} web-1\n"
+    (tmp_path / "web-1-cert.pub").write_text(line)
+    inventory = scan_folder(tmp_path)
+    assert inventory.errors == []
+    (finding,) = inventory.findings
+    assert finding.algorithm == "Ed25519"
+    assert finding.context["type"] == "host"
+    assert finding.context["key_id"] == "web-1"
+    assert finding.context["principals"] == ["web-1.example"]
+    assert finding.context["valid_before"] == "forever"
+    assert "ca_fingerprint" not in finding.context

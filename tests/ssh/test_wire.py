@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import random
+import struct
 import subprocess
 import warnings
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -178,6 +183,42 @@ def test_fingerprint_matches_ssh_keygen(tmp_path):
     except FileNotFoundError:
         pytest.skip("ssh-keygen not installed")
     assert fingerprint(blob(key)) == out.split()[1]
+
+
+def test_x509v3_host_key_blob():
+    """RFC 6187 section 3: certificate count, the certificates (the host's first), OCSP
+    response count."""
+    key = ec.generate_private_key(ec.SECP384R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "host.example")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA384())
+    )
+    key_blob = (
+        string("x509v3-ecdsa-sha2-nistp384")
+        + struct.pack(">I", 1)
+        + string(cert.public_bytes(Encoding.DER))
+        + struct.pack(">I", 0)
+    )
+    parsed = parse_host_key(key_blob)
+    assert (parsed.key_type, parsed.algorithm, parsed.curve, parsed.bits) == (
+        "x509v3-ecdsa-sha2-nistp384",
+        "ECDSA",
+        "P-384",
+        None,
+    )
+    assert parsed.certificate == {"subject": "CN=host.example", "x509": True}
+    assert parsed.fingerprint_sha256 == fingerprint(key_blob)
+    with pytest.raises(SshError) as exc:
+        parse_host_key(string("x509v3-ssh-rsa") + struct.pack(">I", 0))
+    assert exc.value.kind == "ssh-malformed-packet"
 
 
 def test_truncated_host_key_blob():

@@ -149,8 +149,14 @@ def _key_fields(key_type: str, reader: _Reader) -> KeyInfo:
     )
 
 
+_CERT_TYPES = {1: "user", 2: "host"}
+KEY_ID_MAX = 200
+PRINCIPALS_MAX = 50
+
+
 def _certificate_fields(reader: _Reader) -> dict[str, Any]:
-    """The OpenSSH certificate fields after the key (PROTOCOL.certkeys)."""
+    """The OpenSSH certificate fields after the key (PROTOCOL.certkeys); validity as the
+    seconds since the epoch it holds, `ca` None when the CA key is missing."""
     serial = reader.uint64()
     cert_type = reader.uint32()
     key_id = reader.text()
@@ -167,12 +173,12 @@ def _certificate_fields(reader: _Reader) -> dict[str, Any]:
     signature = _Reader(reader.string())
     return {
         "serial": serial,
-        "type": "host" if cert_type == 2 else "user",
-        "key_id": key_id,
-        "principals": principals,
-        "valid_after": _epoch(valid_after),
-        "valid_before": _epoch(valid_before),
-        "ca": describe_blob(ca_blob),
+        "type": _CERT_TYPES.get(cert_type, str(cert_type)),
+        "key_id": key_id[:KEY_ID_MAX],
+        "principals": principals[:PRINCIPALS_MAX],
+        "valid_after": valid_after,
+        "valid_before": valid_before,
+        "ca": describe_blob(ca_blob) if ca_blob else None,
         "signature_type": signature.text(),
     }
 
@@ -212,7 +218,10 @@ def public_key_findings(
     cert_ctx: dict[str, Any] = {}
     if cert is not None:
         cert_ctx = {k: v for k, v in cert.items() if k != "ca"}
-        cert_ctx["ca_fingerprint"] = cert["ca"].fingerprint
+        cert_ctx["valid_after"] = _epoch(cert["valid_after"])
+        cert_ctx["valid_before"] = _epoch(cert["valid_before"])
+        if cert["ca"] is not None:
+            cert_ctx["ca_fingerprint"] = cert["ca"].fingerprint
     ctx = {**context, **(key.extra or {}), **cert_ctx, "ssh_fingerprint": ssh_key.fingerprint}
     loc = blob.location(line, component)
     findings = [
@@ -229,7 +238,7 @@ def public_key_findings(
             identity=f"{ssh_key.fingerprint}/{component}",
         )
     ]
-    if cert is not None:
+    if cert is not None and cert["ca"] is not None:
         ca: SshKey = cert["ca"]
         sig_type = cert["signature_type"]
         sig_params = {**ca.key.params, "ssh_signature_type": sig_type}
