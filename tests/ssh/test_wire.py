@@ -6,18 +6,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import datetime as dt
 import random
 import struct
 import subprocess
 import warnings
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +24,7 @@ from qscan.scan.ssh.kexinit import KexInit, negotiate, parse_kexinit
 from qscan.scan.ssh.scanner import host_key_groups
 from qscan.scan.ssh.transport import Transport, packet
 from qscan.scan.ssh.wire import Buffer, SshError, mpint, name_list, string
+from tests.certs import builders as certs
 
 
 def blob(public_key) -> bytes:
@@ -188,23 +185,11 @@ def test_fingerprint_matches_ssh_keygen(tmp_path):
 def test_x509v3_host_key_blob():
     """RFC 6187 section 3: certificate count, the certificates (the host's first), OCSP
     response count."""
-    key = ec.generate_private_key(ec.SECP384R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "host.example")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA384())
-    )
+    cert = certs.self_signed("host.example", certs.ec_key("P-384"))
     key_blob = (
         string("x509v3-ecdsa-sha2-nistp384")
         + struct.pack(">I", 1)
-        + string(cert.public_bytes(Encoding.DER))
+        + string(certs.der(cert))
         + struct.pack(">I", 0)
     )
     parsed = parse_host_key(key_blob)
@@ -214,7 +199,8 @@ def test_x509v3_host_key_blob():
         "P-384",
         None,
     )
-    assert parsed.certificate == {"subject": "CN=host.example", "x509": True}
+    assert parsed.certificate == {"subject": cert.subject.rfc4514_string(), "x509": True}
+    assert "CN=host.example" in parsed.certificate["subject"]
     assert parsed.fingerprint_sha256 == fingerprint(key_blob)
     with pytest.raises(SshError) as exc:
         parse_host_key(string("x509v3-ssh-rsa") + struct.pack(">I", 0))
