@@ -460,7 +460,8 @@ class PathScanner(FileScanner):
             yield from self.scan_tree(walk(root, target.raw, options.excludes), target.raw, options)
         else:
             entry = FileEntry(str(root), root.name)
-            yield from analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
+            records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
+            yield from self._related(iter(records))
 
     def scan_tree(
         self, items: Iterable[WalkItem], target: str, options: ScanOptions
@@ -469,8 +470,14 @@ class PathScanner(FileScanner):
         workers = worker_count(options)
         head = list(islice(items, SMALL_TREE)) if workers > 1 else []
         if workers <= 1 or len(head) < SMALL_TREE:
-            return self._serial(chain(head, items), target, options)
-        return self._parallel(chain(head, items), target, options, workers)
+            return self._related(self._serial(chain(head, items), target, options))
+        return self._related(self._parallel(chain(head, items), target, options, workers))
+
+    def _related(self, records: Iterator[Record]) -> Iterator[Record]:
+        """The records through every analyzer's pass for relations across files."""
+        for analyzer in self.analyzers:
+            records = analyzer.relate(records)
+        return records
 
     def _progress(self, options: ScanOptions, target: str, before: int, after: int) -> None:
         if options.progress and before // PROGRESS_EVERY != after // PROGRESS_EVERY:

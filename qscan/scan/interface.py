@@ -87,3 +87,8 @@ class FileAnalyzer(ABC):
 
     @abstractmethod
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]: ...
+
+    def relate(self, records: Iterator[Record]) -> Iterator[Record]:
+        """A pass over all the records of a path target, in walk order, in the scanning
+        process (whichever process analysed each file): for relations across files."""
+        return records

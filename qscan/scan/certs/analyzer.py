@@ -44,8 +44,8 @@ def wants_content(path: Path, head: bytes) -> bool:
 class CertificateAnalyzer(FileAnalyzer):
     """Certificates, CSRs, PKCS#7, PKCS#12, JKS/JCEKS, private and public keys, SSH keys.
 
-    One instance serves one scan: certificate authorities seen in earlier files are kept
-    (bounded) so that later certificates get their `issued_by` relation across files."""
+    One instance serves one scan: its `relate` pass gives certificates their `issued_by`
+    relation across files (see issuers)."""
 
     name = "certs"
 
@@ -65,8 +65,11 @@ class CertificateAnalyzer(FileAnalyzer):
             single = _single_der_certificate(data)
             if single is not None:
                 location = Location(target=ctx.target, path=ctx.relpath)
-                return iter(chain_findings([single], location, index=self.issuers))
-        return analyze_blob(data, ctx, 0, self.issuers)
+                return iter(chain_findings([single], location, link=True))
+        return analyze_blob(data, ctx, 0, link=True)
+
+    def relate(self, records: Iterator[Record]) -> Iterator[Record]:
+        return self.issuers.relate(records)
 
 
 def _single_der_certificate(data: bytes) -> CertInfo | None:

@@ -10,7 +10,6 @@ from qscan.model import Finding, Location, ScanError
 from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
 from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
 from qscan.scan.certs.findings import chain_findings, key_findings, short, signer_params
-from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.keys import (
     PrivateKey,
     encrypted_pkcs8,
@@ -43,7 +42,8 @@ class Blob:
 
     ctx: FileContext
     line_offset: int
-    index: IssuerIndex | None
+    link: bool
+    """Certificates carry their Link, for relations across files (the file analyzer's)."""
     records: list[Record] = field(default_factory=list)
     certs: list[tuple[CertInfo, int | None]] = field(default_factory=list)
     recognised: bool = False
@@ -97,14 +97,14 @@ class Blob:
             return
         infos = [c for c, _ in self.certs]
         lines = [None if line is None else line + self.line_offset for _, line in self.certs]
-        self.add(chain_findings(infos, self.location(), lines=lines, index=self.index))
+        self.add(chain_findings(infos, self.location(), lines=lines, link=self.link))
         self.certs.clear()
 
 
 def analyze_blob(
-    data: bytes, ctx: FileContext, line_offset: int = 0, index: IssuerIndex | None = None
+    data: bytes, ctx: FileContext, line_offset: int = 0, link: bool = False
 ) -> Iterator[Record]:
-    blob = Blob(ctx, line_offset, index)
+    blob = Blob(ctx, line_offset, link)
     if not data.strip():
         return
     if jks.is_keystore(data):

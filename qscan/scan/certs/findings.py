@@ -8,7 +8,7 @@ from typing import Any
 
 from qscan.model import Finding, Location
 from qscan.scan.certs.algorithms import KeyInfo, SigInfo
-from qscan.scan.certs.issuers import IssuerIndex
+from qscan.scan.certs.issuers import LINK_KEY, SIGNATURE_IDENTITY, Link
 from qscan.scan.certs.x509 import CertInfo, verify_issued_by
 
 EVIDENCE_MAX = 200
@@ -70,14 +70,13 @@ def cert_findings(
     prefix: str = "",
     chain_index: int | None = None,
     issuer: CertInfo | None = None,
-    verify: bool = True,
     extra_context: dict[str, Any] | None = None,
 ) -> list[Finding]:
     """The findings of one certificate: its public key, its signature and, for catalyst
-    certificates, the alternative key and signature. With an issuer, `issued_by_match`
-    says how the relation was established: signature (verified), key-id (authority key
-    identifier = subject key identifier) or name; verify=False skips the signature check
-    (used across files, where it would dominate the scan time)."""
+    certificates, the alternative key and signature. An issuer (one of the same chain or
+    bundle) gives `issued_by`, with `issued_by_match` saying how the relation was
+    established: signature (verified), key-id (authority key identifier = subject key
+    identifier) or name; and its key gives the signature's size or curve."""
     key_component, signature_component, alt_key_component, alt_signature_component = _components(
         prefix, chain_index
     )
@@ -87,7 +86,7 @@ def cert_findings(
     signer: KeyInfo | None = None
     if issuer is not None:
         context["issued_by"] = issuer.sha256
-        context["issued_by_match"] = _relation(info, issuer, verify)
+        context["issued_by_match"] = _relation(info, issuer)
         signer = issuer.key
     elif info.self_issued:
         signer = info.key
@@ -120,7 +119,7 @@ def cert_findings(
             signer_params(signature, signer, info.signature_size),
             short(f"{subject}: signed with {signature.label}"),
             context,
-            f"{info.sha256}/signature",
+            info.sha256 + SIGNATURE_IDENTITY,
         ),
     ]
     if info.alt_key is not None:
@@ -155,21 +154,18 @@ def cert_findings(
     return findings
 
 
-def _relation(info: CertInfo, issuer: CertInfo, verify: bool) -> str:
-    if verify:
-        verified = verify_issued_by(info, issuer)
-        if verified is not None:
-            return "signature" if verified else "name only (signature does not verify)"
+def _relation(info: CertInfo, issuer: CertInfo) -> str:
+    verified = verify_issued_by(info, issuer)
+    if verified is not None:
+        return "signature" if verified else "name only (signature does not verify)"
     if info.aki is not None and info.aki == issuer.ski:
         return "key-id"
     return "name"
 
 
-def find_issuer(
-    info: CertInfo, candidates: Sequence[CertInfo], verify: bool = True
-) -> CertInfo | None:
+def find_issuer(info: CertInfo, candidates: Sequence[CertInfo]) -> CertInfo | None:
     """The certificate among candidates that issued info (name match, then key identifier
-    match or, with verify, a verified signature); None for self-issued certificates."""
+    match or a verified signature); None for self-issued certificates."""
     if info.self_issued:
         return None
     matches = [c for c in candidates if c.subject_der == info.issuer_der and c is not info]
@@ -179,11 +175,8 @@ def find_issuer(
         by_key_id = [c for c in matches if c.ski == info.aki]
         if by_key_id:
             return by_key_id[0]
-    if verify:
-        verified = [c for c in matches if verify_issued_by(info, c)]
-        if verified:
-            return verified[0]
-    return matches[0]
+    verified = [c for c in matches if verify_issued_by(info, c)]
+    return verified[0] if verified else matches[0]
 
 
 def chain_findings(
@@ -193,37 +186,47 @@ def chain_findings(
     prefix: str = "",
     lines: Sequence[int | None] | None = None,
     extra_context: dict[str, Any] | None = None,
-    index: IssuerIndex | None = None,
+    link: bool = False,
 ) -> list[Finding]:
     """Findings of a bundle or chain (a single certificate has no chain index). Issuers
-    are looked up in the bundle first (signatures verified), then in the scan's index."""
+    are looked up in the bundle (signatures verified); with link, every certificate's
+    findings also carry its Link, for the relations across files (see issuers)."""
     out: list[Finding] = []
     indexed = len(infos) > 1
     for i, info in enumerate(infos):
         line = None if lines is None else lines[i]
         loc = location if line is None else at(location, location.component, line)
-        issuer = find_issuer(info, infos) if indexed else None
-        verify = True
-        if issuer is None and index is not None:
-            candidates = index.candidates(info)
-            issuer = find_issuer(info, candidates, verify=False) if candidates else None
-            verify = False
-        found = cert_findings(
+        context = extra_context
+        if link:
+            context = {**(extra_context or {}), LINK_KEY: _link(info)}
+        out += cert_findings(
             info,
             loc,
             prefix=prefix,
             chain_index=i if indexed else None,
-            issuer=issuer,
-            verify=verify,
-            extra_context=extra_context,
+            issuer=find_issuer(info, infos) if indexed else None,
+            extra_context=context,
         )
-        if issuer is None and index is not None:
-            index.wait(info, found)
-        out += found
-    if index is not None:
-        for info in infos:
-            index.add(info)
     return out
+
+
+def _link(info: CertInfo) -> Link:
+    key = info.key
+    can_issue = info.is_ca or info.self_issued
+    signer = (
+        tuple((k, key.params[k]) for k in _SIGNER_PARAMS if k in key.params) if can_issue else ()
+    )
+    return Link(
+        info.sha256,
+        info.subject_der,
+        info.issuer_der,
+        info.ski,
+        info.aki,
+        can_issue,
+        info.self_issued,
+        key.algorithm,
+        signer,
+    )
 
 
 def key_findings(

@@ -307,7 +307,7 @@ def analyze(data: bytes, blob: Blob) -> None:
                 blob.location(),
                 prefix=prefix + ("trusted " if trusted else ""),
                 extra_context=context,
-                index=blob.index,
+                link=blob.link,
             )
         )
         if not trusted:

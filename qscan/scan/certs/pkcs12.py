@@ -68,7 +68,7 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
     if infos:
         location = blob.location(line)
         findings = chain_findings(
-            infos, location, prefix=PREFIX, extra_context=extra, index=blob.index
+            infos, location, prefix=PREFIX, extra_context=extra, link=blob.link
         )
         blob.add(_with_names(findings, infos, names))
     if loaded.key is not None:
