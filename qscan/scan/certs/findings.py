@@ -210,22 +210,32 @@ def chain_findings(
     return out
 
 
+_ISSUER_NAMES: dict[bytes, bytes] = {}
+_ISSUER_NAMES_MAX = 4096
+
+
 def _link(info: CertInfo) -> Link:
+    """A certificate's Link. Issuer names repeat: one object per name, so that a batch of
+    findings sent from a worker carries each name once; a certificate that cannot issue
+    leaves out what only issuers need."""
+    issuer = _ISSUER_NAMES.get(info.issuer_der)
+    if issuer is None:
+        if len(_ISSUER_NAMES) >= _ISSUER_NAMES_MAX:
+            _ISSUER_NAMES.clear()
+        issuer = _ISSUER_NAMES[info.issuer_der] = info.issuer_der
+    if not (info.is_ca or info.self_issued):
+        return Link(info.sha256, b"", issuer, None, info.aki, False, False, "", ())
     key = info.key
-    can_issue = info.is_ca or info.self_issued
-    signer = (
-        tuple((k, key.params[k]) for k in _SIGNER_PARAMS if k in key.params) if can_issue else ()
-    )
     return Link(
         info.sha256,
         info.subject_der,
-        info.issuer_der,
+        issuer,
         info.ski,
         info.aki,
-        can_issue,
+        True,
         info.self_issued,
         key.algorithm,
-        signer,
+        tuple((k, key.params[k]) for k in _SIGNER_PARAMS if k in key.params),
     )
 
 
