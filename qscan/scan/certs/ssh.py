@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from qscan.catalog import UNKNOWN, catalog
 from qscan.model import Finding
 from qscan.scan.certs.algorithms import KeyInfo, function_of, label
-from qscan.scan.certs.findings import key_findings, short
+from qscan.scan.certs.findings import short
 from qscan.scan.certs.keys import PrivateKey
 
 if TYPE_CHECKING:
@@ -347,24 +347,22 @@ def openssh_private_key(raw: bytes, blob: Blob, line: int | None) -> None:
     count = reader.uint32()
     if count > 64:
         raise SshError(f"implausible key count {count}")
+    encrypted = cipher != "none"
+    state = f"encrypted with {cipher}" if encrypted else "unencrypted"
     for _ in range(count):
         ssh_key = describe_blob(reader.string())
-        encrypted = cipher != "none"
-        context: dict[str, Any] = {"format": "OpenSSH", "cipher": cipher, "kdf": kdf}
-        context.update(ssh_key.key.extra or {})
-        context["ssh_fingerprint"] = ssh_key.fingerprint
-        state = f"encrypted with {cipher}" if encrypted else "unencrypted"
-        pk = PrivateKey(ssh_key.key, encrypted, "OpenSSH", context)
-        blob.add(
-            key_findings(
-                pk.key,
-                blob.location(line),
-                component="private key",
-                evidence=f"OPENSSH PRIVATE KEY ({state}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
-                encrypted=encrypted,
-                identity=ssh_key.fingerprint,
-                context=context,
-            )
+        context: dict[str, Any] = {
+            "cipher": cipher,
+            "kdf": kdf,
+            **(ssh_key.key.extra or {}),
+            "ssh_fingerprint": ssh_key.fingerprint,
+        }
+        blob.private_key(
+            PrivateKey(ssh_key.key, encrypted, "OpenSSH", context),
+            line,
+            "private key",
+            f"OPENSSH PRIVATE KEY ({state}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
+            identity=ssh_key.fingerprint,
         )
 
 
@@ -392,17 +390,13 @@ def analyze_ppk(data: bytes, blob: Blob) -> None:
     encryption = headers.get("Encryption", "unknown")
     encrypted = encryption != "none"
     version = next((k for k in headers if k.startswith("PuTTY-User-Key-File-")), "PuTTY")
-    context = {"format": version, "cipher": encryption, "ssh_fingerprint": ssh_key.fingerprint}
-    blob.add(
-        key_findings(
-            ssh_key.key,
-            blob.location(1),
-            component="private key",
-            evidence=f"PuTTY private key ({'encrypted' if encrypted else 'unencrypted'}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
-            encrypted=encrypted,
-            identity=ssh_key.fingerprint,
-            context=context,
-        )
+    context = {"cipher": encryption, "ssh_fingerprint": ssh_key.fingerprint}
+    blob.private_key(
+        PrivateKey(ssh_key.key, encrypted, version, context),
+        1,
+        "private key",
+        f"PuTTY private key ({'encrypted' if encrypted else 'unencrypted'}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
+        identity=ssh_key.fingerprint,
     )
 
 
