@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from qscan.catalog import catalog
 from qscan.model import Finding
@@ -133,20 +134,16 @@ class TlsFindings(ConfigFindings):
         scope: dict | None = None,
     ) -> None:
         """Explicit suite names: TLS 1.3 Ciphersuites lists, Java/Tomcat IANA names."""
-        for rank, name in enumerate(names, start=1):
-            suite = tls.suite_by_name(name)
-            if suite is None:
-                self.error("config-value", f"{component}: unknown cipher suite {name!r}", line)
-                continue
-            self.add(
-                tls.suite_finding(
-                    suite,
-                    self.location(component, line),
-                    evidence=evidence,
-                    preference=rank,
-                    context=dict(scope or {}),
-                )
-            )
+        self._named(
+            names,
+            tls.suite_by_name,
+            tls.suite_finding,
+            "cipher suite",
+            line,
+            component,
+            evidence,
+            scope,
+        )
 
     def groups(
         self,
@@ -240,16 +237,37 @@ class TlsFindings(ConfigFindings):
         evidence: str,
         scope: dict | None = None,
     ) -> None:
+        self._named(
+            names,
+            tls.sigalg_by_name,
+            tls.sigalg_finding,
+            "signature algorithm",
+            line,
+            component,
+            evidence,
+            scope,
+        )
+
+    def _named(
+        self,
+        names: Iterable[str],
+        lookup: Callable[[str], Any],
+        finding: Callable[..., Finding],
+        kind: str,
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None,
+    ) -> None:
+        """One finding per name, ranked in the order given; an unknown name is an error."""
         for rank, name in enumerate(names, start=1):
-            sigalg = tls.sigalg_by_name(name)
-            if sigalg is None:
-                self.error(
-                    "config-value", f"{component}: unknown signature algorithm {name!r}", line
-                )
+            item = lookup(name)
+            if item is None:
+                self.error("config-value", f"{component}: unknown {kind} {name!r}", line)
                 continue
             self.add(
-                tls.sigalg_finding(
-                    sigalg,
+                finding(
+                    item,
                     self.location(component, line),
                     evidence=evidence,
                     preference=rank,
