@@ -18,6 +18,7 @@ from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
     TlsFindings,
+    enabled_versions,
     split_list,
     version_id,
     versions_between,
@@ -26,7 +27,6 @@ from qscan.scan.repo.configs.tls_settings import (
 _SNIFF = re.compile(
     rb"(?im)^\s*(?:SSL(?:Engine|Protocol|CipherSuite|CertificateFile|OpenSSLConfCmd)|<VirtualHost)\b"
 )
-_ALL = ("tls1.0", "tls1.1", "tls1.2", "tls1.3")
 _FILES = (
     "sslcertificatefile",
     "sslcertificatekeyfile",
@@ -35,22 +35,6 @@ _FILES = (
     "sslproxymachinecertificatefile",
 )
 SUMMARY = "apache tls key exchange (configured)"
-
-
-def protocol_set(args: list[str]) -> list[str]:
-    """mod_ssl's SSLProtocol semantics: a plain name sets, +name adds, -name removes."""
-    enabled: list[str] = []
-    for arg in args:
-        op = arg[0] if arg[:1] in "+-" else ""
-        name = arg[1:] if op else arg
-        ids = list(_ALL) if name.lower() == "all" else [v for v in [version_id(name)] if v]
-        if op == "-":
-            enabled = [v for v in enabled if v not in ids]
-        elif op == "+":
-            enabled += [v for v in ids if v not in enabled]
-        else:
-            enabled = ids if not enabled else enabled + [v for v in ids if v not in enabled]
-    return enabled
 
 
 class ApacheAnalyzer(TlsConfigAnalyzer):
@@ -100,7 +84,7 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
         context = {"scope": scope[-1]} if scope else {}
         component = f"apache {parts[0]}"
         if name in ("sslprotocol", "sslproxyprotocol"):
-            out.versions(protocol_set(args), number, component, evidence, context)
+            out.versions(enabled_versions(args), number, component, evidence, context)
         elif name in ("sslciphersuite", "sslproxyciphersuite"):
             if len(args) >= 2 and args[0].upper() in ("TLSV1.3", "SSL"):
                 if args[0].upper() == "TLSV1.3":

@@ -27,7 +27,9 @@ from qscan.scan.repo.text import looks_binary
 
 _SPLIT = re.compile(r"[:,\s]+")
 _KEYWORD_PREFIX = "!-+"
-ALL_VERSIONS = ("ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3")
+ALL_VERSIONS = tls.VERSION_ORDER
+TLS_VERSIONS = ALL_VERSIONS[2:]
+"""TLS 1.0 to 1.3: what `all` enables in Apache's SSLProtocol and Tomcat's protocols."""
 
 
 class CipherStringError(ValueError):
@@ -279,6 +281,22 @@ class TlsFindings(ConfigFindings):
 def version_id(name: str) -> str | None:
     found = tls.version_by_name(name.strip().strip("\"'"))
     return found.id if found else None
+
+
+def enabled_versions(tokens: Iterable[str]) -> list[str]:
+    """Version tokens in the syntax of Apache's SSLProtocol and Tomcat's protocols: `-name`
+    removes, `name` and `+name` add (mod_ssl ORs a bare name in too), `all` is TLS_VERSIONS;
+    unknown names are ignored."""
+    enabled: list[str] = []
+    for token in tokens:
+        op = token[0] if token[:1] in "+-" else ""
+        name = token[1:] if op else token
+        ids = list(TLS_VERSIONS) if name.lower() == "all" else [v for v in [version_id(name)] if v]
+        if op == "-":
+            enabled = [v for v in enabled if v not in ids]
+        else:
+            enabled += [v for v in ids if v not in enabled]
+    return enabled
 
 
 def versions_between(low: str | None, high: str | None = None) -> list[str]:

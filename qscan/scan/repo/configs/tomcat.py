@@ -18,12 +18,11 @@ from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
     TlsFindings,
+    enabled_versions,
     split_list,
-    version_id,
 )
 from qscan.scan.repo.text import looks_binary
 
-_ALL = ("tls1.0", "tls1.1", "tls1.2", "tls1.3")
 _PROTOCOL_ATTRS = ("protocols", "sslEnabledProtocols", "sslProtocol")
 _CIPHER_ATTRS = ("ciphers",)
 _FILE_ATTRS = (
@@ -43,16 +42,7 @@ class _Refused(Exception):
 
 def tomcat_protocols(value: str) -> list[str]:
     """Tomcat's protocols syntax: `TLSv1.2+TLSv1.3`, `all-TLSv1`, `+TLSv1.2, -SSLv2Hello`."""
-    enabled: list[str] = []
-    for token in re.findall(r"[+-]?[A-Za-z0-9.]+", value):
-        op = token[0] if token[0] in "+-" else ""
-        name = token[1:] if op else token
-        ids = list(_ALL) if name.lower() == "all" else [v for v in [version_id(name)] if v]
-        if op == "-":
-            enabled = [v for v in enabled if v not in ids]
-        else:
-            enabled += [v for v in ids if v not in enabled]
-    return enabled
+    return enabled_versions(re.findall(r"[+-]?[A-Za-z0-9.]+", value))
 
 
 class TomcatAnalyzer(TlsConfigAnalyzer):
