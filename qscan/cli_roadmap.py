@@ -101,16 +101,19 @@ def apply_history(inventory: Inventory, db: str, record: bool) -> None:
         fail(str(exc))
 
 
-# --- qscan merge -------------------------------------------------------------------------
-
-
-@click.command("merge")
-@click.argument(
+inventories_argument = click.argument(
     "inventories",
     nargs=-1,
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
+
+
+# --- qscan merge -------------------------------------------------------------------------
+
+
+@click.command("merge")
+@inventories_argument
 @click.option("--output", required=True, help="Merged inventory file ('-' for stdout).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Progress for every organisation.")
@@ -219,12 +222,7 @@ db_option = click.option("--db", default=None, help=DB_HELP)
 
 
 @store_group.command("ingest")
-@click.argument(
-    "inventories",
-    nargs=-1,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
+@inventories_argument
 @db_option
 @click.option("--quiet", "-q", is_flag=True)
 def store_ingest(inventories: tuple[Path, ...], db: str | None, quiet: bool) -> None:

@@ -238,13 +238,7 @@ def _host_key_records(
             error = (
                 session.error if session and session.error else SshError("ssh-host-key", "no reply")
             )
-            yield ScanError(
-                target=target.raw,
-                kind=error.kind,
-                message=f"host key for {group[0]} not retrieved: {error}",
-                host=target.host,
-                port=target.port,
-            )
+            yield _error(target, error, None, prefix=f"host key for {group[0]} not retrieved: ")
             continue
         try:
             key = parse_host_key(session.host_key_blob)
