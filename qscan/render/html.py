@@ -26,12 +26,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
 from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import READY, where
+from qscan.render.summary import READY, most_urgent_first, where
 from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
 
@@ -244,13 +244,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     view = build_view(inventory, lang=t.lang)
     css, css_hash = inline_asset("_base.css.j2")
     js, js_hash = inline_asset("_report.js.j2")
-    ranked = sorted(
-        inventory.findings,
-        key=lambda f: (
-            -(f.priority.score if f.priority else 0),
-            -severity_rank(f.verdict.severity if f.verdict else "info"),
-        ),
-    )
+    ranked = most_urgent_first(inventory.findings)
     functions = Counter(f.function for f in inventory.findings)
     template = environment().get_template("report.html.j2")
     return template.render(
@@ -266,7 +260,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         "base-uri 'none'; form-action 'none'",
         data=json_for_script(findings_payload(inventory, view, t)),
         static_rows=ranked[:STATIC_ROWS],
-        top=[f for f in ranked if f.verdict and f.verdict.status not in READY][:10],
+        top=view.summary.top,
         view_rows=VIEW_ROWS,
         error_rows=ERROR_ROWS,
         algorithm_label=algorithm_label,

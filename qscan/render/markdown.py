@@ -14,11 +14,11 @@ from typing import Any
 
 import jinja2
 
-from qscan.model import Inventory, severity_rank
+from qscan.model import Inventory
 from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import READY, where
+from qscan.render.summary import READY, most_urgent_first, where
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 
@@ -64,12 +64,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     t = Translator(options.lang)
     inventory = localize(inventory, t.lang)
     view = build_view(inventory, lang=t.lang)
-    ranked = sorted(
-        (f for f in inventory.findings if f.verdict and f.verdict.status not in READY),
-        key=lambda f: (
-            -(f.priority.score if f.priority else 0),
-            -severity_rank(f.verdict.severity),  # type: ignore[union-attr]
-        ),
+    ranked = most_urgent_first(
+        f for f in inventory.findings if f.verdict and f.verdict.status not in READY
     )
     template = environment().get_template("summary.md.j2")
     return template.render(

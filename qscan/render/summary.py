@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
@@ -21,17 +22,24 @@ class Summary:
     top: list[Finding]
 
 
+def most_urgent_first(findings: Iterable[Finding]) -> list[Finding]:
+    """Highest priority score first, then highest severity: the order of every top list."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            -(f.priority.score if f.priority else 0),
+            -severity_rank(f.verdict.severity if f.verdict else "info"),
+        ),
+    )
+
+
 def summarise(inventory: Inventory, top: int = 10) -> Summary:
     statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
     severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
     total = len(inventory.findings)
     ready = sum(statuses[s] for s in READY)
-    ranked = sorted(
-        (f for f in inventory.findings if f.verdict and f.verdict.status not in READY),
-        key=lambda f: (
-            -(f.priority.score if f.priority else 0),
-            -severity_rank(f.verdict.severity),
-        ),
+    ranked = most_urgent_first(
+        f for f in inventory.findings if f.verdict and f.verdict.status not in READY
     )
     return Summary(
         total=total,
