@@ -34,7 +34,12 @@ sys.path.insert(0, str(ROOT))
 from OpenSSL import SSL  # noqa: E402
 
 from qscan.protocols import tls as T  # noqa: E402
-from tests.tls.servers import make_chain, pyopenssl_server, python_ssl_server  # noqa: E402
+from tests.tls.servers import (  # noqa: E402
+    ffdhe2048_params,
+    make_chain,
+    pyopenssl_server,
+    python_ssl_server,
+)
 
 WORK = ROOT / "benchmarks" / "_work"
 KNOWN_CAUSES = """
@@ -226,22 +231,7 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     sslyze = _ensure_sslyze(args.sslyze_venv)
     chains = {k: make_chain(WORK / "certs", k) for k in ("rsa", "ecdsa")}
-    dhparams = WORK / "ffdhe2048.pem"
-    if not dhparams.exists():
-        subprocess.run(
-            [
-                "openssl",
-                "genpkey",
-                "-genparam",
-                "-algorithm",
-                "DH",
-                "-pkeyopt",
-                "group:ffdhe2048",
-                "-out",
-                str(dhparams),
-            ],
-            check=True,
-        )
+    dhparams = ffdhe2048_params(WORK / "ffdhe2048.pem")
     names = [name for name, _ in _configs(chains, dhparams)]
     assignments = [(names[i % len(names)], f"127.0.0.{11 + i}") for i in range(args.servers)]
     ctx = mp.get_context("fork")

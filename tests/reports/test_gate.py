@@ -314,34 +314,13 @@ def test_cli_expired_waiver_fails_with_warning(saved, tmp_path):
         "  - path: '**'\n    justification: all accepted\n    owner: ciso\n    expires: 2020-01-01\n",
         encoding="utf-8",
     )
-    out = str(tmp_path / "o.json")
-    result = _run(
-        "report",
-        str(saved),
-        "--format",
-        "json",
-        "--output",
-        out,
-        "--fail-on",
-        "critical",
-        "--waivers",
-        str(waivers),
-    )
+    args = ("report", str(saved), "--format", "json", "--output", str(tmp_path / "o.json"))
+    gate = ("--fail-on", "critical", "--waivers", str(waivers))
+    result = _run(*args, *gate)
     assert result.exit_code == 1
     assert "waiver #1" in result.output and "has expired" in result.output
     waivers.write_text(waivers.read_text().replace("2020-01-01", "2099-01-01"), encoding="utf-8")
-    result = _run(
-        "report",
-        str(saved),
-        "--format",
-        "json",
-        "--output",
-        out,
-        "--fail-on",
-        "critical",
-        "--waivers",
-        str(waivers),
-    )
+    result = _run(*args, *gate)
     # every critical finding of the sample is in a file, so a valid "**" waiver covers them
     assert result.exit_code == 0, result.output
 

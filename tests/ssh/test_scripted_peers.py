@@ -48,6 +48,16 @@ def check_offer(findings: list[Finding], offer) -> None:
     assert names(findings, "ssh compression") == offer.compression_c2s
 
 
+def scan_offer(offer) -> tuple[ScriptedServer, list[Finding], dict[tuple[str, str | None], str]]:
+    """Scan a scripted peer making this offer: it scans without errors and every algorithm
+    offered is a finding; the server, the findings and their rules by (component, name)."""
+    server = ScriptedServer(offer)
+    findings, errors, _ = scan_peer(server)
+    assert errors == []
+    check_offer(findings, offer)
+    return server, findings, verdict_rules(findings)
+
+
 def test_mlkem_first_peer():
     offer = kexinit(
         [
@@ -61,11 +71,7 @@ def test_mlkem_first_peer():
         ["hmac-sha2-512-etm@openssh.com"],
         ["none", "zlib@openssh.com"],
     )
-    server = ScriptedServer(offer)
-    findings, errors, _ = scan_peer(server)
-    assert errors == []
-    check_offer(findings, offer)
-    rules = verdict_rules(findings)
+    server, findings, rules = scan_offer(offer)
     assert rules[("ssh protocol", None)] == "QS422"
     assert rules[("ssh kex", "mlkem768x25519-sha256")] == "QS132"
     assert rules[("ssh kex", "curve25519-sha256")] == "QS131"
@@ -115,11 +121,7 @@ def test_classical_only_peer():
         ["aes128-ctr"],
         ["hmac-sha2-256"],
     )
-    server = ScriptedServer(offer)
-    findings, errors, _ = scan_peer(server)
-    assert errors == []
-    check_offer(findings, offer)
-    rules = verdict_rules(findings)
+    server, findings, rules = scan_offer(offer)
     assert rules[("ssh protocol", None)] == "QS420"
     assert rules[("ssh kex", "ecdh-sha2-nistp256")] == "QS130"
     (key,) = [f for f in findings if f.location.component == "ssh host key"]
@@ -134,11 +136,7 @@ def test_legacy_only_peer():
         ["3des-cbc", "arcfour", "blowfish-cbc", "aes128-cbc"],
         ["hmac-md5", "hmac-sha1-96"],
     )
-    server = ScriptedServer(offer)
-    findings, errors, _ = scan_peer(server)
-    assert errors == []
-    check_offer(findings, offer)
-    rules = verdict_rules(findings)
+    server, findings, rules = scan_offer(offer)
     assert rules[("ssh protocol", None)] == "QS420"
     assert rules[("ssh kex", "diffie-hellman-group1-sha1")] == "QS134"
     assert rules[("ssh kex", "diffie-hellman-group14-sha1")] == "QS135"

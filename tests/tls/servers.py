@@ -11,6 +11,7 @@ import datetime as dt
 import socket
 import ssl
 import struct
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,6 +155,28 @@ class ThreadedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def ffdhe2048_params(path: Path) -> Path:
+    """DH parameters of the RFC 7919 ffdhe2048 group, written by the openssl CLI (kept when
+    the file exists)."""
+    if not path.exists():
+        subprocess.run(
+            [
+                "openssl",
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+                "-out",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return path
 
 
 def python_ssl_server(

@@ -4,7 +4,6 @@ import shutil
 import socket
 import ssl
 import struct
-import subprocess
 
 import pytest
 from OpenSSL import SSL
@@ -13,6 +12,7 @@ from qscan.protocols import tls as T
 from tests.tls.servers import (
     StartTLSServer,
     ThreadedServer,
+    ffdhe2048_params,
     pyopenssl_server,
     python_ssl_server,
 )
@@ -165,22 +165,7 @@ def test_ecdhe_p256_only(chains, scan):
 
 @pytest.mark.skipif(not shutil.which("openssl"), reason="openssl CLI not installed")
 def test_dhe_2048(chains, scan, tmp_path):
-    dhparams = tmp_path / "ffdhe2048.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "genpkey",
-            "-genparam",
-            "-algorithm",
-            "DH",
-            "-pkeyopt",
-            "group:ffdhe2048",
-            "-out",
-            str(dhparams),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    dhparams = ffdhe2048_params(tmp_path / "ffdhe2048.pem")
     with python_ssl_server(
         chains["rsa"],
         ciphers="DHE-RSA-AES128-GCM-SHA256",
