@@ -26,9 +26,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from qscan.i18n import Translator
 from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
-from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.summary import READY, most_urgent_first, where

@@ -14,8 +14,8 @@ from typing import Any
 
 import jinja2
 
+from qscan.i18n import Translator
 from qscan.model import Inventory
-from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.summary import READY, most_urgent_first, where

@@ -11,9 +11,9 @@ import pytest
 
 from qscan.assess.gate import GateConfig, apply_gate
 from qscan.assess.waivers import parse_waivers
+from qscan.i18n import LANGUAGES, strings
 from qscan.render import RENDERERS, RenderOptions
 from qscan.render.html import json_for_script
-from qscan.render.i18n import LANGUAGES, strings
 from tests.reports.report_samples import HOSTILE
 
 

@@ -188,7 +188,7 @@ def test_localize_leaves_the_inventory_alone():
 
 
 def test_roadmap_system_reasons_translate():
-    from qscan.roadmap.render import _localized_system
+    from qscan.render.roadmap import _localized_system
 
     system = {"name": "s", "priority": {"score": 5, "reasons": ["no findings", "other"]}}
     out = _localized_system(system, "nl")

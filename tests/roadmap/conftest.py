@@ -246,7 +246,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     from sqlalchemy import create_engine, text
 
-    from qscan.store import database_url
+    from qscan.inventories.store import database_url
 
     base = request.getfixturevalue("postgres_url")
     name = f"qscan_{uuid.uuid4().hex[:12]}"

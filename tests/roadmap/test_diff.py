@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from qscan.cli import main
-from qscan.history import diff_files, render_diff
-from qscan.merge import merge
+from qscan.inventories.history import diff_files, render_diff
+from qscan.inventories.merge import merge
 
 from .conftest import finding, inventory, write
 

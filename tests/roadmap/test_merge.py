@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from qscan.cli import main
-from qscan.inventory_stream import InventoryFormatError, read_header
-from qscan.merge import merge
+from qscan.inventories.merge import merge
+from qscan.inventories.stream import InventoryFormatError, read_header
 from qscan.model import Inventory, ScanError
 
 from .conftest import finding, inventory, write

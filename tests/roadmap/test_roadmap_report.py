@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from qscan.cli import main
-from qscan.merge import merge
-from qscan.roadmap import build, load
-from qscan.roadmap.render import csv_table, html, markdown
-from qscan.store import Store
+from qscan.inventories.merge import merge
+from qscan.inventories.roadmap import build, load
+from qscan.inventories.store import Store
+from qscan.render.roadmap import csv_table, html, markdown
 
 from .conftest import finding, inventory, write
 

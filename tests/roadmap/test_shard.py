@@ -18,7 +18,7 @@ from qscan.estate import (
     select_shard,
     shard_index,
 )
-from qscan.merge import merge
+from qscan.inventories.merge import merge
 from qscan.scan.interface import ScanOptions
 
 from .conftest import make_cert, write

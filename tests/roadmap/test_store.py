@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from qscan.cli import main
-from qscan.history import history_block
-from qscan.inventory_stream import InventoryFormatError
-from qscan.merge import merge
+from qscan.inventories.history import history_block
+from qscan.inventories.merge import merge
+from qscan.inventories.store import Store, database_url, default_db
+from qscan.inventories.stream import InventoryFormatError
 from qscan.model import Inventory
-from qscan.store import Store, database_url, default_db
 
 from .conftest import finding, inventory, write
 

@@ -1,6 +1,6 @@
 """Streaming aggregates of assessed findings by organisation, system and algorithm.
 
-Works on finding dictionaries as read from JSON (qscan.inventory_stream), so a merge of
+Works on finding dictionaries as read from JSON (qscan.inventories.stream), so a merge of
 millions of findings never holds them as objects. The roadmap report renders from these
 aggregates alone. Findings are counted per deadline class (kex-112, sig-128, now, ...), not
 per date, so that the roadmap can judge "overdue" under any policy.

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from qscan import __version__
-from qscan.aggregate import Aggregator
-from qscan.inventory_stream import (
+from qscan.inventories.aggregate import Aggregator
+from qscan.inventories.stream import (
     InventoryFormatError,
     Spool,
     dump,

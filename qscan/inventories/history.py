@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.aggregate import READY
-from qscan.inventory_stream import iter_findings, read_header
+from qscan.inventories.aggregate import READY
+from qscan.inventories.store import Store, scope_of_inventory
+from qscan.inventories.stream import iter_findings, read_header
 from qscan.model import Inventory
-from qscan.store import Store, scope_of_inventory
 
 
 def _key(finding: dict[str, Any]) -> tuple[str, str]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.aggregate import Aggregator
 from qscan.assess.policy import Policy, get_policy, milestone_label, policies
 from qscan.assess.rules import LANGUAGES
 from qscan.assess.scenario import book
-from qscan.inventory_stream import iter_errors, iter_findings, read_header
-from qscan.merge import organisation_entry, source_from_header, systems_meta
+from qscan.inventories.aggregate import Aggregator
+from qscan.inventories.merge import organisation_entry, source_from_header, systems_meta
+from qscan.inventories.stream import iter_errors, iter_findings, read_header
 
 TIMELINE_POLICIES = ("nist-ir-8547", "eu-pqc-roadmap", "cnsa-2.0")
 NOW_CLASS = "now"

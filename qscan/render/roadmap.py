@@ -13,9 +13,9 @@ import jinja2
 import yaml
 
 from qscan.assess.reasons import translate
+from qscan.inventories.roadmap import Roadmap
 from qscan.render.html import environment as report_environment
 from qscan.resources import reports_dir
-from qscan.roadmap import Roadmap
 
 CSV_TABLES = ("organisations", "systems", "algorithms", "timeline")
 

@@ -15,8 +15,8 @@ from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
 from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
 from qscan.assess.rules import RuleError, load_rules, rule_by_id
-from qscan.cli_common import fail, tune_gc, write_output
-from qscan.cli_roadmap import (
+from qscan.cli.common import fail, tune_gc, write_output
+from qscan.cli.inventories import (
     COMMANDS,
     apply_history,
     estate_inventory,

@@ -14,13 +14,13 @@ import click
 from qscan.assess.engine import assess
 from qscan.assess.policy import PolicyError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
-from qscan.cli_common import fail, write_output
+from qscan.cli.common import fail, write_output
 from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
-from qscan.inventory_stream import InventoryFormatError
-from qscan.merge import merge
+from qscan.inventories.merge import merge
+from qscan.inventories.roadmap import build, load
+from qscan.inventories.stream import InventoryFormatError
 from qscan.model import Inventory
-from qscan.roadmap import build, load
-from qscan.roadmap.render import FORMATS, csv_table
+from qscan.render.roadmap import FORMATS, csv_table
 from qscan.scan.interface import ScanOptions
 
 DB_HELP = (
@@ -84,8 +84,8 @@ def with_scenario(inventory: Inventory, scenario: Scenario, policy: str | None) 
 
 def apply_history(inventory: Inventory, db: str, record: bool) -> None:
     """Put `extra["history"]` from the store; with `record`, store this inventory too."""
-    from qscan.history import history_block
-    from qscan.store import Store, StoreError
+    from qscan.inventories.history import history_block
+    from qscan.inventories.store import Store, StoreError
 
     try:
         store = Store(db)
@@ -184,7 +184,7 @@ def roadmap_command(
 ) -> None:
     """Migration roadmap of a merged inventory (or a single one): league table of
     organisations, totals per algorithm, waves against policy deadlines, systems first."""
-    from qscan.store import Store, StoreError
+    from qscan.inventories.store import Store, StoreError
 
     trends = None
     if history_db:
@@ -228,7 +228,7 @@ db_option = click.option("--db", default=None, help=DB_HELP)
 def store_ingest(inventories: tuple[Path, ...], db: str | None, quiet: bool) -> None:
     """Add inventories (plain or merged) to the history database. Ingesting the same
     inventory again changes nothing; a failed ingest stores nothing."""
-    from qscan.store import Store, StoreError, default_db
+    from qscan.inventories.store import Store, StoreError, default_db
 
     try:
         store = Store(db or default_db())
@@ -256,7 +256,7 @@ def store_ingest(inventories: tuple[Path, ...], db: str | None, quiet: bool) -> 
 )
 def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
     """Readiness over time per organisation."""
-    from qscan.store import Store, StoreError, default_db
+    from qscan.inventories.store import Store, StoreError, default_db
 
     try:
         store = Store(db or default_db())
@@ -306,7 +306,7 @@ def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
 @click.option("--output", default="-", show_default=True)
 def diff_command(old: Path, new: Path, fmt: str, output: str) -> None:
     """New, fixed and unchanged findings between two inventories (by fingerprint)."""
-    from qscan.history import diff_files, render_diff
+    from qscan.inventories.history import diff_files, render_diff
 
     try:
         diff = diff_files(old, new)
