@@ -1,3 +1,5 @@
 """qscan: quantum-safe cryptography migration scanner."""
 
-__version__ = "0.1.0"
+from qscan.version import __version__
+
+__all__ = ["__version__"]

@@ -1,27 +1,21 @@
-"""Command line for the government-wide roadmap: merge, roadmap, store, diff, and the
-estate / scenario / history options of `qscan scan` and `qscan report`."""
+"""`qscan merge`, `roadmap`, `store` and `diff`: commands over saved inventories."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from qscan.assess.engine import assess
 from qscan.assess.policy import PolicyError
-from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
 from qscan.cli.common import fail, write_output
-from qscan.estate import EstateError, load_estate, parse_shard, scan_estate
 from qscan.inventories.merge import merge
 from qscan.inventories.roadmap import build, load
 from qscan.inventories.stream import InventoryFormatError
-from qscan.model import Inventory
+from qscan.render.diff import render_diff
 from qscan.render.roadmap import FORMATS, csv_table
-from qscan.scan.interface import ScanOptions
+from qscan.render.trend import render_trend
 
 DB_HELP = (
     "History database: a SQLite file path or a URL such as postgresql://user@host/db "
@@ -35,70 +29,6 @@ def _say(quiet: bool) -> Callable[[str], None]:
             click.echo(f"qscan: {message}", err=True)
 
     return say
-
-
-def scenario_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--crqc-year",
-        type=int,
-        help="Custom year a cryptographically relevant quantum computer is assumed (overrides --scenario).",
-    )(func)
-    return click.option(
-        "--scenario",
-        "scenario_id",
-        type=click.Choice(sorted(book().scenarios)),
-        help=f"CRQC scenario for migration priority (rules/scenarios.yaml; default {book().default}).",
-    )(func)
-
-
-def resolve_scenario(scenario_id: str | None, crqc_year: int | None) -> Scenario:
-    try:
-        return get_scenario(scenario_id, crqc_year)
-    except ScenarioError as exc:
-        fail(str(exc))
-
-
-def estate_inventory(
-    estate_path: Path,
-    shard: str | None,
-    options: ScanOptions,
-    policy: str,
-    scenario: Scenario,
-) -> Inventory:
-    """`qscan scan --estate FILE [--shard K/N]`."""
-    try:
-        estate = load_estate(estate_path)
-        parts = parse_shard(shard) if shard else None
-    except EstateError as exc:
-        fail(f"invalid estate file:\n{exc}")
-    except ValueError as exc:
-        fail(str(exc))
-    return scan_estate(estate, options, policy, scenario, parts)
-
-
-def with_scenario(inventory: Inventory, scenario: Scenario, policy: str | None) -> Inventory:
-    """Re-assess a saved inventory under another CRQC scenario (`qscan report --scenario`)."""
-    inventory.extra["scenario"] = scenario.to_dict()
-    return assess(inventory, policy)
-
-
-def apply_history(inventory: Inventory, db: str, record: bool) -> None:
-    """Put `extra["history"]` from the store; with `record`, store this inventory too."""
-    from qscan.inventories.history import history_block
-    from qscan.inventories.store import Store, StoreError
-
-    try:
-        store = Store(db)
-        try:
-            block = history_block(store, inventory)
-            if block is not None:
-                inventory.extra["history"] = block
-            if record:
-                store.ingest_inventory(inventory, source="qscan scan")
-        finally:
-            store.close()
-    except StoreError as exc:
-        fail(str(exc))
 
 
 inventories_argument = click.argument(
@@ -264,34 +194,7 @@ def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
         store.close()
     except StoreError as exc:
         fail(str(exc))
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        click.echo("no scans stored yet (qscan store ingest INVENTORY.json)")
-        return
-    if fmt == "md":
-        click.echo(
-            "| organisation | scanned at | policy | readiness | findings | wave 1 | errors |"
-        )
-        click.echo("|---|---|---|---|---|---|---|")
-    last = None
-    for row in rows:
-        ready = f"{row['readiness'] * 100:.0f}%"
-        if fmt == "md":
-            name = str(row["organisation"]).replace("|", "\\|")
-            click.echo(
-                f"| {name} | {row['scanned_at']} | {row['policy']} | {ready} | "
-                f"{row['findings']} | {row['wave1']} | {row['errors']} |"
-            )
-            continue
-        if row["scope"] != last:
-            click.echo(f"{row['organisation']} ({row['scope']})")
-            last = row["scope"]
-        click.echo(
-            f"  {row['scanned_at']}  {ready:>5} ready  {row['findings']:>7} findings  "
-            f"{row['wave1']:>6} in wave 1  {row['errors']:>4} errors  [{row['policy']}]"
-        )
+    click.echo(render_trend(rows, fmt), nl=False)
 
 
 # --- qscan diff --------------------------------------------------------------------------
@@ -306,7 +209,7 @@ def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
 @click.option("--output", default="-", show_default=True)
 def diff_command(old: Path, new: Path, fmt: str, output: str) -> None:
     """New, fixed and unchanged findings between two inventories (by fingerprint)."""
-    from qscan.inventories.history import diff_files, render_diff
+    from qscan.inventories.history import diff_files
 
     try:
         diff = diff_files(old, new)

@@ -1,34 +1,32 @@
-"""Command line: parse options, call the pipeline, write outputs, set the exit code."""
+"""`qscan scan`, `report` and `baseline`: scan targets or an estate, render a saved
+inventory again, and the CI gate around both."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from qscan import __version__
 from qscan.assess.baseline import dump_baseline
 from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
-from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy, policies
-from qscan.assess.rules import RuleError, load_rules, rule_by_id
-from qscan.cli.common import fail, tune_gc, write_output
-from qscan.cli.inventories import (
-    COMMANDS,
-    apply_history,
-    estate_inventory,
-    resolve_scenario,
-    scenario_options,
-    with_scenario,
-)
+from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy
+from qscan.assess.rules import RuleError
+from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
+from qscan.cli.common import fail, write_output
+from qscan.estate import EstateError, load_estate, parse_shard
 from qscan.model import SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
+from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
 from qscan.scan.interface import ScanOptions
 from qscan.targets import TargetError, parse_target, read_targets_file
+from qscan.version import __version__
 
 SCAN_EPILOG = """\b
 Examples:
@@ -43,6 +41,70 @@ Exit codes: 0 clean, 1 a counted finding at or above --fail-on (or matching
 --fail-on-status), 2 usage or configuration error, 3 scan incomplete (errors) with
 --strict. Findings in --baseline or covered by a valid --waivers entry do not count.
 """
+
+
+def scenario_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--crqc-year",
+        type=int,
+        help="Custom year a cryptographically relevant quantum computer is assumed (overrides --scenario).",
+    )(func)
+    return click.option(
+        "--scenario",
+        "scenario_id",
+        type=click.Choice(sorted(book().scenarios)),
+        help=f"CRQC scenario for migration priority (rules/scenarios.yaml; default {book().default}).",
+    )(func)
+
+
+def resolve_scenario(scenario_id: str | None, crqc_year: int | None) -> Scenario:
+    try:
+        return get_scenario(scenario_id, crqc_year)
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+def estate_inventory(
+    estate_path: Path,
+    shard: str | None,
+    options: ScanOptions,
+    policy: str,
+    scenario: Scenario,
+) -> Inventory:
+    """`qscan scan --estate FILE [--shard K/N]`."""
+    try:
+        estate = load_estate(estate_path)
+        parts = parse_shard(shard) if shard else None
+    except EstateError as exc:
+        fail(f"invalid estate file:\n{exc}")
+    except ValueError as exc:
+        fail(str(exc))
+    return scan_estate(estate, options, policy, scenario, parts)
+
+
+def with_scenario(inventory: Inventory, scenario: Scenario, policy: str | None) -> Inventory:
+    """Re-assess a saved inventory under another CRQC scenario (`qscan report --scenario`)."""
+    inventory.extra["scenario"] = scenario.to_dict()
+    return assess(inventory, policy)
+
+
+def apply_history(inventory: Inventory, db: str, record: bool) -> None:
+    """Put `extra["history"]` from the store; with `record`, store this inventory too."""
+    from qscan.inventories.history import history_block
+    from qscan.inventories.store import Store, StoreError
+
+    try:
+        store = Store(db)
+        try:
+            block = history_block(store, inventory)
+            if block is not None:
+                inventory.extra["history"] = block
+            if record:
+                store.ingest_inventory(inventory, source="qscan scan")
+        finally:
+            store.close()
+    except StoreError as exc:
+        fail(str(exc))
 
 
 class Progress:
@@ -177,15 +239,7 @@ verbose_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="qscan")
-def main() -> None:
-    """qscan finds quantum-vulnerable cryptography in certificates, keys, keystores,
-    TLS and SSH endpoints, configuration and source code, and says how urgent each is."""
-    tune_gc()
-
-
-@main.command(epilog=SCAN_EPILOG)
+@click.command(epilog=SCAN_EPILOG)
 @click.argument("targets", nargs=-1)
 @click.option(
     "--targets-file",
@@ -342,7 +396,7 @@ def scan(
     sys.exit(code)
 
 
-@main.command()
+@click.command()
 @click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option
 @output_option
@@ -386,7 +440,7 @@ def report(
     sys.exit(code)
 
 
-@main.group()
+@click.group()
 def baseline() -> None:
     """Record the findings known today, so that --baseline fails only on new ones."""
 
@@ -450,64 +504,4 @@ def baseline_create(
         )
 
 
-@main.group()
-def rules() -> None:
-    """Inspect the rule packs and policies."""
-
-
-@rules.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_list(fmt: str) -> None:
-    """Every rule with id, severity, status and title."""
-    loaded = load_rules()
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "severity": r.severity,
-                        "status": r.status,
-                        "title": r.title,
-                        "pack": r.pack,
-                    }
-                    for r in loaded
-                ],
-                indent=2,
-            )
-        )
-        return
-    for r in sorted(loaded, key=lambda r: r.id):
-        click.echo(f"{r.id}  {r.severity:<8}  {r.status:<19}  {r.title}")
-
-
-@rules.command("show")
-@click.argument("rule_id")
-def rules_show(rule_id: str) -> None:
-    """Full documentation of one rule: why, fix, references, what it matches."""
-    rule = rule_by_id(rule_id.upper())
-    if rule is None:
-        fail(f"no rule {rule_id!r} (see `qscan rules list`)")
-    click.echo(f"{rule.id}: {rule.title}\nseverity: {rule.severity}    status: {rule.status}")
-    if rule.policies:
-        click.echo(f"only under: {', '.join(rule.policies)}")
-    click.echo(f"\nWhy\n  {rule.why}\n\nFix\n  {rule.fix}")
-    if rule.example:
-        click.echo(f"\nExample\n  {rule.example}")
-    click.echo(f"\nMatches\n  {json.dumps(rule.match)}")
-    if rule.references:
-        click.echo("\nReferences\n" + "\n".join(f"  {r}" for r in rule.references))
-
-
-@rules.command("policies")
-def rules_policies() -> None:
-    """The policy timelines --policy accepts."""
-    for p in policies().values():
-        click.echo(f"{p.id:<16} {p.name}\n{'':<16} {p.verified}")
-
-
-for _command in COMMANDS:
-    main.add_command(_command)
-
-if __name__ == "__main__":
-    main()
+COMMANDS = (scan, report, baseline)

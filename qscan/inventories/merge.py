@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from qscan import __version__
 from qscan.inventories.aggregate import Aggregator
 from qscan.inventories.stream import (
     InventoryFormatError,
@@ -32,6 +31,7 @@ from qscan.inventories.stream import (
     read_header,
 )
 from qscan.model import SCHEMA_ID
+from qscan.version import __version__
 
 MERGED_KEYS = ("organisations", "aggregates")
 PER_SCAN_FIGURES = ("priority", "findings", "errors")

@@ -13,9 +13,10 @@ from click.testing import CliRunner
 
 from qscan.assess.scenario import get_scenario
 from qscan.cli import main
-from qscan.estate import EstateError, load_estate, parse_estate, scan_estate
+from qscan.estate import EstateError, load_estate, parse_estate
 from qscan.model import Finding, Location
 from qscan.pipeline import scan as plain_scan
+from qscan.pipeline import scan_estate
 from qscan.scan.interface import EndpointScanner, ScanOptions
 from qscan.targets import Target, parse_target
 from tests.inventories.conftest import make_cert

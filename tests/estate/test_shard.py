@@ -14,11 +14,11 @@ from qscan.estate import (
     load_estate,
     parse_estate,
     parse_shard,
-    scan_estate,
     select_shard,
     shard_index,
 )
 from qscan.inventories.merge import merge
+from qscan.pipeline import scan_estate
 from qscan.scan.interface import ScanOptions
 from tests.inventories.conftest import make_cert, write
 

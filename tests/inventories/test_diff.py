@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from qscan.cli import main
-from qscan.inventories.history import diff_files, render_diff
+from qscan.inventories.history import diff_files
 from qscan.inventories.merge import merge
+from qscan.render.diff import render_diff
 
 from .conftest import finding, inventory, write
 

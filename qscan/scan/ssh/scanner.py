@@ -9,7 +9,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
-from qscan import __version__
 from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
@@ -21,6 +20,7 @@ from qscan.scan.ssh.kexinit import KexInit, negotiate, parse_kexinit
 from qscan.scan.ssh.transport import Transport
 from qscan.scan.ssh.wire import SshError
 from qscan.targets import Target
+from qscan.version import __version__
 
 CLIENT_BANNER = f"SSH-2.0-qscan_{__version__}\r\n".encode("ascii")
 STRICT_KEX_SERVER = "kex-strict-s-v00@openssh.com"
