@@ -29,7 +29,7 @@ from qscan.scan.certs.keys import PrivateKey, plain_private_key
 from qscan.scan.certs.x509 import parse_certificate
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 JKS_MAGIC = b"\xfe\xed\xfe\xed"
 JCEKS_MAGIC = b"\xce\xce\xce\xce"

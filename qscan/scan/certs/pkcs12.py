@@ -18,7 +18,7 @@ from qscan.scan.certs.keys import PrivateKey, key_from_object, protection_scheme
 from qscan.scan.certs.x509 import parse_certificate
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 DATA = "1.2.840.113549.1.7.1"
 ENCRYPTED_DATA = "1.2.840.113549.1.7.6"

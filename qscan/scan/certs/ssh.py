@@ -20,7 +20,7 @@ from qscan.scan.certs.findings import short
 from qscan.scan.certs.keys import PrivateKey
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 CERT_SUFFIX = "-cert-v01@openssh.com"
 OPENSSH_MAGIC = b"openssh-key-v1\x00"

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
-from qscan.scan.interface import EndpointScanner, Record, ScanOptions
-from qscan.scan.net.engine import Net
+from qscan.scan.interface import EndpointScanner, Net, Record, ScanOptions
 from qscan.scan.ssh.banner import Banner, read_banner
 from qscan.scan.ssh.hostkeys import parse_host_key
 from qscan.scan.ssh.kex import SUPPORTED, client_kex

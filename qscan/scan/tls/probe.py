@@ -34,7 +34,7 @@ from qscan.scan.tls.wire import (
 )
 
 if TYPE_CHECKING:
-    from qscan.scan.net.engine import Net
+    from qscan.scan.interface import Net
 
 
 @dataclass(frozen=True)
