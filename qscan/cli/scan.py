@@ -3,7 +3,6 @@ inventory again, and the CI gate around both."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from typing import Any
 
 import click
 
+from qscan.api import load_inventory
 from qscan.assess.baseline import dump_baseline
 from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
@@ -423,7 +423,7 @@ def report(
 ) -> None:
     """Render a saved JSON inventory again, in any format."""
     try:
-        inv = Inventory.from_dict(json.loads(inventory.read_text(encoding="utf-8")))
+        inv = load_inventory(inventory)
     except (ValueError, KeyError, TypeError) as exc:
         fail(f"{inventory}: not a valid qscan inventory ({exc})")
     if policy:
@@ -480,7 +480,7 @@ def baseline_create(
     combined = Inventory(policy=policy, tool={"name": "qscan", "version": __version__})
     for path in inventories:
         try:
-            inv = Inventory.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            inv = load_inventory(path)
         except (ValueError, KeyError, TypeError) as exc:
             fail(f"{path}: not a valid qscan inventory ({exc})")
         combined.findings += inv.findings

@@ -20,7 +20,17 @@ MAY_IMPORT = {
     "render": {"ground", "assess", "inventories", "render"},
     "pipeline": {"ground", "scan", "assess", "estate", "pipeline"},
     "library": {"ground", "scan", "assess", "inventories", "render", "pipeline", "library"},
-    "cli": {"ground", "scan", "assess", "estate", "inventories", "render", "pipeline", "cli"},
+    "cli": {
+        "ground",
+        "scan",
+        "assess",
+        "estate",
+        "inventories",
+        "render",
+        "pipeline",
+        "library",
+        "cli",
+    },
     "main": {"cli"},
 }
 

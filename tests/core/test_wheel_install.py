@@ -1,4 +1,5 @@
-"""A normal (non-editable) install must find rules/ and reports/ as package data."""
+"""A normal (non-editable) install must find rules/ and reports/ as package data, ship
+py.typed and offer the library API."""
 
 import datetime as dt
 import json
@@ -7,6 +8,7 @@ import site
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,7 @@ def test_wheel_install_scans_from_package_data(tmp_path):
     )
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next(dist.glob("qscan-*.whl"))
+    assert "qscan/py.typed" in zipfile.ZipFile(wheel).namelist()
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"
@@ -94,6 +97,15 @@ def test_wheel_install_scans_from_package_data(tmp_path):
         text=True,
     ).stdout
     assert str(ROOT) not in where and "_data" in where
+    library = subprocess.run(
+        [py, "-c", "import qscan; print(len(qscan.scan('.').findings))"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert int(library) > 0
     result = subprocess.run(
         [
             py,
