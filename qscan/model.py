@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -11,11 +12,12 @@ SCHEMA_ID = "qscan/inventory@1"
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
 # JSONEncoder.encode builds a new C encoder on every call, most of its cost for small dicts;
 # this one is built once with the same settings (no circular-reference check: params are data).
+_MAKE_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed's stub
 _CANONICAL_C = (
-    json.encoder.c_make_encoder(
+    _MAKE_C_ENCODER(
         None, str, json.encoder.encode_basestring_ascii, None, ": ", ", ", True, False, True
     )
-    if json.encoder.c_make_encoder is not None
+    if _MAKE_C_ENCODER is not None
     else None
 )
 
@@ -267,6 +269,13 @@ def _json_lines(items: list[Any]) -> str:
     if not items:
         return "[]"
     return "[\n    " + ",\n    ".join(_JSON_LINE.encode(item) for item in items) + "\n  ]"
+
+
+def object_at(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a JSON object, else an empty one: optional parts of an
+    inventory (estate, gate, context) may be missing or malformed in files from elsewhere."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,10 @@ class Records:
         self.errors: list[ScanError] = []
 
     def __call__(self, record: Record) -> None:
-        (self.findings if isinstance(record, Finding) else self.errors).append(record)
+        if isinstance(record, Finding):
+            self.findings.append(record)
+        else:
+            self.errors.append(record)
 
 
 def scan_paths(targets: Sequence[Target], options: ScanOptions, emit: Records) -> EndpointJobs:

@@ -173,7 +173,7 @@ def _gate_config(
         raise AssertionError("unreachable") from exc
 
 
-def gate_options(func):  # type: ignore[no-untyped-def]
+def gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--fail-on, --fail-on-status, --baseline and --waivers (scan and report)."""
     options = [
         click.option(

@@ -12,7 +12,7 @@ from qscan.targets import parse_target
 
 def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarget]) -> None:
     """Set organisation, system and owner in every finding's and error's context."""
-    by_endpoint = {}
+    by_endpoint: dict[tuple[str | None, int | None], EstateTarget] = {}
     for raw, et in by_raw.items():
         if et.kind == "endpoint":
             t = parse_target(raw)

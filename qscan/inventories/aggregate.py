@@ -194,8 +194,8 @@ class Aggregator:
         priority = finding.get("priority") or {}
         status = str(verdict.get("status") or "unknown")
         severity = str(verdict.get("severity") or "info")
-        wave = priority.get("wave") if priority.get("wave") in WAVES else 4
-        score = priority.get("score") if isinstance(priority.get("score"), int) else 0
+        wave: int = priority["wave"] if priority.get("wave") in WAVES else 4
+        score: int = priority["score"] if isinstance(priority.get("score"), int) else 0
         cls = NO_DEADLINE if status in READY else deadline_class_of(finding)
         algorithm = str(finding.get("algorithm") or "unknown")
         self.totals.add(status, severity, wave, cls)

@@ -30,7 +30,7 @@ from qscan.inventories.stream import (
     iter_findings,
     read_header,
 )
-from qscan.model import SCHEMA_ID
+from qscan.model import SCHEMA_ID, object_at
 from qscan.version import __version__
 
 MERGED_KEYS = ("organisations", "aggregates")
@@ -176,8 +176,7 @@ def _merge_organisation(
     seen_errors: set[str] = set()
     for source in members:
         for error in iter_errors(source.path):
-            context = error.get("context") if isinstance(error.get("context"), dict) else {}
-            error["context"] = {**attribution, **context}
+            error["context"] = {**attribution, **object_at(error, "context")}
             text = dump(error)
             if text in seen_errors:
                 continue

@@ -276,7 +276,7 @@ class Store:
                             IngestResult(scope.key, scope.name, scope.scanned_at, False, 0)
                         )
                         continue
-                    ids[scope.key] = conn.execute(
+                    inserted = conn.execute(
                         scans.insert().values(
                             scope=scope.key,
                             organisation=scope.name,
@@ -287,7 +287,9 @@ class Store:
                             source=source[:1000],
                             tool_version=version[:40],
                         )
-                    ).inserted_primary_key[0]
+                    ).inserted_primary_key
+                    assert inserted is not None  # an INSERT of one row reports its key
+                    ids[scope.key] = inserted[0]
                 if not ids:
                     return results
                 route = _router(scopes)
@@ -327,15 +329,16 @@ class Store:
         """INSERT ... ON CONFLICT DO NOTHING: a fingerprint twice in one scan is stored once,
         without holding the fingerprints in memory."""
         dialect = self.engine.dialect.name
+        keys = ["scan_id", "fingerprint"]
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            raise StoreError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
-        return insert(findings_table).on_conflict_do_nothing(
-            index_elements=["scan_id", "fingerprint"]
-        )
+            from sqlalchemy.dialects import postgresql
+
+            return postgresql.insert(findings_table).on_conflict_do_nothing(index_elements=keys)
+        if dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
+            return sqlite.insert(findings_table).on_conflict_do_nothing(index_elements=keys)
+        raise StoreError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
 
     @staticmethod
     def _find(conn: Connection, scope: Scope) -> int | None:

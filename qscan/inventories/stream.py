@@ -49,7 +49,7 @@ def read_header(
                 if builder is None:
                     continue
                 builder.event(event, value)
-                if prefix == key and event in _SCALARS:
+                if key is not None and prefix == key and event in _SCALARS:
                     header[key] = builder.value
                     builder = None
     except OSError as exc:

@@ -52,7 +52,7 @@ from cyclonedx.model.dependency import Dependency
 from cyclonedx.output.json import JsonV1Dot6
 
 from qscan.catalog import catalog
-from qscan.model import Finding, Inventory, severity_rank
+from qscan.model import Finding, Inventory, object_at, severity_rank
 from qscan.render.interface import RenderOptions
 
 _FUNCTIONS: dict[str, tuple[CryptoFunction, ...]] = {
@@ -394,8 +394,7 @@ class _Builder:
         inv = self.inventory
         bom = Bom(serial_number=_serial(inv))
         bom.validate = lambda: _validate_refs(bom)  # type: ignore[method-assign]
-        estate = inv.extra.get("estate") if isinstance(inv.extra.get("estate"), dict) else {}
-        org = estate.get("organisation") if isinstance(estate.get("organisation"), dict) else {}
+        org = object_at(object_at(inv.extra, "estate"), "organisation")
         root = Component(
             type=ComponentType.APPLICATION,
             name=str(org.get("name") or "qscan scan"),
@@ -426,7 +425,10 @@ class _Builder:
         bom.dependencies = [
             Dependency(
                 ref=refs[ref],
-                dependencies=[Dependency(ref=refs[d]) for d in self.depends.get(ref, ())],
+                dependencies=[
+                    Dependency(ref=refs[d])
+                    for d in (self.depends.get(ref, ()) if ref is not None else ())
+                ],
             )
             for ref in refs
         ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
-from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, object_at, severity_rank
 from qscan.render.summary import READY, Summary, place, summarise
 
 
@@ -198,6 +198,7 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
         kex_ready = [f for f in kex if status_of(f) in READY]
         kex_weak = [f for f in kex if status_of(f) not in READY]
         derived = not summary
+        offered: bool | None
         if "hybrid_supported" in summary or "pq_kex_offered" in summary:
             offered = bool(summary.get("hybrid_supported", summary.get("pq_kex_offered")))
             first = summary.get("hybrid_preferred", summary.get("pq_kex_first"))
@@ -267,9 +268,9 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
 def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        ctx = f.context
-        if f.asset == "certificate" and (ctx.get("sha256") or ctx.get("subject")):
-            groups[str(ctx.get("sha256") or ctx.get("subject"))].append(f)
+        identity = f.context.get("sha256") or f.context.get("subject")
+        if f.asset == "certificate" and identity:
+            groups[str(identity)].append(f)
     out = []
     for group in groups.values():
         ctx: dict[str, Any] = {}
@@ -397,10 +398,8 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
         milestones = [{**m, "label": milestone_label(m, lang)} for m in policy.milestones]
     except PolicyError:
         policy_name, milestones = inventory.policy, []
-    estate = (
-        inventory.extra.get("estate") if isinstance(inventory.extra.get("estate"), dict) else {}
-    )
-    org = estate.get("organisation") if isinstance(estate.get("organisation"), dict) else {}
+    estate = object_at(inventory.extra, "estate")
+    org = object_at(estate, "organisation")
     owners = {
         str(s.get("name")): str(s.get("owner") or "")
         for s in estate.get("systems") or []

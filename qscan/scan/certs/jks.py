@@ -357,6 +357,7 @@ def _secret_entry(
         "entry": "secret-key",
         "protection": str(sealed.get("sealAlg") or sealed.get("paramsAlg") or "unknown"),
     }
+    params: dict[str, Any]
     if opened is None:
         algorithm, params = UNKNOWN, {}
         context["locked"] = True

@@ -105,7 +105,7 @@ def _with_names(
     return findings
 
 
-def _locked(blob: Blob, line: int | None, protection: dict[str, str]) -> None:
+def _locked(blob: Blob, line: int | None, protection: dict[str, tuple[str, str]]) -> None:
     tried = 2 + len(blob.ctx.options.passwords)
     blob.add(
         [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
@@ -145,7 +146,8 @@ async def _sessions(
     first_task = asyncio.ensure_future(run_session(net, target, options, "", on_kexinit))
     follow_ups: list[asyncio.Future[Session]] = []
     try:
-        await asyncio.wait({first_task, announced}, return_when=asyncio.FIRST_COMPLETED)
+        started: set[asyncio.Future[Any]] = {first_task, announced}
+        await asyncio.wait(started, return_when=asyncio.FIRST_COMPLETED)
         if announced.done():
             server = announced.result()
             if negotiate(list(SUPPORTED), server.kex) is not None:

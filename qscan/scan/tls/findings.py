@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from qscan.model import Finding, Location, ScanError
 from qscan.protocols import tls as T
@@ -19,6 +19,13 @@ from qscan.targets import Target
 CHAIN_COMPONENT = "tls server"
 
 At = Callable[[str], Location]
+
+
+class Kex(TypedDict):
+    """The endpoint's hybrid key exchange facts, repeated on each key exchange finding."""
+
+    hybrid_supported: bool
+    hybrid_preferred: bool
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,11 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
             )
         ]
     chain = _chain(results, base)
-    groups13 = [T.group(cp) for cp in (results.groups13.found if results.groups13 else [])]
-    groups13 = [g for g in groups13 if g is not None]
+    groups13 = [
+        g
+        for cp in (results.groups13.found if results.groups13 else [])
+        if (g := T.group(cp)) is not None
+    ]
     modern = results.modern if isinstance(results.modern, Accepted) else None
     modern_group = T.group(modern.hello.group) if modern and modern.hello.group else None
     hybrid_supported = any(g.standard_pq for g in groups13) or bool(
@@ -124,14 +134,14 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
     classical_fallback = any(not g.post_quantum for g in groups13) or any(
         v != TLS13 for v in versions
     )
-    kex = {"hybrid_supported": hybrid_supported, "hybrid_preferred": hybrid_preferred}
+    kex = Kex(hybrid_supported=hybrid_supported, hybrid_preferred=hybrid_preferred)
     rsa_bits = chain.leaf_params.get("bits") if chain.leaf_algorithm == "RSA" else None
 
     findings: list[Finding] = []
     for v in versions:
         findings.append(
             T.version_finding(
-                T.version(v), at(T.COMPONENT_VERSION), tls13_supported=TLS13 in versions
+                T.known_version(v), at(T.COMPONENT_VERSION), tls13_supported=TLS13 in versions
             )
         )
     for rank, g in enumerate(groups13, 1):
@@ -167,9 +177,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
     return [*findings, *_notes(target, results)]
 
 
-def _legacy_suites(
-    results: Results, at: At, rsa_bits: int | None, kex: dict[str, bool]
-) -> list[Finding]:
+def _legacy_suites(results: Results, at: At, rsa_bits: int | None, kex: Kex) -> list[Finding]:
     accepted: dict[int, list[int]] = {}
     rank: dict[int, int] = {}
     for v in LEGACY_VERSIONS:
@@ -203,7 +211,7 @@ def _legacy_suites(
     return out
 
 
-def _curves_and_dh(results: Results, at: At, kex: dict[str, bool]) -> list[Finding]:
+def _curves_and_dh(results: Results, at: At, kex: Kex) -> list[Finding]:
     seen_answers = [a for s in results.legacy.values() for a in s.answers]
     if results.curves is not None and results.curves.found:
         curves = list(results.curves.found)
@@ -261,7 +269,7 @@ def _endpoint(
         "classical_fallback": classical_fallback,
         "chain_signatures": chain.signatures,
         "leaf_key": chain.leaf_key,
-        "versions": [T.version(v).name for v in versions],
+        "versions": [T.known_version(v).name for v in versions],
         "connections": connections,
     }
     handshake = results.handshake
@@ -274,15 +282,14 @@ def _endpoint(
         }
     modern = results.modern
     if isinstance(modern, Accepted):
-        version = T.version(modern.hello.version) or T.version(TLS12)
+        version = T.version(modern.hello.version) or T.known_version(TLS12)
         suite = T.suite(modern.hello.suite)
         group = (
             T.group(modern.hello.group)
             if modern.hello.version == TLS13 and modern.hello.group
             else None
         )
-        curve_cp = modern.key_exchange.curve
-        curve = T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None
+        curve = _curve_name(modern.key_exchange.curve)
         return T.endpoint_finding(
             at(T.COMPONENT_ENDPOINT),
             negotiated_version=version,
@@ -301,20 +308,24 @@ def _endpoint(
     sweep = results.legacy.get(best)
     first = sweep.answers[0] if sweep and sweep.answers else None
     groups = results.groups13.found if results.groups13 else []
-    curve_cp = first.key_exchange.curve if first else None
     return T.endpoint_finding(
         at(T.COMPONENT_ENDPOINT),
-        negotiated_version=T.version(best),
+        negotiated_version=T.known_version(best),
         negotiated_suite=T.suite(first.hello.suite) if first else None,
         negotiated_group=T.group(groups[0]) if best == TLS13 and groups else None,
         hybrid_supported=hybrid_supported,
         hybrid_preferred=hybrid_preferred,
         classical_fallback=classical_fallback,
         summary=summary,
-        curve=T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None,
+        curve=_curve_name(first.key_exchange.curve if first else None),
         dh_bits=first.key_exchange.dh_bits if first else None,
         context={**extra, "modern_client_refused": modern.reason},
     )
+
+
+def _curve_name(codepoint: int | None) -> str | None:
+    group = T.group(codepoint) if codepoint else None
+    return group.curve if group else None
 
 
 def _notes(target: Target, results: Results) -> list[ScanError]:

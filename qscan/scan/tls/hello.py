@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,7 +89,7 @@ def _ec(curve_name: str) -> bytes:
 def key_share(group: int) -> bytes:
     """A valid client key share. The probes never finish a handshake with it, so one key per
     group and process is enough (the pyOpenSSL chain handshake uses its own keys)."""
-    shares = {
+    shares: dict[int, Callable[[], bytes]] = {
         0x001D: _x25519,
         0x001E: _x448,
         0x0017: lambda: _ec("P-256"),

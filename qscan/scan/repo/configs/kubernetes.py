@@ -193,7 +193,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                     raw = value.encode()
                 if b"-----BEGIN " not in raw:
                     continue
-                block = value_node.style in ("|", ">")
+                block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
                 offset = line - 1 if field == "data" else value_node.start_mark.line + int(block)
                 for record in analyze_bytes(raw, ctx, line_offset=offset):
                     if isinstance(record, Finding):

@@ -186,7 +186,7 @@ class TlsFindings(ConfigFindings):
             )
         if summary_component:
             first = found[0]
-            params = {"group": first.name}
+            params: dict[str, Any] = {"group": first.name}
             if first.curve:
                 params["curve"] = first.curve
             if first.bits:
