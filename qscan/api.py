@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from qscan import pipeline
-from qscan.assess.policy import DEFAULT_POLICY, get_policy
+from qscan.assess.policy import get_policy
 from qscan.assess.scenario import Scenario, get_scenario
-from qscan.model import Inventory
+from qscan.model import DEFAULT_POLICY, Inventory
 from qscan.render import RENDERERS, RenderOptions
 from qscan.scan.interface import ScanOptions
 from qscan.targets import Target, parse_target

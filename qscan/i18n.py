@@ -14,6 +14,8 @@ import yaml
 from qscan.resources import reports_dir
 
 LANGUAGES = ("en", "nl")
+"""Report languages, English first: it is the text of rules/ and of the templates; the others
+are `<lang>:` blocks in rules/ and reports/i18n/<lang>.yaml."""
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:

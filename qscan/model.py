@@ -51,6 +51,10 @@ def _params_json(params: dict[str, Any]) -> str:
 
 
 STATUSES = ("quantum-safe", "hybrid", "quantum-vulnerable", "classically-broken", "unknown")
+READY = STATUSES[:2]
+"""The statuses that count as quantum-ready (readiness shares, nothing left to migrate)."""
+DEFAULT_POLICY = "nist-ir-8547"
+"""The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 FUNCTIONS = (
     "key-exchange",
@@ -208,7 +212,7 @@ class Inventory:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
-    policy: str = "nist-ir-8547"
+    policy: str = DEFAULT_POLICY
     scanned_at: str = ""
     tool: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -255,7 +259,7 @@ class Inventory:
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             errors=[ScanError.from_dict(e) for e in data.get("errors", [])],
             targets=list(data.get("targets", [])),
-            policy=data.get("policy", "nist-ir-8547"),
+            policy=data.get("policy", DEFAULT_POLICY),
             scanned_at=data.get("scanned_at", ""),
             tool=dict(data.get("tool", {})),
             extra={k: v for k, v in data.items() if k not in core},

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from qscan.catalog import Catalog, catalog
+from qscan.i18n import LANGUAGES
 from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
 from qscan.resources import YAML_LOADER, rules_dir
 
@@ -36,8 +37,6 @@ _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
 FROM_ALGORITHM = "from-algorithm"
 _OPS = {"lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "exists"}
-LANGUAGES = ("en", "nl")
-"""Report languages; English is the rules' own text, the others are `<lang>:` blocks."""
 TRANSLATED_KEYS = ("title", "why", "fix")
 
 

@@ -11,9 +11,15 @@ from typing import NoReturn
 import click
 
 from qscan.assess.gate import EXIT_USAGE
+from qscan.i18n import LANGUAGES
 
 GC_FULL_COLLECTION_EVERY = 1000
 """Young-generation collections between two full ones (Python's default is 10)."""
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True
+)
 
 
 def tune_gc() -> None:

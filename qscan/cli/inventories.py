@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from qscan.assess.policy import PolicyError
-from qscan.cli.common import fail, write_output
+from qscan.cli.common import fail, lang_option, write_output
 from qscan.inventories.merge import merge
 from qscan.inventories.roadmap import build, load
 from qscan.inventories.stream import InventoryFormatError
@@ -81,7 +81,7 @@ def merge_command(inventories: tuple[Path, ...], output: str, quiet: bool, verbo
     "--format", "fmt", type=click.Choice(["html", "md", "csv"]), default="html", show_default=True
 )
 @click.option("--output", default="-", show_default=True, help="Output file; '-' is stdout.")
-@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@lang_option
 @click.option("--policy", default=None, help="Policy for 'overdue' (default: the inventory's).")
 @click.option(
     "--as-of",

@@ -15,12 +15,12 @@ from qscan.api import load_inventory
 from qscan.assess.baseline import dump_baseline
 from qscan.assess.engine import assess
 from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_config
-from qscan.assess.policy import DEFAULT_POLICY, PolicyError, get_policy
+from qscan.assess.policy import PolicyError, get_policy
 from qscan.assess.rules import RuleError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
-from qscan.cli.common import fail, write_output
+from qscan.cli.common import fail, lang_option, write_output
 from qscan.estate import EstateError, load_estate, parse_shard
-from qscan.model import SEVERITIES, Inventory
+from qscan.model import DEFAULT_POLICY, SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
@@ -229,9 +229,6 @@ policy_option = click.option(
     default=DEFAULT_POLICY,
     show_default=True,
     help="Policy timeline for deadlines and verdicts (see `qscan rules policies`).",
-)
-lang_option = click.option(
-    "--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 verbose_option = click.option(

@@ -18,9 +18,8 @@ from qscan.assess.priority import SystemRollup
 from qscan.assess.reasons import reason
 from qscan.assess.rules import Rule, load_rules
 from qscan.catalog import catalog
-from qscan.model import SEVERITIES, STATUSES
+from qscan.model import READY, SEVERITIES, STATUSES
 
-READY = ("quantum-safe", "hybrid")
 WAVES = (1, 2, 3, 4)
 NO_DEADLINE = "none"
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.inventories.aggregate import READY
 from qscan.inventories.store import Store, scope_of_inventory
 from qscan.inventories.stream import iter_findings, read_header
-from qscan.model import Inventory
+from qscan.model import READY, Inventory
 
 
 def _key(finding: dict[str, Any]) -> tuple[str, str]:

@@ -30,7 +30,7 @@ from qscan.inventories.stream import (
     iter_findings,
     read_header,
 )
-from qscan.model import SCHEMA_ID, object_at
+from qscan.model import DEFAULT_POLICY, SCHEMA_ID, object_at
 from qscan.version import __version__
 
 MERGED_KEYS = ("organisations", "aggregates")
@@ -246,7 +246,7 @@ def _head(sources: list[Source], summary: dict[str, Any]) -> dict[str, Any]:
         "schema": SCHEMA_ID,
         "tool": {"name": "qscan", "version": __version__},
         "scanned_at": summary["as_of"],
-        "policy": _common(s.policy for s in sources) or "nist-ir-8547",
+        "policy": _common(s.policy for s in sources) or DEFAULT_POLICY,
         "merged": {
             "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "inputs": len(sources),

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.assess.policy import Policy, get_policy, milestone_label, policies
-from qscan.assess.rules import LANGUAGES
+from qscan.assess.policy import Policy, get_policy, milestone_label, policies, roadmap_policies
 from qscan.assess.scenario import book
+from qscan.i18n import LANGUAGES
 from qscan.inventories.aggregate import Aggregator
 from qscan.inventories.merge import organisation_entry, source_from_header, systems_meta
 from qscan.inventories.stream import iter_errors, iter_findings, read_header
+from qscan.model import DEFAULT_POLICY
 
-TIMELINE_POLICIES = ("nist-ir-8547", "eu-pqc-roadmap", "cnsa-2.0")
 NOW_CLASS = "now"
 
 
@@ -135,7 +135,7 @@ def build(
     top: int = 25,
     trends: dict[str, list[tuple[str, float]]] | None = None,
 ) -> Roadmap:
-    policy = get_policy(policy_id or str(header.get("policy") or "nist-ir-8547"))
+    policy = get_policy(policy_id or str(header.get("policy") or DEFAULT_POLICY))
     as_of_text = (as_of or dt.date.today()).isoformat()
     organisations = {str(o["id"]): o for o in header.get("organisations") or []}
     history = header.get("history") if isinstance(header.get("history"), dict) else None
@@ -168,7 +168,7 @@ def build(
     for i, row in enumerate(league, 1):
         row.rank = i
 
-    timeline_ids = list(TIMELINE_POLICIES)
+    timeline_ids = [p.id for p in roadmap_policies()]
     if policy.id not in timeline_ids:
         timeline_ids.insert(0, policy.id)
     by_class = aggregates["totals"]["by_deadline_class"]
@@ -185,7 +185,8 @@ def build(
         for m in p.milestones
     ]
     first_year = min([int(as_of_text[:4])] + [int(m.date[:4]) for m in timeline])
-    last_year = max([int(m.date[:4]) for m in timeline] + [2035]) + 1
+    wave_years = [int(d[:4]) for d in book().waves.values()]
+    last_year = max([int(m.date[:4]) for m in timeline] + wave_years) + 1
     span = max(1, last_year - first_year)
 
     def x_of(date: str) -> float:

@@ -38,9 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from qscan.inventories.aggregate import READY
 from qscan.inventories.stream import iter_errors, iter_findings, read_header
-from qscan.model import Inventory
+from qscan.model import READY, Inventory
 
 SCHEMA_VERSION = "1"
 BATCH = 5000

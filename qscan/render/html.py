@@ -27,11 +27,11 @@ import jinja2
 from markupsafe import Markup
 
 from qscan.i18n import Translator
-from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory
+from qscan.model import FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import READY, most_urgent_first, where
+from qscan.render.summary import most_urgent_first, where
 from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
-from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, object_at, severity_rank
-from qscan.render.summary import READY, Summary, place, summarise
+from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, object_at, severity_rank
+from qscan.render.summary import Summary, place, summarise
 
 
 def status_of(finding: Finding) -> str:
