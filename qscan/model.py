@@ -53,6 +53,13 @@ def _params_json(params: dict[str, Any]) -> str:
 STATUSES = ("quantum-safe", "hybrid", "quantum-vulnerable", "classically-broken", "unknown")
 READY = STATUSES[:2]
 """The statuses that count as quantum-ready (readiness shares, nothing left to migrate)."""
+COMPONENT_FACTS = ("role", "tls_version")
+"""Context keys that give as data what the location's component says in words
+("certificate chain[1] signature", "tls1.2 cipher suite"), so that programs need not parse
+the component; reports show the component and leave these out."""
+SIGNATURE_ROLES = ("signature", "alternative signature")
+"""`context.role` of a certificate's signature findings; the others are "public key" and
+"alternative public key" (and "private key" for keys at rest)."""
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
-from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, object_at, severity_rank
+from qscan.model import (
+    READY,
+    SEVERITIES,
+    SIGNATURE_ROLES,
+    STATUSES,
+    Finding,
+    Inventory,
+    object_at,
+    severity_rank,
+)
 from qscan.render.summary import Summary, place, summarise
 
 
@@ -225,8 +234,8 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
                     f
                     for f in group
                     if f.asset == "certificate"
-                    and "chain[0]" in f.location.component
-                    and "signature" not in f.location.component
+                    and f.context.get("chain_index") == 0
+                    and f.context.get("role") == "public key"
                 ),
                 None,
             )
@@ -237,7 +246,7 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
                 {
                     _label(f)
                     for f in group
-                    if f.asset == "certificate" and "signature" in f.location.component
+                    if f.asset == "certificate" and f.context.get("role") in SIGNATURE_ROLES
                 }
             )
         statuses = Counter(status_of(f) for f in group)

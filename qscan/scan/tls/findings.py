@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import SIGNATURE_ROLES, Finding, Location, ScanError
 from qscan.protocols import tls as T
 from qscan.scan.certs import CertificateError, certificate_findings
 from qscan.scan.interface import Record
@@ -53,7 +53,14 @@ def _chain(results: Results, base: Location) -> Chain:
             )
         except CertificateError as exc:
             results.notes.append(f"certificate chain[{index}]: {exc}")
-    leaf = next((f for f in findings if f.location.component.endswith("chain[0] public key")), None)
+    leaf = next(
+        (
+            f
+            for f in findings
+            if f.context.get("chain_index") == 0 and f.context["role"] == "public key"
+        ),
+        None,
+    )
     leaf_key = None
     if leaf is not None:
         curve, bits = leaf.params.get("curve"), leaf.params.get("bits")
@@ -65,7 +72,7 @@ def _chain(results: Results, base: Location) -> Chain:
     signatures = [
         f"{f.algorithm} with {f.params['hash']}" if f.params.get("hash") else f.algorithm
         for f in findings
-        if f.location.component.endswith(" signature")
+        if f.context["role"] in SIGNATURE_ROLES
     ]
     return Chain(
         findings,
@@ -145,7 +152,11 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
             )
         )
     for rank, g in enumerate(groups13, 1):
-        findings.append(T.group_finding(g, at(T.COMPONENT_GROUP13), preference=rank, **kex))
+        findings.append(
+            T.group_finding(
+                g, at(T.COMPONENT_GROUP13), preference=rank, context=_offered_in(TLS13), **kex
+            )
+        )
     for rank, cp in enumerate(results.suites13.found if results.suites13 else [], 1):
         s = T.suite(cp)
         if s is not None:
@@ -155,6 +166,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
                     at(T.COMPONENT_SUITE.format(version="tls1.3")),
                     versions=["tls1.3"],
                     preference=rank,
+                    context=_offered_in(TLS13),
                     **kex,
                 )
             )
@@ -193,7 +205,7 @@ def _legacy_suites(results: Results, at: At, rsa_bits: int | None, kex: Kex) -> 
         if s is None:
             continue
         top = versions[0]
-        context = {}
+        context = _offered_in(top)
         order = results.server_order.get(top)
         if order is not None:
             context["server_order"] = order
@@ -223,9 +235,13 @@ def _curves_and_dh(results: Results, at: At, kex: Kex) -> list[Finding]:
     for rank, cp in enumerate(curves, 1):
         g = T.group(cp)
         if g is not None:
-            out.append(T.group_finding(g, at(T.COMPONENT_CURVE12), preference=rank, **kex))
+            out.append(
+                T.group_finding(
+                    g, at(T.COMPONENT_CURVE12), preference=rank, context=_offered_in(TLS12), **kex
+                )
+            )
     for bits in sorted({a.key_exchange.dh_bits for a in seen_answers if a.key_exchange.dh_bits}):
-        out.append(T.dh_finding(bits, at(T.COMPONENT_DHE12), **kex))
+        out.append(T.dh_finding(bits, at(T.COMPONENT_DHE12), context=_offered_in(TLS12), **kex))
     return out
 
 
@@ -245,6 +261,7 @@ def _sigalgs(results: Results, at: At, chain: Chain) -> list[Finding]:
             T.sigalg_finding(
                 sa,
                 at(T.COMPONENT_SIGALG12),
+                context=_offered_in(TLS12),
                 key_bits=chain.leaf_params.get("bits") if same_key else None,
                 key_curve=chain.leaf_params.get("curve") if same_key else None,
                 preference=rank,
@@ -321,6 +338,12 @@ def _endpoint(
         dh_bits=first.key_exchange.dh_bits if first else None,
         context={**extra, "modern_client_refused": modern.reason},
     )
+
+
+def _offered_in(version: int) -> dict[str, Any]:
+    """The protocol version a finding was offered in, as data (its component says it in
+    words: "tls1.2 cipher suite")."""
+    return {"tls_version": T.known_version(version).name}
 
 
 def _curve_name(codepoint: int | None) -> str | None:
