@@ -5,42 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import Finding
 from qscan.scan.certs.findings import chain_findings, key_findings
 from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.certs.x509 import CertInfo
-from qscan.scan.interface import FileContext, Record
+from qscan.scan.records import FileRecords
 
 
 @dataclass
-class Blob:
+class Blob(FileRecords):
     """What one file (or embedded snippet) yields while it is being read."""
 
-    ctx: FileContext
-    line_offset: int
-    link: bool
+    link: bool = False
     """Certificates carry their Link, for relations across files (the file analyzer's)."""
-    records: list[Record] = field(default_factory=list)
     certs: list[tuple[CertInfo, int | None]] = field(default_factory=list)
     recognised: bool = False
     """Content of a known kind that yields nothing (EC PARAMETERS, a CRL, a comment-only
     authorized_keys) is not an error."""
-
-    def location(self, line: int | None = None, component: str = "") -> Location:
-        return Location(
-            target=self.ctx.target,
-            component=component,
-            path=self.ctx.relpath,
-            line=None if line is None else line + self.line_offset,
-        )
-
-    def error(self, kind: str, message: str, line: int | None = None) -> None:
-        where = f"line {line + self.line_offset}: " if line is not None else ""
-        self.records.append(
-            ScanError(
-                target=self.ctx.target, kind=kind, message=where + message, path=self.ctx.relpath
-            )
-        )
 
     def add(self, findings: list[Finding]) -> None:
         self.records.extend(findings)

@@ -137,7 +137,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                 algorithm=algorithm,
                 function="key-generation",
                 asset="key",
-                location=out.location("cert-manager Certificate privateKey", line),
+                location=out.location(line, "cert-manager Certificate privateKey"),
                 params=params,
                 evidence=shown
                 + (" (cert-manager default)" if defaulted and algorithm != "Ed25519" else ""),
