@@ -88,24 +88,15 @@ def test_wheel_install_scans_from_package_data(tmp_path):
     work.mkdir()
     _certificate(work)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    where = subprocess.run(
-        [py, "-c", "import qscan.resources as r; print(r.rules_dir()); print(r.reports_dir())"],
-        cwd=work,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+
+    def installed(code: str) -> str:
+        return subprocess.run(
+            [py, "-c", code], cwd=work, env=env, check=True, capture_output=True, text=True
+        ).stdout
+
+    where = installed("import qscan.resources as r; print(r.rules_dir()); print(r.reports_dir())")
     assert str(ROOT) not in where and "_data" in where
-    library = subprocess.run(
-        [py, "-c", "import qscan; print(len(qscan.scan('.').findings))"],
-        cwd=work,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert int(library) > 0
+    assert int(installed("import qscan; print(len(qscan.scan('.').findings))")) > 0
     result = subprocess.run(
         [
             py,
