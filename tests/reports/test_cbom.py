@@ -85,8 +85,15 @@ def props(component: dict) -> dict:
     return crypto.get("algorithmProperties") or crypto.get("protocolProperties") or {}
 
 
-def located(location: str, component: str, **kw) -> Finding:
-    return Finding(location=Location(target=".", component=component, path=location, line=1), **kw)
+def located(path: str, component: str, algorithm: str, function: str, **params) -> Finding:
+    """An algorithm use found in a file (line 1)."""
+    return Finding(
+        algorithm=algorithm,
+        function=function,
+        asset="algorithm",
+        location=Location(target=".", component=component, path=path, line=1),
+        params=params,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -157,20 +164,9 @@ def test_aliases_and_spellings_merge_into_one_component():
         tls.suite_finding(tls.suite(0x1303), endpoint),
         *ssh.kex_findings(["curve25519-sha256"], ssh_base),
         *ssh.cipher_findings(["chacha20-poly1305@openssh.com"], ssh_base),
-        located(
-            "a.py", "python", algorithm="curve25519", function="key-exchange", asset="algorithm"
-        ),
-        located(
-            "b.py", "python", algorithm="ML-DSA-65", function="key-generation", asset="algorithm"
-        ),
-        located(
-            "c.py",
-            "python",
-            algorithm="MLDSA65",
-            function="signature",
-            asset="algorithm",
-            params={"parameter_set": "ML-DSA-65"},
-        ),
+        located("a.py", "python", "curve25519", "key-exchange"),
+        located("b.py", "python", "ML-DSA-65", "key-generation"),
+        located("c.py", "python", "MLDSA65", "signature", parameter_set="ML-DSA-65"),
     ]
     doc = render(assess(Inventory(findings=findings)))
     names = Counter(c["name"] for c in of_type(doc, "algorithm"))
@@ -432,31 +428,10 @@ def test_every_algorithm_is_described(examples, endpoints, configs):
 
 def test_unknown_algorithms_are_named_by_what_identifies_them():
     findings = [
-        located(
-            "x.pem",
-            "certificate public key",
-            algorithm="unknown",
-            function="signature",
-            asset="algorithm",
-            params={"oid": "1.2.3.4.5"},
-        ),
-        located(
-            "sshd_config",
-            "ssh kex",
-            algorithm="unknown",
-            function="key-exchange",
-            asset="algorithm",
-            params={"ssh_name": "foo@example.org"},
-        ),
-        located("y.py", "python", algorithm="unknown", function="unknown", asset="algorithm"),
-        located(
-            "z.pem",
-            "certificate public key",
-            algorithm="unknown",
-            function="signature",
-            asset="algorithm",
-            params={"oid": "1.3.9999.99.1"},
-        ),
+        located("x.pem", "certificate public key", "unknown", "signature", oid="1.2.3.4.5"),
+        located("sshd_config", "ssh kex", "unknown", "key-exchange", ssh_name="foo@example.org"),
+        located("y.py", "python", "unknown", "unknown"),
+        located("z.pem", "certificate public key", "unknown", "signature", oid="1.3.9999.99.1"),
     ]
     doc = render(assess(Inventory(findings=findings)))
     names = {c["name"]: c for c in of_type(doc, "algorithm")}

@@ -106,25 +106,23 @@ class AlgorithmSpec:
 
     def properties(self, functions: set[str]) -> dict[str, Any]:
         key = self.key
-        props: dict[str, Any] = {"primitive": self.primitive}
-        if key.parameter_set is not None:
-            props["parameterSetIdentifier"] = key.parameter_set
-        if key.curve is not None:
-            props["curve"] = key.curve
-        if key.mode is not None:
-            props["mode"] = key.mode.lower() if key.mode in _CDX_MODES else _mode_enum(key.mode)
-        if key.padding is not None:
-            props["padding"] = _CDX_PADDINGS.get(key.padding, "other")
-        if functions:
-            props["cryptoFunctions"] = sorted(functions)
-        if self.classical is not None:
-            props["classicalSecurityLevel"] = self.classical
-        if self.nist is not None:
-            props["nistQuantumSecurityLevel"] = self.nist
-        return props
+        values = {
+            "primitive": self.primitive,
+            "parameterSetIdentifier": key.parameter_set,
+            "curve": key.curve,
+            "mode": _mode_enum(key.mode) if key.mode else None,
+            "padding": _CDX_PADDINGS.get(key.padding, "other") if key.padding else None,
+            "cryptoFunctions": sorted(functions) or None,
+            "classicalSecurityLevel": self.classical,
+            "nistQuantumSecurityLevel": self.nist,
+        }
+        return {name: value for name, value in values.items() if value is not None}
 
 
 def _mode_enum(mode: str) -> str:
+    """The CycloneDX mode: cbc, gcm, ... (CCM-8 is ccm); other for MGM, CNT, XTS ..."""
+    if mode in _CDX_MODES:
+        return mode.lower()
     return "ccm" if mode.startswith("CCM") else "other"
 
 

@@ -15,7 +15,7 @@ from qscan.catalog import catalog
 from qscan.model import Finding, Inventory, Verdict
 from qscan.protocols import tls
 from qscan.render.cbom.algorithms import Algorithms, AlgorithmSpec
-from qscan.render.cbom.evidence import Evidence, Place, Places
+from qscan.render.cbom.evidence import Evidence, Place, Places, component
 from qscan.render.cbom.material import (
     CertificateAsset,
     KeyAsset,
@@ -213,17 +213,7 @@ def _algorithm(spec: AlgorithmSpec, evidence: Evidence, functions: set[str]) -> 
     }
     if spec.oid:
         crypto["oid"] = spec.oid
-    out: dict[str, Any] = {
-        "type": "cryptographic-asset",
-        "bom-ref": spec.ref,
-        "name": spec.name,
-        "cryptoProperties": crypto,
-    }
-    properties = evidence.properties()
-    if properties:
-        out["properties"] = properties
-    out["evidence"] = {"occurrences": evidence.occurrences()}
-    return out
+    return component(spec.ref, spec.name, crypto, evidence)
 
 
 def _timestamp(scanned_at: str) -> str:

@@ -117,3 +117,26 @@ class Evidence:
         if deadline:
             props.append({"name": "qscan:deadline", "value": deadline})
         return props
+
+
+def component(
+    ref: str,
+    name: str,
+    crypto: dict[str, Any],
+    evidence: Evidence,
+    properties: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A cryptographic-asset component with its verdict properties and occurrences."""
+    out: dict[str, Any] = {
+        "type": "cryptographic-asset",
+        "bom-ref": ref,
+        "name": name,
+        "cryptoProperties": crypto,
+    }
+    shown = evidence.properties() + (properties or [])
+    if shown:
+        out["properties"] = shown
+    occurrences = evidence.occurrences()
+    if occurrences:
+        out["evidence"] = {"occurrences": occurrences}
+    return out

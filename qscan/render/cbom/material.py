@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.model import Finding
-from qscan.render.cbom.evidence import Evidence, Place
+from qscan.render.cbom.evidence import Evidence, Place, component
 
 _SUBJECT_CN = re.compile(r"CN=([^,]+)")
 _KEY_IDS = ("public_key_sha256", "ssh_fingerprint", "fingerprint_sha256")
@@ -116,21 +116,13 @@ class CertificateAsset:
             props["subjectPublicKeyRef"] = self.key
         props["certificateFormat"] = "X.509"
         cn = _SUBJECT_CN.search(subject)
-        out: dict[str, Any] = {
-            "type": "cryptographic-asset",
-            "bom-ref": self.ref,
-            "name": cn.group(1) if cn else subject or self.ref.rsplit("/", 1)[-1],
-            "cryptoProperties": {"assetType": "certificate", "certificateProperties": props},
-        }
-        properties = self.evidence.properties() + [
-            {"name": f"qscan:{name}", "value": _text(ctx[name])}
-            for name in _PROPERTIES
-            if name in ctx
-        ]
-        if properties:
-            out["properties"] = properties
-        out["evidence"] = {"occurrences": self.evidence.occurrences()}
-        return out
+        return component(
+            self.ref,
+            cn.group(1) if cn else subject or self.ref.rsplit("/", 1)[-1],
+            {"assetType": "certificate", "certificateProperties": props},
+            self.evidence,
+            [{"name": f"qscan:{n}", "value": _text(ctx[n])} for n in _PROPERTIES if n in ctx],
+        )
 
 
 def _text(value: Any) -> str:
@@ -150,26 +142,13 @@ class KeyAsset:
     evidence: Evidence = field(default_factory=Evidence)
 
     def component(self) -> dict[str, Any]:
-        props: dict[str, Any] = {"type": self.kind}
-        if self.fingerprint:
-            props["id"] = self.fingerprint
-        if self.algorithm:
-            props["algorithmRef"] = self.algorithm
-        if self.size:
-            props["size"] = self.size
-        if self.format:
-            props["format"] = self.format
-        out: dict[str, Any] = {
-            "type": "cryptographic-asset",
-            "bom-ref": self.ref,
-            "name": self.name,
-            "cryptoProperties": {
-                "assetType": "related-crypto-material",
-                "relatedCryptoMaterialProperties": props,
-            },
+        values = {
+            "type": self.kind,
+            "id": self.fingerprint,
+            "algorithmRef": self.algorithm,
+            "size": self.size,
+            "format": self.format,
         }
-        properties = self.evidence.properties()
-        if properties:
-            out["properties"] = properties
-        out["evidence"] = {"occurrences": self.evidence.occurrences()}
-        return out
+        props = {name: value for name, value in values.items() if value}
+        crypto = {"assetType": "related-crypto-material", "relatedCryptoMaterialProperties": props}
+        return component(self.ref, self.name, crypto, self.evidence)

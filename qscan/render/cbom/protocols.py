@@ -14,7 +14,7 @@ from typing import Any
 from qscan.catalog import Catalog
 from qscan.model import Finding
 from qscan.protocols import ssh, tls
-from qscan.render.cbom.evidence import Evidence, endpoint
+from qscan.render.cbom.evidence import Evidence, component, endpoint
 
 SSH_COMPONENTS = frozenset(
     {ssh.PROTOCOL_COMPONENT, ssh.HOST_KEY_COMPONENT, *ssh.COMPONENTS.values()}
@@ -93,23 +93,13 @@ class ProtocolAsset:
         refs = self.algorithms | self.material
         if refs:
             props["cryptoRefArray"] = sorted(refs)
-        properties = self.evidence.properties()
+        properties = []
         if len(ordered) > 1:
             properties.append({"name": "qscan:versions", "value": ", ".join(ordered)})
         if self.service not in ("tls", "ssh", ""):
             properties.append({"name": "qscan:service", "value": self.service})
-        out: dict[str, Any] = {
-            "type": "cryptographic-asset",
-            "bom-ref": self.ref,
-            "name": self.name,
-            "cryptoProperties": {"assetType": "protocol", "protocolProperties": props},
-        }
-        if properties:
-            out["properties"] = properties
-        occurrences = self.evidence.occurrences()
-        if occurrences:
-            out["evidence"] = {"occurrences": occurrences}
-        return out
+        crypto = {"assetType": "protocol", "protocolProperties": props}
+        return component(self.ref, self.name, crypto, self.evidence, properties)
 
 
 def new_protocol(key: tuple[str, ...]) -> ProtocolAsset:
