@@ -282,7 +282,8 @@ class Algorithms:
 def _name(key: AlgorithmKey, alg: Algorithm | None) -> str:
     """The canonical name, then what sets this component apart: the parameter set and curve
     when the name does not already say them, mode, hash, a padding other than the PKCS #1
-    v1.5 of a hashed RSA signature, and the identifier of what the catalogue does not name."""
+    v1.5 of a hashed RSA signature, and the identifier of what the catalogue does not name
+    (unless a parameter set names it: a composite's OID is its parameter set's)."""
     parts = [key.name]
     if key.parameter_set and not (alg and alg.parameter_set):
         parts.append(key.parameter_set)
@@ -291,7 +292,7 @@ def _name(key: AlgorithmKey, alg: Algorithm | None) -> str:
     parts += [p for p in (key.mode, key.hash) if p]
     if key.padding and not (key.padding == "PKCS1v15" and key.hash):
         parts.append(key.padding)
-    if key.ident:
+    if key.ident and not key.parameter_set:
         parts.append(key.ident)
     return "-".join(parts)
 
