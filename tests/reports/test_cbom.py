@@ -23,6 +23,7 @@ from qscan.protocols import ssh, tls
 from qscan.render import RENDERERS, RenderOptions
 from qscan.render.cbom.algorithms import PRIMITIVES
 from qscan.render.cbom.protocols import suite_parts
+from qscan.scan.certs.algorithms import lookup
 from qscan.scan.interface import ScanOptions
 from qscan.targets import parse_target
 from tests.reports.report_samples import CERT_SHA
@@ -446,6 +447,25 @@ def test_unknown_algorithms_are_named_by_what_identifies_them():
     arc = props(names["OQS-test-arc-1.3.9999.99.1"])
     assert arc["primitive"] == "signature"
     assert "classicalSecurityLevel" not in arc and "nistQuantumSecurityLevel" not in arc
+
+
+def test_composites_are_named_by_their_parameter_set():
+    """The certificate scanner's params of a composite ML-DSA and a composite ML-KEM key."""
+    findings = []
+    for oid in ("1.3.6.1.5.5.7.6.48", "1.3.6.1.5.5.7.6.58"):
+        algorithm_name, params, _ = lookup(oid)
+        findings.append(
+            located(
+                "c.pem", "certificate public key", algorithm_name, "signature", oid=oid, **params
+            )
+        )
+    doc = render(assess(Inventory(findings=findings)))
+    mldsa = algorithm(doc, "Composite-ML-DSA-MLDSA65-Ed25519-SHA512")
+    assert mldsa["cryptoProperties"]["oid"] == "1.3.6.1.5.5.7.6.48"
+    assert props(mldsa)["parameterSetIdentifier"] == "MLDSA65-Ed25519-SHA512"
+    assert props(mldsa)["nistQuantumSecurityLevel"] == 3  # its ML-DSA-65 part
+    mlkem = algorithm(doc, "Composite-ML-KEM-MLKEM768-X25519-SHA3-256")
+    assert props(mlkem)["primitive"] == "kem" and props(mlkem)["nistQuantumSecurityLevel"] == 3
 
 
 @pytest.mark.parametrize(

@@ -216,7 +216,7 @@ class Algorithms:
         parameter_set = (alg.parameter_set if alg else None) or parameter_set
         if parameter_set is None and params.get("parameter_set"):
             parameter_set = str(params["parameter_set"])
-        if parameter_set is None and isinstance(bits, int) and curve is None:
+        if parameter_set is None and isinstance(bits, int) and curve is None and _sized(alg):
             parameter_set = str(bits)
         mode = _mode(params.get("mode")) if primitive in _CIPHERS else None
         hash_name = None
@@ -277,6 +277,13 @@ class Algorithms:
             if hash_bits is not None:
                 bits = min(bits, hash_bits)
         return bits
+
+
+def _sized(alg: Algorithm | None) -> bool:
+    """Whether a key size is this algorithm's parameter set: for RSA, DSA, DH and curves
+    (their strength follows it), ciphers whose name does not say it (RC4-40, 3DES-112), and
+    unknown algorithms; a hash or MAC name says its size."""
+    return alg is None or alg.classical_bits in ("size", "curve") or alg.primitive in _CIPHERS
 
 
 def _name(key: AlgorithmKey, alg: Algorithm | None) -> str:
