@@ -1,8 +1,10 @@
 """CSV: one row per finding for spreadsheets and asset registers (RFC 4180, UTF-8).
 
-Column names and values are the stable machine identifiers (not translated). Any cell that a
-spreadsheet could read as a formula (starting with = + - @, a tab or a carriage return) gets
-a leading apostrophe, so scanned text can never run as a formula (CWE-1236).
+Column names and values are the stable machine identifiers (not translated). The last column,
+`location`, is the place as every report writes it (`repo-a: docs/usage.rst:23`, or the
+endpoint). Any cell that a spreadsheet could read as a formula (starting with = + - @, a tab
+or a carriage return) gets a leading apostrophe, so scanned text can never run as a formula
+(CWE-1236).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from qscan.model import Finding, Inventory
 from qscan.render.interface import RenderOptions
+from qscan.render.locations import place
 
 COLUMNS = (
     "fingerprint",
@@ -42,6 +45,7 @@ COLUMNS = (
     "owner",
     "gate",
     "fix",
+    "location",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,6 +88,7 @@ def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
         str(f.context.get("owner") or ""),
         flags.get(f.fingerprint, ""),
         v.fix if v else "",
+        f"{place(f)}:{loc.line}" if loc.line else place(f),
     ]
     return [neutralise(c) for c in row]
 

@@ -31,8 +31,9 @@ from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES,
 from qscan.render import charts
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import most_urgent_first, where
-from qscan.render.view import View, build_view, place
+from qscan.render.locations import error_place, place, where
+from qscan.render.summary import most_urgent_first
+from qscan.render.view import View, build_view
 from qscan.resources import reports_dir
 
 STATIC_ROWS = 100
@@ -75,6 +76,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["where"] = where
     env.filters["place"] = place
+    env.filters["error_place"] = error_place
     env.filters["shown_context"] = shown_context
     return env
 

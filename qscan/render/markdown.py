@@ -18,7 +18,8 @@ from qscan.i18n import Translator
 from qscan.model import READY, Inventory
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import most_urgent_first, where
+from qscan.render.locations import error_place, where
+from qscan.render.summary import most_urgent_first
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 
@@ -56,6 +57,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["where"] = where
+    env.filters["error_place"] = error_place
     env.filters["md"] = Md
     return env
 

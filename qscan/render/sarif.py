@@ -26,6 +26,7 @@ from urllib.parse import quote
 from qscan.assess.rules import Rule, load_rules
 from qscan.model import Finding, Inventory, ScanError, object_at, severity_rank
 from qscan.render.interface import RenderOptions
+from qscan.render.locations import is_file_target
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -93,7 +94,7 @@ def artifact_uri(finding: Finding) -> str:
     target = loc.target.replace("\\", "/").rstrip("/")
     if target in ("", "."):
         full = path
-    elif target == path or target.endswith("/" + path):
+    elif is_file_target(target, path):
         full = target  # a single-file target: the path is its file name
     else:
         full = f"{target}/{path}"

@@ -48,21 +48,3 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         errors=len(inventory.errors),
         top=ranked[:top],
     )
-
-
-def place(finding: Finding) -> str:
-    """File path, or service://host:port for an endpoint (no line, no component)."""
-    loc = finding.location
-    if loc.path is not None:
-        return loc.path
-    host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
-    return f"{loc.service or 'tls'}://{host}:{loc.port}"
-
-
-def where(finding: Finding) -> str:
-    """The place with the line (files) and the component inside it."""
-    loc = finding.location
-    text = place(finding)
-    if loc.path is not None and loc.line:
-        text = f"{text}:{loc.line}"
-    return f"{text} ({loc.component})" if loc.component else text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
-from qscan.render.summary import summarise, where
+from qscan.render.locations import error_place, where
+from qscan.render.summary import summarise
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
@@ -40,8 +41,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     if inventory.errors:
         out += ["", "errors:"]
         for e in inventory.errors[:50]:
-            place = e.path or (f"{e.host}:{e.port}" if e.host else e.target)
-            out.append(f"  {e.kind:<18} {_sanitise(place)}: {_sanitise(e.message)}")
+            out.append(f"  {e.kind:<18} {_sanitise(error_place(e))}: {_sanitise(e.message)}")
         if len(inventory.errors) > 50:
             out.append(f"  … and {len(inventory.errors) - 50} more (see the JSON inventory)")
     return "\n".join(out) + "\n"

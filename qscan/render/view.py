@@ -20,7 +20,8 @@ from qscan.model import (
     object_at,
     severity_rank,
 )
-from qscan.render.summary import Summary, place, summarise
+from qscan.render.locations import place
+from qscan.render.summary import Summary, summarise
 
 
 def status_of(finding: Finding) -> str:
@@ -438,4 +439,4 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
     )
 
 
-__all__ = ["SEVERITIES", "STATUSES", "View", "build_view", "place", "worst"]
+__all__ = ["SEVERITIES", "STATUSES", "View", "build_view", "worst"]
