@@ -1,21 +1,33 @@
 """Fixed texts of the human-facing reports in English and Dutch (reports/i18n/<lang>.yaml).
 
 Keys are dotted paths into the YAML (`summary.heading`); values are str.format templates.
-A key missing in a language falls back to English; tests keep both files complete.
+A text that depends on a count has `one` and `other` forms (CLDR plural categories). A key
+missing in a language falls back to English; tests keep both files complete. Numbers, shares
+and dates are formatted for the language by Babel (CLDR data).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
 import yaml
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 
 from qscan.resources import reports_dir
 
 LANGUAGES = ("en", "nl")
 """Report languages, English first: it is the text of rules/ and of the templates; the others
 are `<lang>:` blocks in rules/ and reports/i18n/<lang>.yaml."""
+
+
+def plural(n: int, one: str, other: str) -> str:
+    """`1 finding`, `2 findings`: English count words for messages on stderr and in
+    machine-facing texts (report texts have their own forms in reports/i18n/)."""
+    return f"{n} {one if n == 1 else other}"
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -38,6 +50,7 @@ def strings(lang: str) -> dict[str, str]:
 class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
+        self.locale = Locale.parse(self.lang)
         self._own = strings(self.lang)
         self._en = strings("en")
 
@@ -60,13 +73,36 @@ class Translator:
         return self(f"function.{function}") if self.has(f"function.{function}") else function
 
     def number(self, value: float, decimals: int = 0) -> str:
-        text = f"{value:,.{decimals}f}"
-        if self.lang == "nl":
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def percent(self, share: float) -> str:
-        return f"{self.number(share * 100)}%"
+        return format_percent(share, locale=self.locale)
+
+    def plural(self, key: str, n: int, **values: Any) -> str:
+        """The text under `key.one` or `key.other` (CLDR plural category of `n` in this
+        language), with `{n}` the localised number."""
+        return self(f"{key}.{self.locale.plural_form(n)}", n=self.number(n), **values)
+
+    def date(self, value: str) -> str:
+        """An ISO date or timestamp as a date in this language (`1 mei 2026`); text that is
+        not a date is returned as it is."""
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except (TypeError, ValueError):
+            return value
+        return format_date(day, "medium", locale=self.locale)
+
+    def timestamp(self, value: str) -> str:
+        """An ISO timestamp in this language, in UTC (`1 mei 2026 10:00 UTC`)."""
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except (TypeError, ValueError):
+            return value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        when = format_datetime(moment, "medium", tzinfo=dt.UTC, locale=self.locale)
+        return f"{when} UTC"
 
     def prefix(self, prefix: str) -> dict[str, str]:
         """Every text under a prefix (for the inline script), without the prefix."""

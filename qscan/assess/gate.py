@@ -2,8 +2,9 @@
 
 A finding counts unless its fingerprint is in the baseline or a waiver that has not expired
 matches it. A counted finding fails the build when its severity is at or above `fail_on`, or
-when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Expired waivers stop
-applying and are reported; waivers that matched nothing are reported as unused.
+when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Waivers apply to baseline
+findings as well (an accepted risk stays accepted, so code scanning closes its alert). Expired
+waivers stop applying and are reported; waivers that matched nothing are reported as unused.
 
 The result is also stored on the inventory (`inventory.extra["gate"]`) so that every output
 (SARIF suppressions and baseline state, the HTML and Markdown gate sections) shows it.
@@ -18,6 +19,7 @@ from typing import Any
 
 from qscan.assess.baseline import Baseline, BaselineError, load_baseline
 from qscan.assess.waivers import Waiver, WaiverError, load_waivers
+from qscan.i18n import plural
 from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -89,7 +91,7 @@ class GateResult:
         """Warnings for stderr: expired and unused waivers."""
         out = [
             f"{w.describe()} has expired and no longer applies "
-            f"({self.expired[w.index]} finding(s) count again)"
+            f"({plural(self.expired[w.index], 'finding counts', 'findings count')} again)"
             for w in self.expired_waivers()
         ]
         out += [f"{w.describe()} matched no finding" for w in self.unused]
@@ -153,15 +155,18 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
         for expired in dead:
             if expired.matches(finding):
                 result.expired[expired.index] = result.expired.get(expired.index, 0) + 1
+        known = config.baseline is not None and finding.fingerprint in config.baseline
         if config.baseline is not None:
-            if finding.fingerprint in config.baseline:
+            if known:
                 result.known += 1
-                continue
-            result.new.append(finding)
+            else:
+                result.new.append(finding)
         waiver = next((w for w in live if w.matches(finding)), None)
         if waiver is not None:
             result.waived[finding.fingerprint] = waiver
             used.add(waiver.index)
+            continue
+        if known:
             continue
         verdict = finding.verdict
         if verdict is None:

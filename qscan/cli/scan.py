@@ -20,10 +20,12 @@ from qscan.assess.rules import RuleError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
 from qscan.cli.common import fail, lang_option, write_output
 from qscan.estate import EstateError, load_estate, parse_shard
+from qscan.i18n import plural
 from qscan.model import DEFAULT_POLICY, SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
+from qscan.render.gate_failure import failure_lines
 from qscan.scan.interface import ScanOptions
 from qscan.targets import TargetError, parse_target, read_targets_file
 from qscan.version import __version__
@@ -151,11 +153,13 @@ def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str)
 
 
 def gate(inventory: Inventory, config: GateConfig) -> int:
-    """Evaluate the CI gate (recorded on the inventory for the outputs) and warn on stderr
-    about expired and unused waivers."""
+    """Evaluate the CI gate (recorded on the inventory for the outputs); on stderr, warn
+    about expired and unused waivers and, when it fails, say why."""
     result = apply_gate(inventory, config)
     for message in result.messages():
         click.echo(f"qscan: warning: {message}", err=True)
+    for line in failure_lines(result):
+        click.echo(f"qscan: {line}", err=True)
     return result.exit_code
 
 
@@ -496,9 +500,8 @@ def baseline_create(
         click.echo(text, nl=False)
     else:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(
-            f"qscan: baseline of {len(combined.findings)} finding(s) written to {output}", err=True
-        )
+        count = plural(len(combined.findings), "finding", "findings")
+        click.echo(f"qscan: baseline of {count} written to {output}", err=True)
 
 
 COMMANDS = (scan, report, baseline)

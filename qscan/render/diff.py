@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from qscan.i18n import plural
 from qscan.model import Finding
 from qscan.render.locations import where
 
@@ -50,7 +51,9 @@ def _readiness(diff: Diff) -> str:
 
 
 def _out_of_scope(diff: Diff) -> list[str]:
-    return [f"{target}: {n} finding(s)" for target, n in diff.out_of_scope_targets()]
+    return [
+        f"{target}: {plural(n, 'finding', 'findings')}" for target, n in diff.out_of_scope_targets()
+    ]
 
 
 def render_diff(diff: Diff, fmt: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qscan.assess.rules import Rule, load_rules
+from qscan.i18n import plural
 from qscan.model import Finding, Inventory, ScanError, object_at, severity_rank
 from qscan.render.interface import RenderOptions
 from qscan.render.locations import is_file_target
@@ -253,7 +254,8 @@ def build_sarif(inventory: Inventory) -> dict[str, Any]:
             "level": "warning",
             "message": {
                 "text": f"Waiver #{w.get('index')} (owner {w.get('owner')}) expired on "
-                f"{w.get('expires')} and no longer applies; {w.get('matched', 0)} finding(s) count again."
+                f"{w.get('expires')} and no longer applies; "
+                f"{plural(int(w.get('matched', 0)), 'finding counts', 'findings count')} again."
             },
             "descriptor": {"id": "waiver-expired"},
         }

@@ -10,7 +10,7 @@ from qscan.render.summary import summarise
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
 
-def _sanitise(text: str) -> str:
+def sanitise(text: str) -> str:
     """Scanned input must not drive the terminal: drop control characters."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
@@ -36,12 +36,12 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
                 sev = f"{_COLORS.get(v.severity, '')}{sev}\033[0m"
             params = ", ".join(f"{k}={val}" for k, val in f.params.items() if k != "oid")
             alg = f"{f.algorithm}({params})" if params else f.algorithm
-            out.append(f"  {sev} {v.rule} {_sanitise(alg)} — {_sanitise(where(f))}")
+            out.append(f"  {sev} {v.rule} {sanitise(alg)} — {sanitise(where(f))}")
             out.append(f"           {v.title}" + (f"; deadline {v.deadline}" if v.deadline else ""))
     if inventory.errors:
         out += ["", "errors:"]
         for e in inventory.errors[:50]:
-            out.append(f"  {e.kind:<18} {_sanitise(error_place(e))}: {_sanitise(e.message)}")
+            out.append(f"  {e.kind:<18} {sanitise(error_place(e))}: {sanitise(e.message)}")
         if len(inventory.errors) > 50:
             out.append(f"  … and {len(inventory.errors) - 50} more (see the JSON inventory)")
     return "\n".join(out) + "\n"

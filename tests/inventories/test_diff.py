@@ -125,7 +125,7 @@ def test_a_target_no_longer_scanned_is_out_of_scope_not_fixed(tmp_path: Path) ->
     assert readiness["findings_compared"] == {"old": 4, "new": 4}
     text = render_diff(diff, "text")
     assert "1 new, 1 fixed, 3 unchanged, 6 out of scope" in text
-    assert "out of scope: repo-b: 6 finding(s)" in text
+    assert "out of scope: repo-b: 6 findings" in text
     assert "readiness 0% -> 25% (+25.0 points)" in text
     fixed = next(x for x in text.splitlines() if x.startswith("- "))
     assert "RSA at repo-a: src/a.py (call): QS" in fixed
