@@ -27,7 +27,7 @@ from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
 from qscan.render.gate_failure import failure_lines
 from qscan.scan.interface import ScanOptions
-from qscan.targets import TargetError, parse_target, read_targets_file
+from qscan.targets import TargetError, parse_target, read_targets_file, under_root
 from qscan.version import __version__
 
 SCAN_EPILOG = """\b
@@ -269,6 +269,13 @@ verbose_option = click.option(
 )
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (a pre-commit hook: --root . FILE...): file targets inside it are "
+    "scanned as its files, with repository-relative paths; no file outside it is read, not "
+    "even one a configuration names.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=0),
     default=0,
@@ -333,6 +340,7 @@ def scan(
     password_file: Path | None,
     max_file_size: int,
     exclude: tuple[str, ...],
+    root: Path | None,
     workers: int,
     sni: str | None,
     timeout: float,
@@ -366,6 +374,8 @@ def scan(
         fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:
         parsed = [parse_target(t, sni=sni) for t in raw]
+        if root is not None:
+            parsed = under_root(parsed, root)
     except TargetError as exc:
         fail(str(exc))
     pairs = _outputs(formats, outputs)
@@ -380,6 +390,7 @@ def scan(
         rate=rate,
         sni=sni,
         workers=workers,
+        root=root,
         profile=profile,
         progress=Progress(verbose, quiet),
     )

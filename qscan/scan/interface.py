@@ -33,6 +33,10 @@ class ScanOptions:
     sni: str | None = None
     profile: str = "full"
     workers: int = 0
+    root: Path | None = None
+    """The boundary of the scan (a repository root): no file outside it is read, not even
+    one a configuration names (an sshd_config's HostKey, an nginx ssl_certificate_key), and
+    such references inside it are followed also from a scanned folder."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
