@@ -79,10 +79,22 @@ class Translator:
     def percent(self, share: float) -> str:
         return format_percent(share, locale=self.locale)
 
+    def points(self, delta: float) -> str:
+        """A change of a share in percentage points, signed (`+8 pt`)."""
+        value = round(delta * 100, 1)
+        sign = "+" if value > 0 else "−" if value < 0 else "±"
+        return self(
+            "units.points", n=sign + self.number(abs(value), 0 if value == int(value) else 1)
+        )
+
     def plural(self, key: str, n: int, **values: Any) -> str:
         """The text under `key.one` or `key.other` (CLDR plural category of `n` in this
         language), with `{n}` the localised number."""
         return self(f"{key}.{self.locale.plural_form(n)}", n=self.number(n), **values)
+
+    def count(self, noun: str, n: int) -> str:
+        """`n` with its noun in the right form (`1 finding`, `3 bevindingen`): `count.<noun>`."""
+        return self.plural(f"count.{noun}", n)
 
     def date(self, value: str) -> str:
         """An ISO date or timestamp as a date in this language (`1 mei 2026`); text that is

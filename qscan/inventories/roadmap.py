@@ -92,7 +92,8 @@ class LeagueRow:
     name: str
     findings: int
     readiness: float
-    open_by_wave: dict[str, int]
+    waves: dict[str, int]
+    """Findings per wave as the roadmap shows them (see `shown_waves`)."""
     overdue: int
     errors: int
     scanned_at: str
@@ -125,6 +126,16 @@ class Roadmap:
     systems_first: list[dict[str, Any]]
     wave_marks: list[tuple[str, float, int]]
     """(wave, x position on the timeline axis, findings to migrate in that wave)."""
+    wave_totals: dict[str, int]
+
+
+def shown_waves(counts: dict[str, Any]) -> dict[str, int]:
+    """Findings per wave: waves 1 to 3 count what is still to migrate in them; wave 4
+    ("monitor") counts every finding whose priority is wave 4, the quantum-ready ones (kept
+    under watch, nothing to migrate) included, so that the column says what is monitored."""
+    shown = {w: int(counts["open_by_wave"][w]) for w in ("1", "2", "3")}
+    shown["4"] = int(counts["by_wave"]["4"])
+    return shown
 
 
 def build(
@@ -155,7 +166,7 @@ def build(
                 name=org["name"],
                 findings=org["findings"],
                 readiness=org["readiness"],
-                open_by_wave=org["open_by_wave"],
+                waves=shown_waves(org),
                 overdue=due(org["by_deadline_class"], policy, as_of_text),
                 errors=org["errors"],
                 scanned_at=str(entry.get("scanned_at") or ""),
@@ -231,6 +242,7 @@ def build(
         timeline_rows=[(pid, policies()[pid].name) for pid in timeline_ids if pid in policies()],
         axis=axis,
         systems_first=systems[:top],
+        wave_totals=shown_waves(totals),
         wave_marks=[("1", x_of(as_of_text), totals["open_by_wave"]["1"])]
         + [
             (str(w), x_of(d), totals["open_by_wave"][str(w)])

@@ -29,6 +29,7 @@ from markupsafe import Markup
 from qscan.i18n import Translator
 from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
+from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, place, where
@@ -74,6 +75,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    add_format_filters(env)
     env.filters["where"] = where
     env.filters["place"] = place
     env.filters["error_place"] = error_place
@@ -184,6 +186,13 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
         "stL": [t.status(s) for s in STATUSES],
         "fn": list(FUNCTIONS),
         "fnL": [t.function(s) for s in FUNCTIONS],
+        "count": {
+            noun: {form: t(f"count.{noun}.{form}", n="{n}") for form in ("one", "other")}
+            for noun in ("findings", "groups")
+        },
+        "dates": {
+            d: t.date(d) for d in {f.verdict.deadline for f in inventory.findings if f.verdict} if d
+        },
         "gate": view.gate is not None,
         "lang": t.lang,
     }
@@ -263,6 +272,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view=view,
         s=view.summary,
         t=t,
+        fmt=t,
         lang=t.lang,
         charts=_charts(view, t),
         css=css,

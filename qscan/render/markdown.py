@@ -16,6 +16,7 @@ import jinja2
 
 from qscan.i18n import Translator
 from qscan.model import READY, Inventory
+from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, where
@@ -56,6 +57,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    add_format_filters(env)
     env.filters["where"] = where
     env.filters["error_place"] = error_place
     env.filters["md"] = Md
@@ -75,6 +77,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view=view,
         s=view.summary,
         t=t,
+        fmt=t,
         top=ranked[:TOP],
         more=max(0, len(ranked) - TOP),
         errors=inventory.errors[:ERRORS],

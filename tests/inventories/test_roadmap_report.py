@@ -74,7 +74,9 @@ def test_league_table_ranks_and_counts_overdue(merged: Path) -> None:
     ahead, behind = r.league
     assert ahead.readiness == 0.75 and ahead.rank == 1
     assert behind.overdue == 1  # the 1024-bit RSA key is broken today
-    assert behind.open_by_wave["1"] == 5
+    assert behind.waves["1"] == 5
+    # wave 4 ("monitor") counts the quantum-ready hybrid key exchanges: never always 0
+    assert ahead.waves["4"] == 3 and r.wave_totals["4"] == 3
     later = build(*load(merged), as_of=dt.date(2036, 1, 1))
     assert later.league[1].overdue == 5  # every deadline under NIST IR 8547 has passed
 
