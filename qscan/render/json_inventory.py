@@ -8,9 +8,11 @@ file readable, greppable and diffable line by line, and lets the C encoder do th
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from qscan.model import Inventory
+from qscan.model import Finding, Inventory, ScanError
 from qscan.render.interface import RenderOptions
 
 _LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
@@ -18,20 +20,23 @@ _ARRAYS = ("findings", "errors")
 
 
 def render(inventory: Inventory, options: RenderOptions) -> str:
-    doc = inventory.to_dict()
+    # the records are turned into dictionaries one at a time: a large inventory never
+    # holds all of them as dictionaries at once
+    doc = replace(inventory, findings=[], errors=[]).to_dict()
+    records = {"findings": inventory.findings, "errors": inventory.errors}
     parts = []
     for key, value in doc.items():
         if key in _ARRAYS:
-            parts.append(f"  {json.dumps(key)}: {_array(value)}")
+            parts.append(f"  {json.dumps(key)}: {_array(records[key])}")
         else:
             parts.append(f"  {json.dumps(key)}: {_indented(value)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _array(items: list[Any]) -> str:
+def _array(items: Sequence[Finding | ScanError]) -> str:
     if not items:
         return "[]"
-    return "[\n    " + ",\n    ".join(_LINE.encode(item) for item in items) + "\n  ]"
+    return "[\n    " + ",\n    ".join(_LINE.encode(item.to_dict()) for item in items) + "\n  ]"
 
 
 def _indented(value: Any) -> str:

@@ -31,7 +31,9 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from qscan.model import Finding, ScanError
+from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
+from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.repo.text import is_test_path
 from qscan.scan.walk import FileEntry, WalkItem, walk
 from qscan.targets import Target
@@ -171,25 +173,61 @@ def analyze_file(
         os.close(fd)
     ctx = FileContext(target=target, path=path, relpath=entry.relpath, options=options)
     records: list[Record] = []
-    for analyzer, failed in chosen:
-        try:
-            if failed is not None:
-                raise failed
-            records.extend(analyzer.analyze(data, ctx))
-        except Exception as exc:  # an analyzer bug on odd input is reported, not fatal
-            records.append(
-                ScanError(
-                    target=target,
-                    kind="analyzer-error",
-                    message=f"{analyzer.name}: {type(exc).__name__}: {exc}",
-                    path=entry.relpath,
-                )
-            )
+    seconds = budget_seconds(options.file_timeout, len(data))
+    try:
+        with file_budget(seconds):
+            for analyzer, failed in chosen:
+                _analyze(analyzer, failed, data, ctx, records)
+    except FileTimeout:
+        message = f"analysis stopped after {seconds:.0f}s (--file-timeout); records may be missing"
+        records.append(
+            ScanError(target=target, kind="timeout", message=message, path=entry.relpath)
+        )
+    if len(records) > MAX_RECORDS_PER_FILE:
+        del records[MAX_RECORDS_PER_FILE:]
+        records.append(_too_many(target, entry.relpath))
     if records and is_test_path(entry.relpath):
         for record in records:  # rules may judge test fixtures more mildly
             if isinstance(record, Finding):
                 record.context.setdefault("test_path", True)
     return records
+
+
+def _analyze(
+    analyzer: FileAnalyzer,
+    failed: Exception | None,
+    data: bytes,
+    ctx: FileContext,
+    records: list[Record],
+) -> None:
+    """One analyzer's records of a file, appended as they come (those made before the
+    file's budget runs out are kept); an analyzer bug on odd input is reported, not fatal."""
+    try:
+        if failed is not None:
+            raise failed
+        for record in analyzer.analyze(data, ctx):
+            records.append(record)
+            if len(records) > MAX_RECORDS_PER_FILE:
+                return
+    except Exception as exc:
+        records.append(
+            ScanError(
+                target=ctx.target,
+                kind="analyzer-error",
+                message=f"{analyzer.name}: {type(exc).__name__}: {exc}",
+                path=ctx.relpath,
+            )
+        )
+
+
+def _too_many(target: str, relpath: str) -> ScanError:
+    return ScanError(
+        target=target,
+        kind="too-many-records",
+        message=f"more than {MAX_RECORDS_PER_FILE} findings and errors in one file; "
+        "the rest of it is not inventoried",
+        path=relpath,
+    )
 
 
 _folder_path: list = ["", None]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qscan.model import Finding, ScanError
+from qscan.scan.limits import FILE_TIMEOUT, KdfBudget
 from qscan.targets import Target
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class ScanOptions:
     sni: str | None = None
     profile: str = "full"
     workers: int = 0
+    file_timeout: float = FILE_TIMEOUT
+    """Seconds one file's analysis may take (plus a second per MiB); 0: no limit."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
@@ -66,12 +69,15 @@ class EndpointScanner(ABC):
 @dataclass(frozen=True)
 class FileContext:
     """Where a file sits: `target` is the scan target as given, `relpath` the file's path
-    relative to it (forward slashes; the file name itself for a single-file target)."""
+    relative to it (forward slashes; the file name itself for a single-file target).
+    `kdf` is the key-derivation work the file may still spend on password attempts,
+    shared by every analyzer of the file and the files it references."""
 
     target: str
     path: Path
     relpath: str
     options: ScanOptions
+    kdf: KdfBudget = field(default_factory=KdfBudget, compare=False)
 
 
 class FileAnalyzer(ABC):
