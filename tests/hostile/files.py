@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
-from pyasn1_modules import rfc5208, rfc7292, rfc8018
+from pyasn1_modules import rfc5208, rfc5652, rfc7292, rfc8018
 
 JKS_MAGIC = b"\xfe\xed\xfe\xed"
 JCEKS_MAGIC = b"\xce\xce\xce\xce"
@@ -32,6 +32,7 @@ TC_NULL, TC_REFERENCE, TC_CLASSDESC, TC_OBJECT, TC_STRING, TC_ARRAY = range(0x70
 TC_ENDBLOCKDATA = 0x78
 BASE_HANDLE = 0x7E0000
 PBE_MD5_3DES = "1.3.6.1.4.1.42.2.19.1"
+SCRYPT = "1.3.6.1.4.1.11591.4.11"  # RFC 7914 section 7
 HUGE_ITERATIONS = 2**31 - 1
 
 
@@ -176,12 +177,42 @@ def pkcs12_mac_iterations_no_password(scale: int) -> bytes:
     return encoder.encode(pfx)
 
 
-def _pbes2_algid(iterations: int) -> rfc8018.AlgorithmIdentifier:
-    kdf_params = rfc8018.PBKDF2_params()
-    kdf_params["salt"]["specified"] = univ.OctetString(os.urandom(16))
-    kdf_params["iterationCount"] = iterations
+def pkcs12_encrypted_data_iterations(scale: int) -> bytes:
+    """A PFX without a MAC whose certificates are encrypted under PBKDF2 with 2**31 - 1
+    iterations: every password attempt would derive the key."""
+    cert, key = _cert_and_key()
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048)
+        .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .build(b"first-guess")
+    )
+    data = pkcs12.serialize_key_and_certificates(b"hostile", key, cert, None, encryption)
+    pfx, _ = decoder.decode(data, asn1Spec=rfc7292.PFX())
+    octets, _ = decoder.decode(pfx["authSafe"]["content"], asn1Spec=univ.OctetString())
+    safe, _ = decoder.decode(octets, asn1Spec=rfc7292.AuthenticatedSafe())
+    for info in safe:
+        if info["contentType"] != rfc5652.id_encryptedData:
+            continue
+        encrypted, _ = decoder.decode(info["content"], asn1Spec=rfc5652.EncryptedData())
+        algid = encrypted["encryptedContentInfo"]["contentEncryptionAlgorithm"]
+        params, _ = decoder.decode(algid["parameters"], asn1Spec=rfc8018.PBES2_params())
+        kdf, _ = decoder.decode(
+            params["keyDerivationFunc"]["parameters"], asn1Spec=rfc8018.PBKDF2_params()
+        )
+        kdf["iterationCount"] = HUGE_ITERATIONS
+        params["keyDerivationFunc"]["parameters"] = encoder.encode(kdf)
+        algid["parameters"] = encoder.encode(params)
+        info["content"] = encoder.encode(encrypted)
+    pfx["authSafe"]["content"] = encoder.encode(univ.OctetString(encoder.encode(safe)))
+    bare = rfc7292.PFX()  # without macData
+    bare["version"], bare["authSafe"] = pfx["version"], pfx["authSafe"]
+    return encoder.encode(bare)
+
+
+def _pbes2_algid(kdf_oid: str, kdf_params: univ.Sequence) -> rfc8018.AlgorithmIdentifier:
     kdf = rfc8018.AlgorithmIdentifier()
-    kdf["algorithm"] = rfc8018.id_PBKDF2
+    kdf["algorithm"] = univ.ObjectIdentifier(kdf_oid)
     kdf["parameters"] = kdf_params
     scheme = rfc8018.AlgorithmIdentifier()
     scheme["algorithm"] = univ.ObjectIdentifier("2.16.840.1.101.3.4.1.42")  # aes256-CBC
@@ -195,17 +226,33 @@ def _pbes2_algid(iterations: int) -> rfc8018.AlgorithmIdentifier:
     return algid
 
 
-def pkcs8_pbkdf2_iterations(scale: int) -> bytes:
-    """An ENCRYPTED PRIVATE KEY whose PBKDF2 asks for 2**31 - 1 iterations."""
+def _encrypted_pkcs8(algid: rfc8018.AlgorithmIdentifier) -> bytes:
     info = rfc5208.EncryptedPrivateKeyInfo()
-    algid = info["encryptionAlgorithm"]
-    for key, value in _pbes2_algid(HUGE_ITERATIONS).items():
-        algid[key] = value
+    for key, value in algid.items():
+        info["encryptionAlgorithm"][key] = value
     info["encryptedData"] = os.urandom(64)
     body = base64.encodebytes(encoder.encode(info))
     return (
         b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + body + b"-----END ENCRYPTED PRIVATE KEY-----\n"
     )
+
+
+def pkcs8_pbkdf2_iterations(scale: int) -> bytes:
+    """An ENCRYPTED PRIVATE KEY whose PBKDF2 asks for 2**31 - 1 iterations."""
+    kdf = rfc8018.PBKDF2_params()
+    kdf["salt"]["specified"] = univ.OctetString(os.urandom(16))
+    kdf["iterationCount"] = HUGE_ITERATIONS
+    return _encrypted_pkcs8(_pbes2_algid(str(rfc8018.id_PBKDF2), kdf))
+
+
+def pkcs8_scrypt_cost(scale: int) -> bytes:
+    """An ENCRYPTED PRIVATE KEY whose scrypt parallelisation (p = 2**20) would take hours
+    within OpenSSL's memory limit."""
+    kdf = univ.Sequence()
+    kdf.setComponentByPosition(0, univ.OctetString(os.urandom(16)))
+    for position, value in enumerate((1 << 14, 1, 1 << 20), start=1):
+        kdf.setComponentByPosition(position, univ.Integer(value))
+    return _encrypted_pkcs8(_pbes2_algid(SCRYPT, kdf))
 
 
 # --- SSH keys -------------------------------------------------------------------------------
@@ -297,6 +344,20 @@ def pem_many_encrypted_blocks(scale: int) -> bytes:
     return block * (2000 * scale)
 
 
+def pem_short_iv(scale: int) -> bytes:
+    """A legacy encrypted key whose DEK-Info IV is shorter than AES's (cryptography panics
+    on it: a BaseException that once ended the whole scan)."""
+    key = _cert_and_key()[1]
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.BestAvailableEncryption(b"first-guess"),
+    )
+    head, _, rest = pem.partition(b"DEK-Info: ")
+    cipher, _, rest = rest.partition(b",")
+    return head + b"DEK-Info: " + cipher + b",00112233445566778899" + rest[rest.index(b"\n") :]
+
+
 def pem_unterminated_blocks(scale: int) -> bytes:
     return b"-----BEGIN CERTIFICATE-----\nAAAA\n" * (50_000 * scale)
 
@@ -308,7 +369,9 @@ CASES: tuple[Case, ...] = (
     Case("huge-counts.jks", jks_huge_counts, ("unparseable",)),
     Case("mac-iterations.p12", pkcs12_mac_iterations, ("locked-keystore",)),
     Case("mac-iterations-nopass.p12", pkcs12_mac_iterations_no_password, ("locked-keystore",)),
+    Case("encrypted-data-iterations.p12", pkcs12_encrypted_data_iterations, ("locked-keystore",)),
     Case("pbkdf2-iterations.pem", pkcs8_pbkdf2_iterations, ("locked-keystore",)),
+    Case("scrypt-cost.pem", pkcs8_scrypt_cost, ("locked-keystore",)),
     Case("negative-lines.ppk", putty_negative_lines, ("unparseable",)),
     Case("huge-lines.ppk", putty_huge_lines, ("unparseable",)),
     Case("authorized_keys", authorized_keys_large),
@@ -320,6 +383,7 @@ CASES: tuple[Case, ...] = (
     Case("header-lines.pem", pem_header_lines, ("corrupt-pem",)),
     Case("many-encrypted.pem", pem_many_encrypted_blocks),
     Case("unterminated.pem", pem_unterminated_blocks, ("corrupt-pem",)),
+    Case("short-iv.pem", pem_short_iv),
 )
 
 

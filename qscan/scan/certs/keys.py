@@ -57,8 +57,15 @@ def key_from_object(private_key: Any) -> KeyInfo:
 
 
 def _load(data: bytes, password: bytes | None, pem: bool) -> Any:
+    """cryptography's loader; a panic in its Rust code (a BaseException) on input it does
+    not expect becomes a ValueError like any other refusal."""
     loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
-    return loader(data, password, unsafe_skip_rsa_key_validation=True)
+    try:
+        return loader(data, password, unsafe_skip_rsa_key_validation=True)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ValueError(f"cryptography could not read the key: {exc}") from None
 
 
 def plain_private_key(data: bytes, fmt: str) -> PrivateKey:
@@ -211,8 +218,11 @@ def legacy_encrypted_pem(
 ) -> PrivateKey:
     """OpenSSL 'Proc-Type: 4,ENCRYPTED' keys: the label names the algorithm (their key
     derivation is one MD5 step: no budget needed)."""
-    cipher = headers.get("DEK-Info", "").split(",")[0] or "unknown"
-    for password in ("", *passwords):
+    cipher, _, iv = headers.get("DEK-Info", "").partition(",")
+    cipher = cipher or "unknown"
+    # an IV shorter than the cipher's makes cryptography panic (a Rust assertion)
+    usable = _iv_bytes(iv.strip()) >= (16 if cipher.upper().startswith("AES") else 8)
+    for password in ("", *passwords) if usable else ():
         try:
             key = _load(pem_text, password.encode(), pem=True)
         except Exception:
@@ -226,6 +236,13 @@ def legacy_encrypted_pem(
     algorithm = LABEL_ALGORITHM.get(label, UNKNOWN)
     key = _unknown(f"encrypted {label.lower()}", algorithm)
     return PrivateKey(key, True, "encrypted PEM", {"protection": cipher, "locked": True})
+
+
+def _iv_bytes(text: str) -> int:
+    try:
+        return len(bytes.fromhex(text))
+    except ValueError:
+        return 0
 
 
 def public_key(data: bytes, fmt: str) -> KeyInfo:
