@@ -56,7 +56,7 @@ def fuzz(
     seeds: Sequence[bytes],
     *,
     seed: int = 16,
-    inputs: int = 3000,
+    inputs: int = 5000,
     seconds: float = 2.0,
 ) -> Report:
     """Feed mutated seeds to `parse` (which must only raise what it is allowed to: it

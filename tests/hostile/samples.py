@@ -142,3 +142,75 @@ def ssh_keys() -> tuple[bytes, ...]:
         ppk,
         rfc4716,
     )
+
+
+def _record(content_type: int, payload: bytes) -> bytes:
+    return struct.pack("!BHH", content_type, 0x0303, len(payload)) + payload
+
+
+def _handshake(msg_type: int, body: bytes) -> bytes:
+    return _record(22, bytes([msg_type]) + len(body).to_bytes(3, "big") + body)
+
+
+def _server_hello(suite: int, extensions: bytes) -> bytes:
+    body = struct.pack("!H", 0x0303) + os.urandom(32) + b"\x20" + os.urandom(32)
+    body += struct.pack("!HB", suite, 0) + struct.pack("!H", len(extensions)) + extensions
+    return _handshake(2, body)
+
+
+@cache
+def tls_flights() -> tuple[bytes, ...]:
+    """Server flights: TLS 1.3 ServerHello (then CCS and encrypted records), TLS 1.2
+    ServerHello, Certificate, ECDHE ServerKeyExchange and ServerHelloDone, a
+    HelloRetryRequest, an alert."""
+    from tests.hostile.peers import hello_retry_request
+
+    share = struct.pack("!HH", 0x001D, 32) + os.urandom(32)
+    tls13 = struct.pack("!HHH", 43, 2, 0x0304) + struct.pack("!HH", 51, len(share)) + share
+    cert = _cert_and_key()[0].public_bytes(DER)
+    chain = len(cert).to_bytes(3, "big") + cert
+    point = b"\x04" + os.urandom(64)
+    ske = b"\x03" + struct.pack("!H", 0x0017) + bytes([len(point)]) + point
+    ske += struct.pack("!HH", 0x0403, 70) + os.urandom(70)
+    return (
+        _server_hello(0x1301, tls13) + _record(20, b"\x01") + _record(23, os.urandom(64)),
+        _server_hello(0xC02B, b"")
+        + _handshake(11, len(chain).to_bytes(3, "big") + chain)
+        + _handshake(12, ske)
+        + _handshake(14, b""),
+        hello_retry_request(0x11EC),
+        _record(21, b"\x02\x28"),
+    )
+
+
+@cache
+def ssh_streams() -> tuple[bytes, ...]:
+    """What a server sends: banner (after a pre-banner line), KEXINIT, and its ECDH reply
+    with an Ed25519 or RSA host key."""
+    from qscan.scan.ssh.kexinit import KexInit
+    from qscan.scan.ssh.transport import packet
+    from qscan.scan.ssh.wire import string
+
+    offer = KexInit(
+        kex=["curve25519-sha256", "mlkem768x25519-sha256"],
+        host_key=["ssh-ed25519", "rsa-sha2-512"],
+        ciphers_c2s=["aes128-ctr"],
+        ciphers_s2c=["aes128-ctr"],
+        macs_c2s=["hmac-sha2-256"],
+        macs_s2c=["hmac-sha2-256"],
+        compression_c2s=["none"],
+        compression_s2c=["none"],
+        languages_c2s=[],
+        languages_s2c=[],
+    )
+    out = []
+    for line in ssh_keys()[1].splitlines():
+        blob = base64.b64decode(next(w for w in line.split() if w.startswith(b"AAAA")))
+        reply = bytes([31]) + string(blob) + string(os.urandom(32)) + string(os.urandom(64))
+        out.append(
+            b"hello\r\nSSH-2.0-Sample_1.0 comment\r\n"
+            + packet(offer.encode())
+            + packet(bytes([2]) + string(b"ignore me"))
+            + packet(reply)
+        )
+    return tuple(out)

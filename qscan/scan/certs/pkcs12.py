@@ -4,6 +4,7 @@ algorithms (MAC, certificate and key encryption) are readable without the passwo
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,11 @@ DATA = "1.2.840.113549.1.7.1"
 ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
 SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2"
 PREFIX = "pkcs12 "
+
+# A BER-encoded store is read all the same; what it is made of is no news for stderr.
+warnings.filterwarnings(
+    "ignore", message="PKCS#12 bundle could not be parsed as DER", category=UserWarning
+)
 
 
 def looks_like(data: bytes) -> bool:

@@ -36,6 +36,10 @@ from qscan.scan.tls.wire import (
 if TYPE_CHECKING:
     from qscan.scan.net.engine import Net
 
+MAX_FLIGHT_MESSAGES = 16
+"""ServerHello to ServerHelloDone is at most 7 messages (with CertificateStatus and
+CertificateRequest); a peer sending more is not finishing its flight."""
+
 
 @dataclass(frozen=True)
 class Accepted:
@@ -84,7 +88,15 @@ async def probe(endpoint: Endpoint, offer: Offer) -> Answer:
         await starttls(endpoint, reader, writer)
         writer.write(client_hello(offer))
         await writer.drain()
-        return await _answer(reader, endpoint.timeout)
+        answer = await _answer(reader, endpoint.timeout)
+    if (
+        isinstance(answer, Accepted)
+        and answer.hello.hrr
+        and answer.hello.group in (offer.key_shares or ())
+    ):
+        # RFC 8446 4.1.4: a client aborts on it; no server that completes handshakes sends it
+        return Rejected("HelloRetryRequest for a group whose key share was sent")
+    return answer
 
 
 async def _answer(reader: asyncio.StreamReader, timeout: float) -> Answer:
@@ -92,8 +104,12 @@ async def _answer(reader: asyncio.StreamReader, timeout: float) -> Answer:
     suite: T.Suite | None = None
     kex = KeyExchange()
     certificates: tuple[bytes, ...] = ()
+    messages = 0
     try:
         async for msg_type, body in handshake_messages(reader, timeout):
+            messages += 1
+            if messages > MAX_FLIGHT_MESSAGES:
+                raise NotTLS(f"more than {MAX_FLIGHT_MESSAGES} handshake messages in one flight")
             if hello is None:
                 if msg_type != SERVER_HELLO:
                     raise NotTLS(f"expected ServerHello, got handshake message {msg_type}")

@@ -4,14 +4,17 @@ scheme. Implicit-TLS schemes (tls, https, smtps, imaps, pop3s, ldaps, ftps) need
 from __future__ import annotations
 
 import asyncio
+import itertools
 import struct
 from collections.abc import Awaitable, Callable
+
+from qscan.scan.limits import MAX_LINE_BYTES, MAX_REPLY_LINES
+from qscan.scan.net.stream import OversizedResponse
 
 Preamble = Callable[[asyncio.StreamReader, asyncio.StreamWriter, float], Awaitable[None]]
 
 LDAP_STARTTLS_OID = b"1.3.6.1.4.1.1466.20037"
 POSTGRES_SSL_REQUEST = struct.pack("!II", 8, 80877103)
-MAX_LINE = 4096
 
 
 class StartTLSError(Exception):
@@ -19,12 +22,16 @@ class StartTLSError(Exception):
 
 
 async def _line(reader: asyncio.StreamReader, timeout: float) -> str:
+    """One line of the dialogue; the engine's reader bounds its wait and its length."""
     data = await asyncio.wait_for(reader.readline(), timeout)
     if not data:
         raise StartTLSError("connection closed during the plaintext greeting")
-    if len(data) > MAX_LINE:
-        raise StartTLSError("overlong line in the plaintext greeting")
     return data.decode("latin-1").rstrip("\r\n")
+
+
+def _count_line(lines: int) -> None:
+    if lines > MAX_REPLY_LINES:
+        raise OversizedResponse(f"more than {MAX_REPLY_LINES} lines in one plaintext reply")
 
 
 async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[str, list[str]]:
@@ -33,6 +40,7 @@ async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[str, lis
     while True:
         line = await _line(reader, timeout)
         lines.append(line)
+        _count_line(len(lines))
         if len(line) < 4 or line[3] != "-":
             return line[:3], lines
 
@@ -63,7 +71,8 @@ async def imap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
     if not greeting.startswith("* OK"):
         raise StartTLSError(f"IMAP greeting {greeting[:40]!r}")
     await _send(writer, b"q1 STARTTLS\r\n")
-    while True:
+    for count in itertools.count(1):
+        _count_line(count)
         line = await _line(reader, timeout)
         if line.startswith("q1 "):
             if not line.startswith("q1 OK"):
@@ -107,8 +116,8 @@ async def ldap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
         length = int.from_bytes(
             await asyncio.wait_for(reader.readexactly(length & 0x7F), timeout), "big"
         )
-    if length > MAX_LINE:
-        raise StartTLSError("LDAP answer too long")
+    if length > MAX_LINE_BYTES:
+        raise OversizedResponse(f"LDAP answer of {length} bytes")
     message = await asyncio.wait_for(reader.readexactly(length), timeout)
     # messageID, then [APPLICATION 24] ExtendedResponse whose first element is resultCode.
     marker = message.find(b"\x78")

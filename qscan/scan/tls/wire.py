@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA = 20, 21, 22, 23
 MAX_RECORD = 2**14 + 2048
+MAX_CHANGE_CIPHER_SPECS = 2
 
 # Handshake message types (RFC 8446 4, RFC 5246 7.4).
 SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE = 2, 11, 12
@@ -93,6 +94,7 @@ async def handshake_messages(
     """Yield (type, body) of each plaintext handshake message; raise TLSAlert on an alert.
     Ends when the peer switches to encrypted records (TLS 1.3 after ServerHello)."""
     buffer = b""
+    change_cipher_specs = 0
     while True:
         content_type, _, payload = await read_record(reader, timeout)
         if content_type == ALERT:
@@ -100,6 +102,10 @@ async def handshake_messages(
                 raise NotTLS("truncated alert")
             raise TLSAlert(payload[1])
         if content_type == CHANGE_CIPHER_SPEC:
+            # one is allowed (TLS 1.3 middlebox compatibility, RFC 8446 D.4)
+            change_cipher_specs += 1
+            if change_cipher_specs > MAX_CHANGE_CIPHER_SPECS:
+                raise NotTLS(f"more than {MAX_CHANGE_CIPHER_SPECS} ChangeCipherSpec records")
             continue
         if content_type == APPLICATION_DATA:
             return
