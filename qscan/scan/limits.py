@@ -1,8 +1,10 @@
-"""Every ceiling that bounds what one hostile input may cost, in one place.
+"""The budgets and ceilings that bound what one hostile input may cost.
 
 A file or a peer that reaches one of these ends in a record that says so (an error record
 of the kind named, or a key reported as locked with the reason), never in a hang, a crash or
-memory out of proportion to its size. docs/robustness.md lists them for users.
+memory out of proportion to its size. Limits that are facts of one wire format (the largest
+TLS record, an SSH packet, an SSH banner line) stay with their parser; docs/robustness.md
+lists all of them for users.
 """
 
 from __future__ import annotations

@@ -181,31 +181,59 @@ def test_endpoint_deadline_ends_a_scanner_that_never_does(monkeypatch):
     assert "deadline of one endpoint" in records[0].message
 
 
-def _emfile_then(real, failures):
+class Pair(EndpointScanner):
+    """Opens a second connection while holding the first for a moment."""
+
+    name = "pair"
+
+    def accepts(self, target):
+        return True
+
+    async def scan(self, target, options, net):
+        async def hold():
+            async with net.connect(target.host, target.port):
+                await asyncio.sleep(0.1)
+
+        async def second():
+            await asyncio.sleep(0.02)
+            async with net.connect(target.host, target.port):
+                pass
+
+        await asyncio.gather(hold(), second())
+        yield Finding(
+            algorithm="X25519",
+            function="key-exchange",
+            asset="protocol",
+            location=Location(target=target.raw, host=target.host, port=target.port),
+        )
+
+
+def _emfile_after(real, first_ok, failures):
+    """open_connection that succeeds `first_ok` times, then fails with EMFILE
+    `failures` times (None: for ever), then succeeds again."""
     calls = {"n": 0}
 
     async def open_connection(*args, **kwargs):
         calls["n"] += 1
-        if failures is None or calls["n"] <= failures:
+        failing = calls["n"] > first_ok and (failures is None or calls["n"] <= first_ok + failures)
+        if failing:
             raise OSError(errno.EMFILE, "Too many open files")
         return await real(*args, **kwargs)
 
     return open_connection
 
 
-def test_no_free_descriptor_is_waited_for_then_recorded(monkeypatch):
+def test_no_free_descriptor_is_waited_for_or_recorded(monkeypatch):
     async def handler(reader, writer):
-        await reader.readline()
-        writer.write(b"ok\n")
-        await writer.drain()
+        await asyncio.sleep(0.5)
         writer.close()
 
-    async def main(failures):
+    async def main(scanner):
         server, port = await _server(handler)
         records = []
         await run_endpoints(
-            [(EchoProbe(), parse_target(f"127.0.0.1:{port}"))],
-            ScanOptions(timeout=0.2, retries=0),
+            [(scanner, parse_target(f"127.0.0.1:{port}"))],
+            ScanOptions(timeout=0.5, retries=0),
             records.append,
         )
         server.close()
@@ -214,10 +242,14 @@ def test_no_free_descriptor_is_waited_for_then_recorded(monkeypatch):
     real = asyncio.open_connection
     monkeypatch.setattr("qscan.scan.net.engine.DESCRIPTOR_RETRY_SECONDS", 0.01)
     monkeypatch.setattr("qscan.scan.net.engine.ENDPOINT_TIMEOUTS", 2)
-    monkeypatch.setattr(asyncio, "open_connection", _emfile_then(real, 3))
-    assert [type(r) for r in asyncio.run(main(3))] == [Finding]
-    monkeypatch.setattr(asyncio, "open_connection", _emfile_then(real, None))
-    records = asyncio.run(main(None))
+    # the scan's own connection holds descriptors: wait for it to close
+    monkeypatch.setattr(asyncio, "open_connection", _emfile_after(real, 1, 3))
+    assert [type(r) for r in asyncio.run(main(Pair()))] == [Finding]
+    # nothing of the scan's own is open: waiting cannot help
+    monkeypatch.setattr(asyncio, "open_connection", _emfile_after(real, 0, None))
+    started = time.monotonic()
+    records = asyncio.run(main(EchoProbe()))
+    assert time.monotonic() - started < 0.5
     assert [r.kind for r in records] == ["resource-limit"]
     assert "ulimit -n" in records[0].message
 

@@ -69,6 +69,8 @@ class Net:
         )
         self._rate = RateLimiter(options.rate)
         self.connections: dict[tuple[str, int], int] = defaultdict(int)
+        self.open = 0
+        """Connections of this scan open right now."""
 
     @contextlib.asynccontextmanager
     async def connect(
@@ -82,6 +84,7 @@ class Net:
             await self._rate.wait()
             self.connections[(host, port)] += 1
             reader, writer = await self._open(host, port, limit)
+            self.open += 1
             loop = asyncio.get_running_loop()
             deadline = min(loop.time() + limit, _endpoint_deadline.get())
             try:
@@ -90,13 +93,15 @@ class Net:
                 writer.close()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(writer.wait_closed(), 1.0)
+                self.open -= 1
 
     async def _open(
         self, host: str, port: int, limit: float
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """open_connection within `limit`; while no file descriptor is free (EMFILE,
-        ENFILE: other connections of the scan hold them) it waits for one until the
-        endpoint's deadline, then raises ResourceLimit."""
+        """open_connection within `limit`. While no file descriptor is free (EMFILE,
+        ENFILE) and other connections of the scan hold some, it waits for one of them to
+        close, until the endpoint's deadline; then, or at once when none of the scan's
+        connections is open (nothing of its own to wait for), it raises ResourceLimit."""
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -106,7 +111,8 @@ class Net:
             except OSError as exc:
                 if exc.errno not in DESCRIPTOR_ERRORS:
                     raise
-                if loop.time() + DESCRIPTOR_RETRY_SECONDS >= _endpoint_deadline.get():
+                late = loop.time() + DESCRIPTOR_RETRY_SECONDS >= _endpoint_deadline.get()
+                if late or not self.open:
                     raise ResourceLimit(
                         f"no file descriptor was free for a connection ({exc.strerror}); "
                         "raise the limit (ulimit -n) or lower --concurrency"
@@ -230,8 +236,8 @@ def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanE
             kind = "timeout"
         elif isinstance(exc, ConnectionRefusedError):
             kind = "connection-refused"
-        elif isinstance(exc, ResourceLimit):
-            kind = "resource-limit"
+        elif isinstance(exc, ResourceLimit) or getattr(exc, "errno", None) in DESCRIPTOR_ERRORS:
+            kind = "resource-limit"  # also a module import that found no descriptor
         elif isinstance(exc, OversizedResponse):
             kind = "oversized-response"
         else:
