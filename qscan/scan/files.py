@@ -16,12 +16,14 @@ only: workers cost more than they save there.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import multiprocessing as mp
 import os
 import pickle
 import signal
 import stat
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -49,6 +51,7 @@ PROGRESS_EVERY = 2000
 MAX_REMEMBERED_PICKS = 4096
 # Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
 MAX_AUTO_WORKERS = 8
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
     ("/sys/fs/cgroup/cpu.max", None),
     ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
@@ -331,10 +334,23 @@ def _scan_batch(
 
 
 def _worker_main(
-    conn: Connection, analyzers: list[FileAnalyzer], options: ScanOptions, target: str
+    conn: Connection,
+    analyzers: list[FileAnalyzer],
+    options: ScanOptions,
+    target: str,
+    inherited: list[Connection],
+    parent: int,
 ) -> None:
     """A worker process: scan each batch received, send its records back, until an empty
-    message (or the scanning process going away) ends it."""
+    message (or the scanning process going away) ends it.
+
+    It closes the scanning process's ends of the pipes it inherited (its own and earlier
+    workers'), so that the pipe reports the end of the scanning process, and asks the
+    kernel to end it with the scanning process: a killed scan leaves no worker behind
+    holding the caller's stderr."""
+    for other in inherited:
+        other.close()
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scanning process's to handle
     try:
         while data := conn.recv_bytes():
@@ -343,6 +359,15 @@ def _worker_main(
             conn.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
     except (EOFError, OSError):
         return
+
+
+def _die_with(parent: int) -> None:
+    """SIGTERM this process when the scanning process ends (Linux PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(0)
 
 
 def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]:
@@ -374,10 +399,15 @@ class _Worker:
         analyzers: list[FileAnalyzer],
         options: ScanOptions,
         target: str,
+        siblings: Sequence[_Worker] = (),
     ) -> None:
         self.conn, child = context.Pipe(duplex=True)
+        forked = context.get_start_method() == "fork"
+        inherited = [self.conn, *(w.conn for w in siblings)] if forked else []
         self.process = context.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child, analyzers, options, target), daemon=True
+            target=_worker_main,
+            args=(child, analyzers, options, target, inherited, os.getpid()),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -544,9 +574,9 @@ class PathScanner(FileScanner):
                 prepare()
         context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         worker_options = replace(options, progress=None)
-        pool = [
-            _Worker(context, self.analyzers, worker_options, target) for _ in range(workers - 1)
-        ]
+        pool: list[_Worker] = []
+        for _ in range(workers - 1):
+            pool.append(_Worker(context, self.analyzers, worker_options, target, pool))
         queue: deque[Pending] = deque()
         window_limit = workers * WINDOW_BATCHES_PER_WORKER
         batches = _batches(iter(items))

@@ -1,0 +1,70 @@
+"""A killed scan leaves no worker process behind: the workers end with the scanning
+process, and the caller's stderr pipe closes at once (a CI job does not hang on it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.files import _jceks, _sealed_object, _secret_entry
+
+QSCAN = [sys.executable, "-m", "qscan"]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        pytest.skip("/proc/PID/task/PID/children is not available")
+    return [int(p) for p in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture(scope="module")
+def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough files for worker processes, each keystore taking seconds of password
+    attempts (within the limits: 2 million iterations per derivation)."""
+    root = tmp_path_factory.mktemp("slow-tree")
+    store = _jceks([_secret_entry("k", _sealed_object(b"saltsalt", 2_000_000))])
+    for i in range(240):
+        (root / f"store-{i:03}.jceks").write_bytes(store)
+    return root
+
+
+def test_killed_scan_leaves_no_worker_holding_stderr(slow_tree: Path) -> None:
+    env = {**os.environ, "QSCAN_PASSWORDS": "one:two"}
+    process = subprocess.Popen(
+        [*QSCAN, "scan", str(slow_tree), "--workers", "3", "--format", "json", "--output", "-"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    deadline = time.monotonic() + 10
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert len(workers) >= 2, "the scan never started its workers"
+    time.sleep(0.3)  # the workers are busy deriving keys
+    process.send_signal(signal.SIGKILL)
+    process.wait(5)
+    started = time.monotonic()
+    assert process.stderr is not None
+    process.stderr.read()  # returns once no process holds the pipe any more
+    assert time.monotonic() - started < 1.5
+    while [pid for pid in workers if _alive(pid)] and time.monotonic() - started < 1.5:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
