@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.assess.baseline import Baseline, BaselineError, load_baseline
-from qscan.assess.waivers import Waiver, WaiverError, load_waivers
+from qscan.assess.baseline import Baseline, load_baseline
+from qscan.assess.waivers import Waiver, load_waivers
+from qscan.configfile import ConfigError
 from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -138,7 +139,7 @@ def build_config(
             strict=strict,
             today=today,
         )
-    except (BaselineError, WaiverError) as exc:
+    except ConfigError as exc:  # the baseline or waivers file, with its line
         raise GateConfigError(str(exc)) from None
 
 
