@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint examples system-deps clean
+.PHONY: demo test test-fast lint examples system-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,11 +26,16 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-test: $(STAMP) system-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint system-deps
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The edit-test loop: both cores, without the interop tests against real servers (slow),
+# headless Chromium and PostgreSQL. `make test` (and CI) runs everything.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist loadfile \
+		-m "not slow and not needs_chromium and not needs_postgres"
 
 clean:
 	rm -rf $(VENV) out build dist

@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ssh.peers import ScriptedServer, kexinit  # noqa: E402
-from tests.tls.servers import make_chain  # noqa: E402
+from tests.scan.ssh.peers import ScriptedServer, kexinit  # noqa: E402
+from tests.scan.tls.servers import make_chain  # noqa: E402
 
 SSH_PORT, TLS_PORT = 2222, 4433
 CONCURRENCY = 200

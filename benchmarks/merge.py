@@ -177,7 +177,7 @@ print(json.dumps({{"seconds": time.perf_counter() - start,
 """
 MERGE = MEASURE.format(
     body="""
-from qscan.merge import merge
+from qscan.inventories.merge import merge
 paths = sorted(Path(sys.argv[1]).glob("*.json"))
 agg = merge(paths, Path(sys.argv[2]))
 extra = {"findings": agg["totals"]["findings"], "duplicates": agg["totals"]["duplicates"]}
@@ -185,7 +185,7 @@ extra = {"findings": agg["totals"]["findings"], "duplicates": agg["totals"]["dup
 )
 READ_ONLY = MEASURE.format(
     body="""
-from qscan.inventory_stream import iter_findings, read_header
+from qscan.inventories.stream import iter_findings, read_header
 n = 0
 for path in sorted(Path(sys.argv[1]).glob("*.json")):
     read_header(path)

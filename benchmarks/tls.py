@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from OpenSSL import SSL  # noqa: E402
 
 from qscan.protocols import tls as T  # noqa: E402
-from tests.tls.servers import (  # noqa: E402
+from tests.scan.tls.servers import (  # noqa: E402
     ffdhe2048_params,
     make_chain,
     pyopenssl_server,

@@ -23,6 +23,8 @@ class Algorithm:
     successor: str | None = None
     note: str | None = None
     components: tuple[str, ...] = ()
+    parameter_set: str | None = None
+    curve: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Catalog:
                 successor=spec.get("successor"),
                 note=spec.get("note"),
                 components=tuple(spec.get("components", ())),
+                parameter_set=spec.get("parameter_set"),
+                curve=spec.get("curve"),
             )
             self.algorithms[name] = alg
             for alias in (name, *alg.aliases):
@@ -73,6 +77,9 @@ class Catalog:
             )
             for oid, spec in oids["oids"].items()
         }
+        self._oids_of: dict[tuple[str, str], list[OidEntry]] = {}
+        for entry in self.oids.values():
+            self._oids_of.setdefault((entry.algorithm, entry.kind), []).append(entry)
         self.arcs: dict[str, dict[str, Any]] = dict(oids.get("arcs") or {})
         self.curves: dict[str, Curve] = {}
         self._curve_alias: dict[str, str] = {}
@@ -102,6 +109,23 @@ class Catalog:
                     oid=dotted, name=spec["note"], kind="public-key", algorithm=spec["algorithm"]
                 )
         return None
+
+    def oid_for(self, algorithm: str, kind: str, params: dict[str, Any]) -> OidEntry | None:
+        """The OID of one kind (public-key, signature, hash, mac, cipher) that identifies a
+        canonical algorithm with these params: of the entries whose own params all match,
+        the most specific (sha256WithRSAEncryption for RSA with hash SHA-256 and padding
+        PKCS1v15; aes256-GCM for AES-256 in GCM mode). A signature algorithm without any
+        signature entry signs under its key's OID (Ed25519, ML-DSA, SLH-DSA: see oids.yaml)."""
+        entries = self._oids_of.get((algorithm, kind))
+        if entries is None and kind == "signature":
+            entries = self._oids_of.get((algorithm, "public-key"))
+        best: OidEntry | None = None
+        for entry in entries or ():
+            if all(params.get(k) == v for k, v in entry.params.items()) and (
+                best is None or len(entry.params) > len(best.params)
+            ):
+                best = entry
+        return best
 
     def curve(self, name_or_oid: str) -> Curve | None:
         key = self._curve_alias.get(name_or_oid.lower()) or self._curve_oid.get(name_or_oid)

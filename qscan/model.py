@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 SCHEMA_ID = "qscan/inventory@1"
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
 # JSONEncoder.encode builds a new C encoder on every call, most of its cost for small dicts;
 # this one is built once with the same settings (no circular-reference check: params are data).
+_MAKE_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed's stub
 _CANONICAL_C = (
-    json.encoder.c_make_encoder(
+    _MAKE_C_ENCODER(
         None, str, json.encoder.encode_basestring_ascii, None, ": ", ", ", True, False, True
     )
-    if json.encoder.c_make_encoder is not None
+    if _MAKE_C_ENCODER is not None
     else None
 )
 
@@ -49,6 +51,17 @@ def _params_json(params: dict[str, Any]) -> str:
 
 
 STATUSES = ("quantum-safe", "hybrid", "quantum-vulnerable", "classically-broken", "unknown")
+READY = STATUSES[:2]
+"""The statuses that count as quantum-ready (readiness shares, nothing left to migrate)."""
+COMPONENT_FACTS = ("role", "tls_version")
+"""Context keys that give as data what the location's component says in words
+("certificate chain[1] signature", "tls1.2 cipher suite"), so that programs need not parse
+the component; reports show the component and leave these out."""
+SIGNATURE_ROLES = ("signature", "alternative signature")
+"""`context.role` of a certificate's signature findings; the others are "public key" and
+"alternative public key" (and "private key" for keys at rest)."""
+DEFAULT_POLICY = "nist-ir-8547"
+"""The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 FUNCTIONS = (
     "key-exchange",
@@ -206,7 +219,7 @@ class Inventory:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
-    policy: str = "nist-ir-8547"
+    policy: str = DEFAULT_POLICY
     scanned_at: str = ""
     tool: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -225,6 +238,31 @@ class Inventory:
         out.update(self.extra)
         return out
 
+    def to_json(self) -> str:
+        """The canonical JSON inventory. Top-level fields are indented; each finding and
+        error is one compact line. That keeps the file readable, greppable and diffable line
+        by line, and lets the C encoder do the work (an indented dump falls back to the
+        pure-Python encoder: about 4x slower and 1.6x larger). The records are turned into
+        dictionaries one at a time: a large inventory never holds all of them as
+        dictionaries at once."""
+        records: dict[str, Sequence[Finding | ScanError]] = {
+            "findings": self.findings,
+            "errors": self.errors,
+        }
+        parts = []
+        for key, value in replace(self, findings=[], errors=[]).to_dict().items():
+            if key in records:
+                parts.append(f"  {json.dumps(key)}: {_json_lines(records[key])}")
+            else:
+                text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+                indented = text.replace("\n", "\n  ")
+                parts.append(f"  {json.dumps(key)}: {indented}")
+        return "{\n" + ",\n".join(parts) + "\n}\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Inventory:
+        return cls.from_dict(json.loads(text))
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Inventory:
         if data.get("schema") != SCHEMA_ID:
@@ -234,11 +272,28 @@ class Inventory:
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             errors=[ScanError.from_dict(e) for e in data.get("errors", [])],
             targets=list(data.get("targets", [])),
-            policy=data.get("policy", "nist-ir-8547"),
+            policy=data.get("policy", DEFAULT_POLICY),
             scanned_at=data.get("scanned_at", ""),
             tool=dict(data.get("tool", {})),
             extra={k: v for k, v in data.items() if k not in core},
         )
+
+
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
+
+
+def _json_lines(items: Sequence[Finding | ScanError]) -> str:
+    if not items:
+        return "[]"
+    lines = (_JSON_LINE.encode(item.to_dict()) for item in items)
+    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
+
+
+def object_at(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a JSON object, else an empty one: optional parts of an
+    inventory (estate, gate, context) may be missing or malformed in files from elsewhere."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

@@ -1,19 +1,27 @@
-"""scan -> assess -> inventory: the one path every front door (CLI, estate, tests) takes."""
+"""targets -> scanners -> assess -> inventory: the one path every front door (CLI, library,
+estate) takes. `scan` runs its own event loop for the endpoints; `scan_async` runs inside
+the caller's."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
-from qscan import __version__
 from qscan.assess.engine import assess
 from qscan.assess.scenario import Scenario, get_scenario
+from qscan.estate.attribute import attribute
+from qscan.estate.file import Estate, EstateTarget
+from qscan.estate.shard import select_shard
 from qscan.model import Finding, Inventory, ScanError
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import run_endpoints
 from qscan.scan.registry import endpoint_scanners, file_scanners
-from qscan.targets import Target
+from qscan.targets import Target, parse_target
+from qscan.version import __version__
+
+EndpointJobs = list[tuple[EndpointScanner, Target]]
 
 
 def new_inventory(targets: Sequence[Target], policy: str) -> Inventory:
@@ -25,20 +33,27 @@ def new_inventory(targets: Sequence[Target], policy: str) -> Inventory:
     )
 
 
-def collect(
-    targets: Sequence[Target], options: ScanOptions
-) -> tuple[list[Finding], list[ScanError]]:
-    """Run every scanner over its targets; unsupported targets become error records."""
-    findings: list[Finding] = []
-    errors: list[ScanError] = []
+class Records:
+    """Findings and errors in the order the scanners emit them."""
 
-    def emit(record: Record) -> None:
-        (findings if isinstance(record, Finding) else errors).append(record)
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.errors: list[ScanError] = []
 
+    def __call__(self, record: Record) -> None:
+        if isinstance(record, Finding):
+            self.findings.append(record)
+        else:
+            self.errors.append(record)
+
+
+def scan_paths(targets: Sequence[Target], options: ScanOptions, emit: Records) -> EndpointJobs:
+    """Scan the path targets in order and record targets no scanner accepts; return the
+    endpoint targets with their scanners, for the endpoint engine."""
     kinds = {t.kind for t in targets}
     file_scanners_ = file_scanners() if "path" in kinds else []
     endpoint_scanners_ = endpoint_scanners(kinds - {"path"})
-    jobs: list[tuple[EndpointScanner, Target]] = []
+    jobs: EndpointJobs = []
     for target in targets:
         if target.kind == "path":
             scanner = next((s for s in file_scanners_ if s.accepts(target)), None)
@@ -62,15 +77,96 @@ def collect(
                 port=target.port,
             )
         )
+    return jobs
+
+
+def collect(
+    targets: Sequence[Target], options: ScanOptions
+) -> tuple[list[Finding], list[ScanError]]:
+    """Run every scanner over its targets; unsupported targets become error records."""
+    records = Records()
+    jobs = scan_paths(targets, options, records)
     if jobs:
-        asyncio.run(run_endpoints(jobs, options, emit))
-    return findings, errors
+        asyncio.run(run_endpoints(jobs, options, records))
+    return records.findings, records.errors
+
+
+async def collect_async(
+    targets: Sequence[Target], options: ScanOptions
+) -> tuple[list[Finding], list[ScanError]]:
+    """`collect` inside a running event loop: the file scanners run in a worker thread, the
+    endpoints on the caller's loop."""
+    records = Records()
+    jobs = await asyncio.to_thread(scan_paths, targets, options, records)
+    if jobs:
+        await run_endpoints(jobs, options, records)
+    return records.findings, records.errors
+
+
+def _plain_inventory(
+    targets: Sequence[Target], policy: str, scenario: Scenario | None
+) -> Inventory:
+    inventory = new_inventory(targets, policy)
+    inventory.extra["scenario"] = (scenario or get_scenario()).to_dict()
+    return inventory
 
 
 def scan(
     targets: Sequence[Target], options: ScanOptions, policy: str, scenario: Scenario | None = None
 ) -> Inventory:
-    inventory = new_inventory(targets, policy)
-    inventory.extra["scenario"] = (scenario or get_scenario()).to_dict()
+    inventory = _plain_inventory(targets, policy, scenario)
     inventory.findings, inventory.errors = collect(targets, options)
     return assess(inventory, policy)
+
+
+async def scan_async(
+    targets: Sequence[Target], options: ScanOptions, policy: str, scenario: Scenario | None = None
+) -> Inventory:
+    inventory = _plain_inventory(targets, policy, scenario)
+    inventory.findings, inventory.errors = await collect_async(targets, options)
+    return assess(inventory, policy)
+
+
+def scan_estate(
+    estate: Estate,
+    options: ScanOptions,
+    policy: str,
+    scenario: Scenario,
+    shard: tuple[int, int] | None = None,
+) -> Inventory:
+    """Scan the estate's targets (or one shard of them), attribute, assess."""
+    chosen = select_shard(estate.targets(), shard)
+    by_raw: dict[str, EstateTarget] = {}
+    targets: list[Target] = []
+    early_errors: list[ScanError] = []
+    for et in chosen:
+        if et.remote:
+            early_errors.append(
+                ScanError(
+                    target=et.value,
+                    kind="unsupported-target",
+                    message="remote repositories are not cloned by qscan: clone it and list "
+                    "the checkout's path under repositories",
+                )
+            )
+            by_raw[et.value] = et
+            continue
+        target = _to_target(et, estate.base_dir, options.sni)
+        by_raw[target.raw] = et
+        targets.append(target)
+    inventory = new_inventory(targets, policy)
+    inventory.targets += [e.target for e in early_errors]
+    inventory.extra["scenario"] = scenario.to_dict()
+    inventory.extra["estate"] = estate.to_dict(shard)
+    findings, errors = collect(targets, options)
+    inventory.findings = findings
+    inventory.errors = early_errors + errors
+    attribute(inventory, estate, by_raw)
+    return assess(inventory, policy)
+
+
+def _to_target(et: EstateTarget, base_dir: Path, sni: str | None) -> Target:
+    if et.kind == "endpoint":
+        return parse_target(et.value, sni=sni)
+    resolved = (base_dir / et.value).resolve()
+    return Target(raw=str(resolved), kind="path", path=resolved)

@@ -151,9 +151,9 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
     result = GateResult(exit_code=EXIT_OK, config=config)
     used: set[int] = set()
     for finding in inventory.findings:
-        for waiver in dead:
-            if waiver.matches(finding):
-                result.expired[waiver.index] = result.expired.get(waiver.index, 0) + 1
+        for expired in dead:
+            if expired.matches(finding):
+                result.expired[expired.index] = result.expired.get(expired.index, 0) + 1
         if config.baseline is not None:
             if finding.fingerprint in config.baseline:
                 result.known += 1

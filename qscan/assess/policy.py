@@ -12,7 +12,6 @@ from typing import Any
 from qscan.configfile import ConfigError, load_yaml
 from qscan.resources import rules_dir
 
-DEFAULT_POLICY = "nist-ir-8547"
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
 VALID_UNTIL = {
     "en": "; valid until {date}, beyond this deadline",
@@ -44,6 +43,8 @@ class Policy:
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-category years (CNSA 2.0 `web-server-cloud: {prefer, exclusive}`, EU `high-risk`),
     matched against an estate system's `cnsa_category` and `eu_risk`."""
+    roadmap_row: int | None = None
+    """Row of this policy's milestones on the roadmap's timeline (1 first)."""
 
     def deadline(self, cls: str | None) -> Deadline | None:
         if not cls:
@@ -65,6 +66,12 @@ class Policy:
             if d.note == base and lang in d.translations:
                 return d.translations[lang] + suffix
         return note
+
+
+def roadmap_policies() -> list[Policy]:
+    """The policies whose milestones the roadmap's timeline shows, in their row order."""
+    shown = [p for p in policies().values() if p.roadmap_row is not None]
+    return sorted(shown, key=lambda p: p.roadmap_row or 0)
 
 
 def milestone_label(milestone: dict[str, Any], lang: str = "en") -> str:
@@ -110,6 +117,7 @@ def policies() -> dict[str, Policy]:
                 deadlines=deadlines,
                 milestones=tuple(raw.get("milestones") or ()),
                 categories=dict(raw.get("categories") or {}),
+                roadmap_row=raw.get("roadmap_row"),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise PolicyError(f"{path.name}: malformed policy ({exc})") from exc

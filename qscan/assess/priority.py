@@ -18,7 +18,7 @@ from typing import Any
 from qscan.assess.policy import KEX_FUNCTIONS, Policy
 from qscan.assess.reasons import reason
 from qscan.assess.scenario import Assumptions, Scenario, book, get_scenario, scenario_from_dict
-from qscan.model import Finding, Inventory, Priority
+from qscan.model import READY, Finding, Inventory, Priority
 
 SEVERITY_POINTS = {"critical": 20, "high": 15, "medium": 10, "low": 5, "info": 0}
 EXPOSURE_POINTS = {"internet": 15, "internal": 5}
@@ -30,7 +30,6 @@ WEIGHT_SIGNATURE = 0.7
 WEIGHT_OTHER = 0.85
 WEIGHT_UNKNOWN_STATUS = 0.5
 BROKEN_FLOOR = 90
-SAFE = ("quantum-safe", "hybrid")
 CODE_SIGNING_CATEGORY = "software-firmware-signing"
 
 _CODE_SIGNING_EKU = {"codesigning", "code-signing", "1.3.6.1.5.5.7.3.3"}
@@ -229,7 +228,7 @@ def prioritise(
     code_signing = _is_code_signing(finding, profile)
     deadline, deadline_text = _deadline(finding, profile, policy, code_signing)
 
-    if verdict.status in SAFE:
+    if verdict.status in READY:
         reasons.append(
             reason("safe", status=verdict.status, rule=verdict.rule, title=verdict.title)
         )

@@ -244,7 +244,7 @@ def _number(value: str, lang: str) -> str:
 
 
 def _term(section: str, value: str, lang: str) -> str:
-    from qscan.render.i18n import strings
+    from qscan.i18n import strings
 
     return strings(lang).get(f"{section}.{value}", value)
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from qscan.catalog import Catalog, catalog
 from qscan.configfile import ConfigError, line_of, load_yaml
+from qscan.i18n import LANGUAGES
 from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
 from qscan.resources import rules_dir
 
@@ -35,8 +36,6 @@ _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
 FROM_ALGORITHM = "from-algorithm"
 _OPS = {"lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "exists"}
-LANGUAGES = ("en", "nl")
-"""Report languages; English is the rules' own text, the others are `<lang>:` blocks."""
 TRANSLATED_KEYS = ("title", "why", "fix")
 
 

@@ -134,7 +134,7 @@ def parse_estate(text: str, source: str = "estate.yaml", base_dir: Path | None =
         raise EstateError(
             source, [(1, "the estate file must be a mapping with organisation and systems")]
         )
-    problems = list(_duplicate_keys(root))
+    problems: list[tuple[int | None, str]] = list(_duplicate_keys(root))
     import jsonschema  # imported here: its format checkers take ~1 s to load
 
     validator = jsonschema.Draft202012Validator(estate_schema())

@@ -342,7 +342,8 @@ def openssh_defaults(version: str, side: str = "server") -> dict[str, list[str]]
     for release in _defaults()["releases"]:
         first = version_tuple(release["versions"]["first"])
         last = release["versions"].get("last")
-        if first and wanted >= first and (last is None or wanted <= version_tuple(last)):
+        upper = None if last is None else version_tuple(last)
+        if first and wanted >= first and (last is None or (upper and wanted <= upper)):
             return {k: list(v) for k, v in release[side].items()}
     return None
 

@@ -455,6 +455,11 @@ def version_by_name(name: str) -> Version | None:
     return _tables().version_names.get(_key(name))
 
 
+def known_version(codepoint: int) -> Version:
+    """A version the scanner itself offers (rules/protocols/tls versions lists them all)."""
+    return _tables().versions[codepoint]
+
+
 def version_by_id(version_id: str) -> Version:
     return next(v for v in _tables().versions.values() if v.id == version_id)
 

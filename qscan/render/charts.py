@@ -170,12 +170,12 @@ def timeline(
         return left + (right - left) * (year - start) / (end - start)
 
     parts = [f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="#495057"/>']
-    for year in range(start, end + 1):
-        x = x_of(year)
+    for tick in range(start, end + 1):
+        x = x_of(tick)
         parts.append(
             f'<line x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 4}" stroke="#495057"/>'
         )
-        parts.append(_text(x, axis_y + 18, str(year), "middle", "small"))
+        parts.append(_text(x, axis_y + 18, str(tick), "middle", "small"))
     tx = x_of(now)
     parts.append(
         f'<line x1="{tx:.1f}" y1="14" x2="{tx:.1f}" y2="{axis_y}" stroke="#1c7ed6" stroke-dasharray="4 3"/>'

@@ -26,12 +26,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory
+from qscan.i18n import Translator
+from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
-from qscan.render.i18n import Translator
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import READY, most_urgent_first, where
+from qscan.render.summary import most_urgent_first, where
 from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
 
@@ -75,7 +75,16 @@ def environment() -> jinja2.Environment:
     )
     env.filters["where"] = where
     env.filters["place"] = place
+    env.filters["shown_context"] = shown_context
     return env
+
+
+def shown_context(finding: Finding) -> dict[str, Any]:
+    """The context a reader is shown: not the endpoint summary (its own section) nor what
+    the component already says."""
+    return {
+        k: v for k, v in finding.context.items() if k != "endpoint" and k not in COMPONENT_FACTS
+    }
 
 
 def csp_hash(text: str) -> str:
@@ -130,7 +139,7 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
     rows = []
     for f in inventory.findings:
         v, p, loc = f.verdict, f.priority, f.location
-        context = {k: val for k, val in f.context.items() if k != "endpoint"}
+        context = shown_context(f)
         rows.append(
             [
                 f.fingerprint,

@@ -14,11 +14,11 @@ from typing import Any
 
 import jinja2
 
-from qscan.model import Inventory
-from qscan.render.i18n import Translator
+from qscan.i18n import Translator
+from qscan.model import READY, Inventory
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import READY, most_urgent_first, where
+from qscan.render.summary import most_urgent_first, where
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 

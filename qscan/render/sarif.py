@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qscan.assess.rules import Rule, load_rules
-from qscan.model import Finding, Inventory, ScanError, severity_rank
+from qscan.model import Finding, Inventory, ScanError, object_at, severity_rank
 from qscan.render.interface import RenderOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -179,7 +179,9 @@ def _result(
         result["baselineState"] = "new" if fp in new else "unchanged"
     waiver_index = gate.get("waived", {}).get(fp)
     if waiver_index is not None:
-        waiver = next((w for w in gate.get("waivers", []) if w.get("index") == waiver_index), {})
+        waiver: dict[str, Any] = next(
+            (w for w in gate.get("waivers", []) if w.get("index") == waiver_index), {}
+        )
         result["suppressions"] = [
             {
                 "kind": "external",
@@ -219,7 +221,7 @@ def build_sarif(inventory: Inventory) -> dict[str, Any]:
         if f.verdict and f.verdict.rule not in index:
             index[f.verdict.rule] = len(rules)
             rules.append(_verdict_rule(f))
-    gate = inventory.extra.get("gate") if isinstance(inventory.extra.get("gate"), dict) else {}
+    gate = object_at(inventory.extra, "gate")
     baseline = gate.get("baseline") if isinstance(gate.get("baseline"), dict) else None
     new = set(baseline.get("new", [])) if baseline is not None else None
 

@@ -6,9 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
-
-READY = ("quantum-safe", "hybrid")
+from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 
 
 @dataclass(frozen=True)

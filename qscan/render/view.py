@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
-from qscan.model import SEVERITIES, STATUSES, Finding, Inventory, severity_rank
-from qscan.render.summary import READY, Summary, place, summarise
+from qscan.model import (
+    READY,
+    SEVERITIES,
+    SIGNATURE_ROLES,
+    STATUSES,
+    Finding,
+    Inventory,
+    object_at,
+    severity_rank,
+)
+from qscan.render.summary import Summary, place, summarise
 
 
 def status_of(finding: Finding) -> str:
@@ -198,6 +207,7 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
         kex_ready = [f for f in kex if status_of(f) in READY]
         kex_weak = [f for f in kex if status_of(f) not in READY]
         derived = not summary
+        offered: bool | None
         if "hybrid_supported" in summary or "pq_kex_offered" in summary:
             offered = bool(summary.get("hybrid_supported", summary.get("pq_kex_offered")))
             first = summary.get("hybrid_preferred", summary.get("pq_kex_first"))
@@ -224,8 +234,8 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
                     f
                     for f in group
                     if f.asset == "certificate"
-                    and "chain[0]" in f.location.component
-                    and "signature" not in f.location.component
+                    and f.context.get("chain_index") == 0
+                    and f.context.get("role") == "public key"
                 ),
                 None,
             )
@@ -236,7 +246,7 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
                 {
                     _label(f)
                     for f in group
-                    if f.asset == "certificate" and "signature" in f.location.component
+                    if f.asset == "certificate" and f.context.get("role") in SIGNATURE_ROLES
                 }
             )
         statuses = Counter(status_of(f) for f in group)
@@ -267,9 +277,9 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
 def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        ctx = f.context
-        if f.asset == "certificate" and (ctx.get("sha256") or ctx.get("subject")):
-            groups[str(ctx.get("sha256") or ctx.get("subject"))].append(f)
+        identity = f.context.get("sha256") or f.context.get("subject")
+        if f.asset == "certificate" and identity:
+            groups[str(identity)].append(f)
     out = []
     for group in groups.values():
         ctx: dict[str, Any] = {}
@@ -397,10 +407,8 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
         milestones = [{**m, "label": milestone_label(m, lang)} for m in policy.milestones]
     except PolicyError:
         policy_name, milestones = inventory.policy, []
-    estate = (
-        inventory.extra.get("estate") if isinstance(inventory.extra.get("estate"), dict) else {}
-    )
-    org = estate.get("organisation") if isinstance(estate.get("organisation"), dict) else {}
+    estate = object_at(inventory.extra, "estate")
+    org = object_at(estate, "organisation")
     owners = {
         str(s.get("name")): str(s.get("owner") or "")
         for s in estate.get("systems") or []

@@ -6,18 +6,17 @@ new module implementing one of these classes and one line in qscan.scan.registry
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from qscan.model import Finding, ScanError
 from qscan.scan.limits import FILE_TIMEOUT, KdfBudget
 from qscan.targets import Target
-
-if TYPE_CHECKING:
-    from qscan.scan.net.engine import Net
 
 Record = Finding | ScanError
 
@@ -50,6 +49,33 @@ class FileScanner(ABC):
 
     @abstractmethod
     def scan(self, target: Target, options: ScanOptions) -> Iterator[Record]: ...
+
+
+class Reader(Protocol):
+    """The read side of a connection as the engine hands it out (an asyncio.StreamReader
+    has the same methods): every read bounded in time and size by the engine."""
+
+    async def read(self, n: int = -1) -> bytes: ...
+
+    async def readexactly(self, n: int) -> bytes: ...
+
+    async def readline(self) -> bytes: ...
+
+
+class Net(Protocol):
+    """The network as an endpoint scanner sees it: connections through the engine
+    (qscan.scan.net.engine), which applies the limits and counts them."""
+
+    @property
+    def connections(self) -> Mapping[tuple[str, int], int]:
+        """Connections opened so far per (host, port)."""
+        ...
+
+    def connect(
+        self, host: str, port: int, *, timeout: float | None = None
+    ) -> AbstractAsyncContextManager[tuple[Reader, asyncio.StreamWriter]]:
+        """Open one TCP connection (within the per-host limit, the rate and the timeout)."""
+        ...
 
 
 class EndpointScanner(ABC):

@@ -1,4 +1,5 @@
-"""A normal (non-editable) install must find rules/ and reports/ as package data."""
+"""A normal (non-editable) install must find rules/ and reports/ as package data, ship
+py.typed and offer the library API."""
 
 import datetime as dt
 import json
@@ -7,6 +8,7 @@ import site
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,7 @@ def test_wheel_install_scans_from_package_data(tmp_path):
     )
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next(dist.glob("qscan-*.whl"))
+    assert "qscan/py.typed" in zipfile.ZipFile(wheel).namelist()
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"
@@ -85,15 +88,15 @@ def test_wheel_install_scans_from_package_data(tmp_path):
     work.mkdir()
     _certificate(work)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    where = subprocess.run(
-        [py, "-c", "import qscan.resources as r; print(r.rules_dir()); print(r.reports_dir())"],
-        cwd=work,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+
+    def installed(code: str) -> str:
+        return subprocess.run(
+            [py, "-c", code], cwd=work, env=env, check=True, capture_output=True, text=True
+        ).stdout
+
+    where = installed("import qscan.resources as r; print(r.rules_dir()); print(r.reports_dir())")
     assert str(ROOT) not in where and "_data" in where
+    assert int(installed("import qscan; print(len(qscan.scan('.').findings))")) > 0
     result = subprocess.run(
         [
             py,

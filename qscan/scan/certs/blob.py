@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import Finding
 from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
 from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
-from qscan.scan.certs.findings import chain_findings, key_findings, short, signer_params
+from qscan.scan.certs.collect import Blob
+from qscan.scan.certs.findings import short, signer_params
 from qscan.scan.certs.keys import (
     PrivateKey,
     encrypted_pkcs8,
@@ -19,7 +19,7 @@ from qscan.scan.certs.keys import (
 )
 from qscan.scan.certs.names import render_name
 from qscan.scan.certs.pem import PemBlock, blocks
-from qscan.scan.certs.x509 import CertificateError, CertInfo, parse_certificate
+from qscan.scan.certs.x509 import CertificateError, parse_certificate
 from qscan.scan.interface import FileContext, Record
 
 _CERT_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"})
@@ -34,74 +34,6 @@ _PLAIN_KEY_FORMATS = {
 # Blocks that carry no algorithm use of their own (parameters for a neighbouring key) or
 # that belong to other tools; they are skipped without an error.
 _IGNORED_LABELS = frozenset({"EC PARAMETERS", "PGP PUBLIC KEY BLOCK", "PGP SIGNATURE"})
-
-
-@dataclass
-class Blob:
-    """What one file (or embedded snippet) yields while it is being read."""
-
-    ctx: FileContext
-    line_offset: int
-    link: bool
-    """Certificates carry their Link, for relations across files (the file analyzer's)."""
-    records: list[Record] = field(default_factory=list)
-    certs: list[tuple[CertInfo, int | None]] = field(default_factory=list)
-    recognised: bool = False
-    """Content of a known kind that yields nothing (EC PARAMETERS, a CRL, a comment-only
-    authorized_keys) is not an error."""
-
-    def location(self, line: int | None = None, component: str = "") -> Location:
-        return Location(
-            target=self.ctx.target,
-            component=component,
-            path=self.ctx.relpath,
-            line=None if line is None else line + self.line_offset,
-        )
-
-    def error(self, kind: str, message: str, line: int | None = None) -> None:
-        where = f"line {line + self.line_offset}: " if line is not None else ""
-        self.records.append(
-            ScanError(
-                target=self.ctx.target, kind=kind, message=where + message, path=self.ctx.relpath
-            )
-        )
-
-    def add(self, findings: list[Finding]) -> None:
-        self.records.extend(findings)
-
-    def private_key(
-        self,
-        pk: PrivateKey,
-        line: int | None,
-        component: str,
-        evidence: str,
-        identity: str | None = None,
-    ) -> None:
-        key = pk.key
-        ident = identity or key.fingerprint or f"{component}@{line}"
-        context = {"format": pk.fmt, **pk.context}
-        reason = pk.context.get("locked_reason")
-        if reason:
-            self.error("locked-keystore", f"{pk.fmt} {component} stays locked: {reason}", line)
-        self.add(
-            key_findings(
-                key,
-                self.location(line),
-                component=component,
-                evidence=evidence,
-                encrypted=pk.encrypted,
-                identity=ident,
-                context=context,
-            )
-        )
-
-    def flush_certs(self) -> None:
-        if not self.certs:
-            return
-        infos = [c for c, _ in self.certs]
-        lines = [None if line is None else line + self.line_offset for _, line in self.certs]
-        self.add(chain_findings(infos, self.location(), lines=lines, link=self.link))
-        self.certs.clear()
 
 
 def analyze_blob(

@@ -94,8 +94,7 @@ def cert_findings(
         context.update(extra_context)
     subject = context["subject"] or "(empty subject)"
     key = info.key
-    key_context = context.copy()
-    key_context["public_key_sha256"] = key.fingerprint
+    key_context = {**context, "role": "public key", "public_key_sha256": key.fingerprint}
     if key.algorithm == "RSA":
         usage = info.key_usage
         key_context["key_transport"] = usage is None or _KEY_TRANSPORT_USAGE in usage
@@ -118,7 +117,7 @@ def cert_findings(
             at(location, signature_component),
             signer_params(signature, signer, info.signature_size),
             short(f"{subject}: signed with {signature.label}"),
-            context,
+            {**context, "role": "signature"},
             info.sha256 + SIGNATURE_IDENTITY,
         ),
     ]
@@ -132,7 +131,11 @@ def cert_findings(
                 location=at(location, alt_key_component),
                 params=alt.params,
                 evidence=short(f"{subject}: alternative {alt.label} public key (2.5.29.72)"),
-                context={**context, "public_key_sha256": alt.fingerprint},
+                context={
+                    **context,
+                    "role": "alternative public key",
+                    "public_key_sha256": alt.fingerprint,
+                },
                 identity=f"{info.sha256}/alt-public-key",
             )
         )
@@ -147,7 +150,7 @@ def cert_findings(
                 location=at(location, alt_signature_component),
                 params=signer_params(alt_sig, alt_signer),
                 evidence=short(f"{subject}: alternative signature {alt_sig.label} (2.5.29.73)"),
-                context=context,
+                context={**context, "role": "alternative signature"},
                 identity=f"{info.sha256}/alt-signature",
             )
         )
@@ -262,7 +265,7 @@ def key_findings(
             location=at(location, component),
             params=key.params,
             evidence=short(evidence),
-            context=ctx,
+            context={**ctx, "role": "private key"},
             identity=f"{identity}/key",
         )
     ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,7 +32,7 @@ from qscan.scan.certs.x509 import parse_certificate
 from qscan.scan.limits import KdfBudget, KdfCost
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 JKS_MAGIC = b"\xfe\xed\xfe\xed"
 JCEKS_MAGIC = b"\xce\xce\xce\xce"
@@ -47,6 +48,9 @@ _PROTECTION = {
 
 
 T = TypeVar("T")
+
+# A crafted sealed key can derive a degenerate 3DES key; it is decrypted all the same.
+warnings.filterwarnings("ignore", message="Single-key TripleDES", category=UserWarning)
 
 
 class KeystoreError(ValueError):
@@ -406,6 +410,7 @@ def _secret_entry(
         "entry": "secret-key",
         "protection": str(sealed.get("sealAlg") or sealed.get("paramsAlg") or "unknown"),
     }
+    params: dict[str, Any]
     if opened is None:
         algorithm, params = UNKNOWN, {}
         context["locked"] = True

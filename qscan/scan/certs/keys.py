@@ -108,16 +108,16 @@ def encrypted_pkcs8(data: bytes, passwords: Sequence[str], budget: KdfBudget) ->
             key = _load(data, password.encode(), pem=False)
         except Exception:
             continue
-        context = {"protection": protection, "opened_with": _which(password)}
-        return PrivateKey(key_from_object(key), True, "encrypted PKCS#8", context)
-    context: dict[str, Any] = {"protection": protection, "locked": True}
+        opened = {"protection": protection, "opened_with": _which(password)}
+        return PrivateKey(key_from_object(key), True, "encrypted PKCS#8", opened)
+    locked: dict[str, Any] = {"protection": protection, "locked": True}
     if attempts.refused:
-        context["locked_reason"] = attempts.refused
+        locked["locked_reason"] = attempts.refused
     return PrivateKey(
         _unknown("encrypted private key (algorithm visible only with the password)"),
         True,
         "encrypted PKCS#8",
-        context,
+        locked,
     )
 
 

@@ -28,7 +28,7 @@ from qscan.scan.certs.x509 import parse_certificate
 from qscan.scan.limits import PYASN1_MAX_BYTES, KdfBudget, KdfCost
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 DATA = "1.2.840.113549.1.7.1"
 ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
@@ -103,14 +103,13 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
 def _structure_problem(data: bytes) -> str | None:
     """Why data is not a well-formed PFX (then a failed open is corruption, not a lock)."""
     from pyasn1.codec.ber import decoder
-    from pyasn1.error import PyAsn1Error
     from pyasn1_modules import rfc7292
 
     if len(data) > PYASN1_MAX_BYTES:
         return None
     try:
         _, rest = decoder.decode(data, asn1Spec=rfc7292.PFX())
-    except (PyAsn1Error, ValueError, IndexError) as exc:
+    except Exception as exc:  # pyasn1 fails on hostile input in many ways (AttributeError...)
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{len(rest)} unexpected bytes after the PFX" if rest.strip(b"\x00") else None
 

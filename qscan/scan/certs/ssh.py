@@ -22,7 +22,7 @@ from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.limits import MAX_PPK_LINES, MAX_RECORDS_PER_FILE
 
 if TYPE_CHECKING:
-    from qscan.scan.certs.blob import Blob
+    from qscan.scan.certs.collect import Blob
 
 CERT_SUFFIX = "-cert-v01@openssh.com"
 OPENSSH_MAGIC = b"openssh-key-v1\x00"

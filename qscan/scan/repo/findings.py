@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding, Location
-from qscan.scan.interface import FileContext
+from qscan.model import Finding
+from qscan.scan.records import FileRecords
 from qscan.scan.repo.text import is_test_path
 
 EVIDENCE_CHARS = 160
@@ -26,14 +27,16 @@ def shorten(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class FileFindings:
+@dataclass
+class FileFindings(FileRecords):
     """Factory for the findings of one file. Identical snippets in one file get an
     occurrence number in their identity, so each keeps a distinct, stable fingerprint."""
 
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
-        self.test_path = is_test_path(ctx.relpath)
-        self._seen: Counter[tuple[str, str, str, str]] = Counter()
+    test_path: bool = field(init=False)
+    _seen: Counter[tuple[str, str, str, str]] = field(default_factory=Counter, init=False)
+
+    def __post_init__(self) -> None:
+        self.test_path = is_test_path(self.ctx.relpath)
 
     def make(
         self,
@@ -65,9 +68,7 @@ class FileFindings:
             algorithm=canonical,
             function=function,
             asset=asset,
-            location=Location(
-                target=self.ctx.target, component=component, path=self.ctx.relpath, line=line
-            ),
+            location=self.location(line, component),
             params=params,
             evidence=shorten(evidence),
             context=extra,

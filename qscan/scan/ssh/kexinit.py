@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qscan.scan.ssh.wire import Buffer, SshError, malformed, name_list, u32
 
@@ -22,7 +22,7 @@ class KexInit:
     compression_s2c: list[str]
     languages_c2s: list[str]
     languages_s2c: list[str]
-    first_kex_follows: bool = False
+    first_kex_follows: bool = field(default=False, kw_only=True)
 
     def encode(self, cookie: bytes | None = None) -> bytes:
         lists = (

@@ -8,12 +8,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from qscan import __version__
 from qscan.model import Finding, Location, ScanError
 from qscan.protocols import ssh as data
-from qscan.scan.interface import EndpointScanner, Record, ScanOptions
-from qscan.scan.net.engine import Net
+from qscan.scan.interface import EndpointScanner, Net, Record, ScanOptions
 from qscan.scan.ssh.banner import Banner, read_banner
 from qscan.scan.ssh.hostkeys import parse_host_key
 from qscan.scan.ssh.kex import SUPPORTED, client_kex
@@ -21,6 +20,7 @@ from qscan.scan.ssh.kexinit import KexInit, negotiate, parse_kexinit
 from qscan.scan.ssh.transport import Transport
 from qscan.scan.ssh.wire import SshError
 from qscan.targets import Target
+from qscan.version import __version__
 
 CLIENT_BANNER = f"SSH-2.0-qscan_{__version__}\r\n".encode("ascii")
 STRICT_KEX_SERVER = "kex-strict-s-v00@openssh.com"
@@ -146,7 +146,8 @@ async def _sessions(
     first_task = asyncio.ensure_future(run_session(net, target, options, "", on_kexinit))
     follow_ups: list[asyncio.Future[Session]] = []
     try:
-        await asyncio.wait({first_task, announced}, return_when=asyncio.FIRST_COMPLETED)
+        started: set[asyncio.Future[Any]] = {first_task, announced}
+        await asyncio.wait(started, return_when=asyncio.FIRST_COMPLETED)
         if announced.done():
             server = announced.result()
             if negotiate(list(SUPPORTED), server.kex) is not None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import SIGNATURE_ROLES, Finding, Location, ScanError
 from qscan.protocols import tls as T
 from qscan.scan.certs import CertificateError, certificate_findings
 from qscan.scan.interface import Record
@@ -19,6 +19,13 @@ from qscan.targets import Target
 CHAIN_COMPONENT = "tls server"
 
 At = Callable[[str], Location]
+
+
+class Kex(TypedDict):
+    """The endpoint's hybrid key exchange facts, repeated on each key exchange finding."""
+
+    hybrid_supported: bool
+    hybrid_preferred: bool
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,14 @@ def _chain(results: Results, base: Location) -> Chain:
             )
         except CertificateError as exc:
             results.notes.append(f"certificate chain[{index}]: {exc}")
-    leaf = next((f for f in findings if f.location.component.endswith("chain[0] public key")), None)
+    leaf = next(
+        (
+            f
+            for f in findings
+            if f.context.get("chain_index") == 0 and f.context["role"] == "public key"
+        ),
+        None,
+    )
     leaf_key = None
     if leaf is not None:
         curve, bits = leaf.params.get("curve"), leaf.params.get("bits")
@@ -58,7 +72,7 @@ def _chain(results: Results, base: Location) -> Chain:
     signatures = [
         f"{f.algorithm} with {f.params['hash']}" if f.params.get("hash") else f.algorithm
         for f in findings
-        if f.location.component.endswith(" signature")
+        if f.context["role"] in SIGNATURE_ROLES
     ]
     return Chain(
         findings,
@@ -141,18 +155,22 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
     classical_fallback = any(not g.post_quantum for g in groups13) or any(
         v != TLS13 for v in versions
     )
-    kex = {"hybrid_supported": hybrid_supported, "hybrid_preferred": hybrid_preferred}
+    kex = Kex(hybrid_supported=hybrid_supported, hybrid_preferred=hybrid_preferred)
     rsa_bits = chain.leaf_params.get("bits") if chain.leaf_algorithm == "RSA" else None
 
     findings: list[Finding] = []
     for v in versions:
         findings.append(
             T.version_finding(
-                T.version(v), at(T.COMPONENT_VERSION), tls13_supported=TLS13 in versions
+                T.known_version(v), at(T.COMPONENT_VERSION), tls13_supported=TLS13 in versions
             )
         )
     for rank, g in enumerate(groups13, 1):
-        findings.append(T.group_finding(g, at(T.COMPONENT_GROUP13), preference=rank, **kex))
+        findings.append(
+            T.group_finding(
+                g, at(T.COMPONENT_GROUP13), preference=rank, context=_offered_in(TLS13), **kex
+            )
+        )
     suites13 = results.suites13.found if results.suites13 and results.completed13 else []
     for rank, cp in enumerate(suites13, 1):
         s = T.suite(cp)
@@ -163,6 +181,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
                     at(T.COMPONENT_SUITE.format(version="tls1.3")),
                     versions=["tls1.3"],
                     preference=rank,
+                    context=_offered_in(TLS13),
                     **kex,
                 )
             )
@@ -185,9 +204,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
     return [*findings, *_notes(target, results)]
 
 
-def _legacy_suites(
-    results: Results, at: At, rsa_bits: int | None, kex: dict[str, bool]
-) -> list[Finding]:
+def _legacy_suites(results: Results, at: At, rsa_bits: int | None, kex: Kex) -> list[Finding]:
     accepted: dict[int, list[int]] = {}
     rank: dict[int, int] = {}
     for v in LEGACY_VERSIONS:
@@ -203,7 +220,7 @@ def _legacy_suites(
         if s is None:
             continue
         top = versions[0]
-        context = {}
+        context = _offered_in(top)
         order = results.server_order.get(top)
         if order is not None:
             context["server_order"] = order
@@ -221,7 +238,7 @@ def _legacy_suites(
     return out
 
 
-def _curves_and_dh(results: Results, at: At, kex: dict[str, bool]) -> list[Finding]:
+def _curves_and_dh(results: Results, at: At, kex: Kex) -> list[Finding]:
     seen_answers = [a for s in results.legacy.values() for a in s.answers]
     if results.curves is not None and results.curves.found:
         curves = list(results.curves.found)
@@ -233,9 +250,13 @@ def _curves_and_dh(results: Results, at: At, kex: dict[str, bool]) -> list[Findi
     for rank, cp in enumerate(curves, 1):
         g = T.group(cp)
         if g is not None:
-            out.append(T.group_finding(g, at(T.COMPONENT_CURVE12), preference=rank, **kex))
+            out.append(
+                T.group_finding(
+                    g, at(T.COMPONENT_CURVE12), preference=rank, context=_offered_in(TLS12), **kex
+                )
+            )
     for bits in sorted({a.key_exchange.dh_bits for a in seen_answers if a.key_exchange.dh_bits}):
-        out.append(T.dh_finding(bits, at(T.COMPONENT_DHE12), **kex))
+        out.append(T.dh_finding(bits, at(T.COMPONENT_DHE12), context=_offered_in(TLS12), **kex))
     return out
 
 
@@ -255,6 +276,7 @@ def _sigalgs(results: Results, at: At, chain: Chain) -> list[Finding]:
             T.sigalg_finding(
                 sa,
                 at(T.COMPONENT_SIGALG12),
+                context=_offered_in(TLS12),
                 key_bits=chain.leaf_params.get("bits") if same_key else None,
                 key_curve=chain.leaf_params.get("curve") if same_key else None,
                 preference=rank,
@@ -279,7 +301,7 @@ def _endpoint(
         "classical_fallback": classical_fallback,
         "chain_signatures": chain.signatures,
         "leaf_key": chain.leaf_key,
-        "versions": [T.version(v).name for v in versions],
+        "versions": [T.known_version(v).name for v in versions],
         "connections": connections,
     }
     handshake = results.handshake
@@ -292,7 +314,7 @@ def _endpoint(
         }
     modern = results.modern
     if isinstance(modern, Accepted):
-        version = T.version(modern.hello.version) or T.version(TLS12)
+        version = T.version(modern.hello.version) or T.known_version(TLS12)
         suite = T.suite(modern.hello.suite)
         group = (
             T.group(modern.hello.group)
@@ -301,8 +323,7 @@ def _endpoint(
         )
         if group is not None and group.post_quantum and group.codepoint not in results.confirmed13:
             group = None  # named by a HelloRetryRequest only
-        curve_cp = modern.key_exchange.curve
-        curve = T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None
+        curve = _curve_name(modern.key_exchange.curve)
         return T.endpoint_finding(
             at(T.COMPONENT_ENDPOINT),
             negotiated_version=version,
@@ -321,20 +342,30 @@ def _endpoint(
     sweep = results.legacy.get(best)
     first = sweep.answers[0] if sweep and sweep.answers else None
     groups = results.groups13.found if results.groups13 else []
-    curve_cp = first.key_exchange.curve if first else None
     return T.endpoint_finding(
         at(T.COMPONENT_ENDPOINT),
-        negotiated_version=T.version(best),
+        negotiated_version=T.known_version(best),
         negotiated_suite=T.suite(first.hello.suite) if first else None,
         negotiated_group=T.group(groups[0]) if best == TLS13 and groups else None,
         hybrid_supported=hybrid_supported,
         hybrid_preferred=hybrid_preferred,
         classical_fallback=classical_fallback,
         summary=summary,
-        curve=T.group(curve_cp).curve if curve_cp and T.group(curve_cp) else None,
+        curve=_curve_name(first.key_exchange.curve if first else None),
         dh_bits=first.key_exchange.dh_bits if first else None,
         context={**extra, "modern_client_refused": modern.reason},
     )
+
+
+def _offered_in(version: int) -> dict[str, Any]:
+    """The protocol version a finding was offered in, as data (its component says it in
+    words: "tls1.2 cipher suite")."""
+    return {"tls_version": T.known_version(version).name}
+
+
+def _curve_name(codepoint: int | None) -> str | None:
+    group = T.group(codepoint) if codepoint else None
+    return group.curve if group else None
 
 
 def _notes(target: Target, results: Results) -> list[ScanError]:

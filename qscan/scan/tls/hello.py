@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -85,7 +86,7 @@ def _ec(curve_name: str) -> bytes:
     return key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
 
 
-_SHARES = {
+_SHARES: dict[int, Callable[[], bytes]] = {
     0x001D: _x25519,
     0x001E: _x448,
     0x0017: lambda: _ec("P-256"),

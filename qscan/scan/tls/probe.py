@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qscan.protocols import tls as T
+from qscan.scan.interface import Reader
 from qscan.scan.tls.hello import TLS13, Offer, client_hello
 from qscan.scan.tls.messages import (
     KeyExchange,
@@ -34,7 +35,7 @@ from qscan.scan.tls.wire import (
 )
 
 if TYPE_CHECKING:
-    from qscan.scan.net.engine import Net
+    from qscan.scan.interface import Net
 
 MAX_FLIGHT_MESSAGES = 16
 """ServerHello to ServerHelloDone is at most 7 messages (with CertificateStatus and
@@ -68,9 +69,7 @@ class Endpoint:
     timeout: float
 
 
-async def starttls(
-    endpoint: Endpoint, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
+async def starttls(endpoint: Endpoint, reader: Reader, writer: asyncio.StreamWriter) -> None:
     preamble = PREAMBLES.get(endpoint.scheme)
     if preamble is None:
         return
@@ -99,7 +98,7 @@ async def probe(endpoint: Endpoint, offer: Offer) -> Answer:
     return answer
 
 
-async def _answer(reader: asyncio.StreamReader, timeout: float) -> Answer:
+async def _answer(reader: Reader, timeout: float) -> Answer:
     hello: ServerHello | None = None
     suite: T.Suite | None = None
     kex = KeyExchange()

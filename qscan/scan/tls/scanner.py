@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from qscan.model import ScanError
-from qscan.scan.interface import EndpointScanner, Record, ScanOptions
-from qscan.scan.net.engine import Net
+from qscan.scan.interface import EndpointScanner, Net, Record, ScanOptions
 from qscan.scan.tls.collect import collect, describe
 from qscan.scan.tls.findings import endpoint_records
 from qscan.scan.tls.probe import Endpoint

@@ -8,10 +8,11 @@ import itertools
 import struct
 from collections.abc import Awaitable, Callable
 
+from qscan.scan.interface import Reader
 from qscan.scan.limits import MAX_LINE_BYTES, MAX_REPLY_LINES
 from qscan.scan.net.stream import OversizedResponse
 
-Preamble = Callable[[asyncio.StreamReader, asyncio.StreamWriter, float], Awaitable[None]]
+Preamble = Callable[[Reader, asyncio.StreamWriter, float], Awaitable[None]]
 
 LDAP_STARTTLS_OID = b"1.3.6.1.4.1.1466.20037"
 POSTGRES_SSL_REQUEST = struct.pack("!II", 8, 80877103)
@@ -21,7 +22,7 @@ class StartTLSError(Exception):
     """The server did not agree to start TLS."""
 
 
-async def _line(reader: asyncio.StreamReader, timeout: float) -> str:
+async def _line(reader: Reader, timeout: float) -> str:
     """One line of the dialogue; the engine's reader bounds its wait and its length."""
     data = await asyncio.wait_for(reader.readline(), timeout)
     if not data:
@@ -34,7 +35,7 @@ def _count_line(lines: int) -> None:
         raise OversizedResponse(f"more than {MAX_REPLY_LINES} lines in one plaintext reply")
 
 
-async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[str, list[str]]:
+async def _reply(reader: Reader, timeout: float) -> tuple[str, list[str]]:
     """A (possibly multi-line) SMTP/FTP reply: '250-...' lines end with '250 ...'."""
     lines = []
     while True:
@@ -50,7 +51,7 @@ async def _send(writer: asyncio.StreamWriter, data: bytes) -> None:
     await writer.drain()
 
 
-async def smtp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+async def smtp(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     code, _ = await _reply(reader, timeout)
     if code != "220":
         raise StartTLSError(f"SMTP greeting {code}")
@@ -66,7 +67,7 @@ async def smtp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
         raise StartTLSError(f"SMTP STARTTLS answered {code}")
 
 
-async def imap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+async def imap(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     greeting = await _line(reader, timeout)
     if not greeting.startswith("* OK"):
         raise StartTLSError(f"IMAP greeting {greeting[:40]!r}")
@@ -80,7 +81,7 @@ async def imap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
             return
 
 
-async def pop3(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+async def pop3(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     if not (await _line(reader, timeout)).startswith("+OK"):
         raise StartTLSError("POP3 greeting is not +OK")
     await _send(writer, b"STLS\r\n")
@@ -88,7 +89,7 @@ async def pop3(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
         raise StartTLSError("POP3 STLS refused")
 
 
-async def ftp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+async def ftp(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     code, _ = await _reply(reader, timeout)
     if code != "220":
         raise StartTLSError(f"FTP greeting {code}")
@@ -102,7 +103,7 @@ def _ber_len(n: int) -> bytes:
     return bytes([n]) if n < 128 else b"\x81" + bytes([n])
 
 
-async def ldap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+async def ldap(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     """LDAPv3 ExtendedRequest for StartTLS (RFC 4511 4.14); success is resultCode 0."""
     name = b"\x80" + _ber_len(len(LDAP_STARTTLS_OID)) + LDAP_STARTTLS_OID
     op = b"\x77" + _ber_len(len(name)) + name
@@ -125,9 +126,7 @@ async def ldap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeo
         raise StartTLSError("LDAP server refused StartTLS")
 
 
-async def postgres(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float
-) -> None:
+async def postgres(reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
     await _send(writer, POSTGRES_SSL_REQUEST)
     answer = await asyncio.wait_for(reader.readexactly(1), timeout)
     if answer != b"S":

@@ -22,10 +22,10 @@ from qscan.scan.tls.probe import Accepted, Answer, Endpoint, Rejected, probe
 @cache
 def tls13_groups_offered() -> tuple[int, ...]:
     """Every group defined for TLS 1.3, standard post-quantum first, plus the OQS ranges."""
-    listed = [g.codepoint for g in T.all_groups() if "tls1.3" in g.tls]
+    listed = [g for g in T.all_groups() if "tls1.3" in g.tls]
     oqs_ranges = [*range(0xFE00, 0xFE18), *range(0xFE23, 0xFE30), *range(0xFE33, 0xFE3B)]
-    standard = [cp for cp in listed if T.group(cp).standard_pq]
-    rest = [cp for cp in listed if cp not in standard]
+    standard = [g.codepoint for g in listed if g.standard_pq]
+    rest = [g.codepoint for g in listed if g.codepoint not in standard]
     return tuple(dict.fromkeys([*standard, *rest, *oqs_ranges]))
 
 
@@ -63,8 +63,10 @@ def signed_kx_suites_offered() -> tuple[int, ...]:
 # and X25519, TLS 1.3 and 1.2.
 MODERN_GROUPS = (0x11EC, 0x001D, 0x0017, 0x0018)
 MODERN_SHARES = (0x11EC, 0x001D)
+MODERN_SUITES: tuple[int, ...]
 MODERN_SUITES = (0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8)
 MODERN_SUITES += (0xC013, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035)
+MODERN_SIGALGS: tuple[int, ...]
 MODERN_SIGALGS = (0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0807)
 MODERN_SIGALGS += (0x0808, 0x0904, 0x0905, 0x0906)
 

@@ -8,6 +8,8 @@ import asyncio
 import struct
 from collections.abc import AsyncIterator
 
+from qscan.scan.interface import Reader
+
 CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA = 20, 21, 22, 23
 MAX_RECORD = 2**14 + 2048
 MAX_CHANGE_CIPHER_SPECS = 2
@@ -63,9 +65,7 @@ def record(content_type: int, version: int, payload: bytes) -> bytes:
     return struct.pack("!BHH", content_type, version, len(payload)) + payload
 
 
-async def _read_exact(
-    reader: asyncio.StreamReader, n: int, timeout: float, boundary: bool = False
-) -> bytes:
+async def _read_exact(reader: Reader, n: int, timeout: float, boundary: bool = False) -> bytes:
     try:
         async with asyncio.timeout(timeout):  # cheaper than wait_for: no extra task
             return await reader.readexactly(n)
@@ -76,7 +76,7 @@ async def _read_exact(
         ) from None
 
 
-async def read_record(reader: asyncio.StreamReader, timeout: float) -> tuple[int, int, bytes]:
+async def read_record(reader: Reader, timeout: float) -> tuple[int, int, bytes]:
     header = await _read_exact(reader, 5, timeout, boundary=True)
     content_type, version, length = struct.unpack("!BHH", header)
     if content_type not in (CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA) or (
@@ -88,9 +88,7 @@ async def read_record(reader: asyncio.StreamReader, timeout: float) -> tuple[int
     return content_type, version, await _read_exact(reader, length, timeout)
 
 
-async def handshake_messages(
-    reader: asyncio.StreamReader, timeout: float
-) -> AsyncIterator[tuple[int, bytes]]:
+async def handshake_messages(reader: Reader, timeout: float) -> AsyncIterator[tuple[int, bytes]]:
     """Yield (type, body) of each plaintext handshake message; raise TLSAlert on an alert.
     Ends when the peer switches to encrypted records (TLS 1.3 after ServerHello)."""
     buffer = b""

@@ -19,6 +19,7 @@ from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.code.patterns import (
     Pattern,
     PatternSet,
+    Spec,
     load_patterns,
     merge_fields,
     name_matches,
@@ -458,7 +459,7 @@ def _used_ranges(site: CallSite, used: set[int | str]) -> list[tuple[int, int]]:
     return out
 
 
-def _note_used(spec, call: Value, used: set[int | str]) -> None:
+def _note_used(spec: Spec, call: Value, used: set[int | str]) -> None:
     if spec.kw is not None and spec.kw in call.items and call.kind == "call":
         used.add(spec.kw)
     elif spec.arg is not None:

@@ -4,6 +4,8 @@ jose (rules/patterns/javascript.yaml). Local names resolve through `import` and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qscan.scan.repo.code.engine import CodeAnalyzer, CodeDetector
 from qscan.scan.repo.code.tokens import IDENT, STRING, Syntax, Token, string_value
 from qscan.scan.repo.code.values import ValueReader, matching
@@ -112,5 +114,5 @@ class JavaScriptAnalyzer(CodeAnalyzer):
         Syntax(single_quote="string", backticks=True, regex_literals=True, dollar_identifiers=True),
     )
 
-    def wants_name(self, path) -> bool:  # type: ignore[no-untyped-def]
+    def wants_name(self, path: Path) -> bool:
         return super().wants_name(path) and not path.name.endswith((".min.js", ".d.ts"))

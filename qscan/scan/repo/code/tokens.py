@@ -165,6 +165,7 @@ def tokenize(text: str, syntax: Syntax) -> Lexed:
             if m is None:
                 break
             kind = m.lastgroup
+            assert kind is not None  # every alternative of the master pattern is a named group
             pos = m.end()
             if kind == "bc":
                 pos = min(_block_comment_end(text, pos, syntax.nested_comments), end)

@@ -50,6 +50,7 @@ class _Lexer:
             m = _TOKEN.match(text, pos)
             if m is None:
                 break
+            assert m.lastgroup is not None  # every alternative of _TOKEN is a named group
             kind = m.lastgroup if m.lastgroup != "tag" else "heredoc"
             value = m.group()
             if kind == "heredoc":

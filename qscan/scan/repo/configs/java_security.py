@@ -123,7 +123,7 @@ class JavaSecurityAnalyzer(TlsConfigAnalyzer):
                     algorithm=algorithm,
                     function=function,
                     asset="algorithm",
-                    location=out.location(component, _line_of(spans, value, entry, line)),
+                    location=out.location(_line_of(spans, value, entry, line), component),
                     params=params,
                     evidence=f"{key}: {entry}",
                     context={
@@ -147,7 +147,7 @@ class JavaSecurityAnalyzer(TlsConfigAnalyzer):
                             algorithm="unknown",
                             function="signature",
                             asset="algorithm",
-                            location=out.location(component, line),
+                            location=out.location(line, component),
                             params={"hash": digest},
                             evidence=f"{key} does not list {digest}",
                             context={

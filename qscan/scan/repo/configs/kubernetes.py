@@ -137,7 +137,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                 algorithm=algorithm,
                 function="key-generation",
                 asset="key",
-                location=out.location("cert-manager Certificate privateKey", line),
+                location=out.location(line, "cert-manager Certificate privateKey"),
                 params=params,
                 evidence=shown
                 + (" (cert-manager default)" if defaulted and algorithm != "Ed25519" else ""),
@@ -193,7 +193,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                     raw = value.encode()
                 if b"-----BEGIN " not in raw:
                     continue
-                block = value_node.style in ("|", ">")
+                block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
                 offset = line - 1 if field == "data" else value_node.start_mark.line + int(block)
                 for record in analyze_bytes(raw, ctx, line_offset=offset):
                     if isinstance(record, Finding):

@@ -133,7 +133,7 @@ class PostfixAnalyzer(TlsConfigAnalyzer):
                         algorithm=digest,
                         function="hash",
                         asset="algorithm",
-                        location=out.location(component, number),
+                        location=out.location(number, component),
                         evidence=evidence,
                         context={"used_for": "certificate fingerprints"},
                         identity=name,

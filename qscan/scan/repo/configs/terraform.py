@@ -80,7 +80,7 @@ class TerraformAnalyzer(TextAnalyzer):
                 function=str(fields.get("function") or function),
                 asset=asset,
                 location=out.location(
-                    f"terraform {block.labels[0]}", attr.line if attr else block.line
+                    attr.line if attr else block.line, f"terraform {block.labels[0]}"
                 ),
                 params=params,
                 evidence=evidence,

@@ -107,7 +107,7 @@ class TlsFindings(ConfigFindings):
             self.add(
                 tls.suite_finding(
                     suite,
-                    self.location(component, line),
+                    self.location(line, component),
                     evidence=evidence,
                     preference=rank,
                     context=context,
@@ -120,7 +120,7 @@ class TlsFindings(ConfigFindings):
             self.add(
                 tls.suite_finding(
                     suite,
-                    self.location(component, line),
+                    self.location(line, component),
                     evidence=evidence,
                     preference=rank,
                     context={**context, "expanded": "by name (not in this OpenSSL build)"},
@@ -176,7 +176,7 @@ class TlsFindings(ConfigFindings):
             self.add(
                 tls.group_finding(
                     group,
-                    self.location(component, line),
+                    self.location(line, component),
                     evidence=evidence,
                     preference=rank,
                     hybrid_supported=supported,
@@ -186,7 +186,7 @@ class TlsFindings(ConfigFindings):
             )
         if summary_component:
             first = found[0]
-            params = {"group": first.name}
+            params: dict[str, Any] = {"group": first.name}
             if first.curve:
                 params["curve"] = first.curve
             if first.bits:
@@ -196,7 +196,7 @@ class TlsFindings(ConfigFindings):
                     algorithm=catalog().canonical(first.algorithm) or "unknown",
                     function="key-exchange",
                     asset="protocol",
-                    location=self.location(summary_component, line),
+                    location=self.location(line, summary_component),
                     params=params,
                     evidence=evidence,
                     context={
@@ -224,7 +224,7 @@ class TlsFindings(ConfigFindings):
             self.add(
                 tls.version_finding(
                     tls.version_by_id(vid),
-                    self.location(component, line),
+                    self.location(line, component),
                     evidence=evidence,
                     tls13_supported="tls1.3" in ids,
                     context=dict(scope or {}),
@@ -270,7 +270,7 @@ class TlsFindings(ConfigFindings):
             self.add(
                 finding(
                     item,
-                    self.location(component, line),
+                    self.location(line, component),
                     evidence=evidence,
                     preference=rank,
                     context=dict(scope or {}),

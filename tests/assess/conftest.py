@@ -1,0 +1,3 @@
+from tests.render.conftest import plain_inventory
+
+__all__ = ["plain_inventory"]
