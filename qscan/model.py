@@ -63,6 +63,9 @@ SIGNATURE_ROLES = ("signature", "alternative signature")
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+RESOURCE_LIMIT = "resource-limit"
+"""The error kind of a target lost to the scanning machine's limits (no file descriptor
+was free): the inventory is incomplete for a reason that is not the target's."""
 FUNCTIONS = (
     "key-exchange",
     "kem",

@@ -30,6 +30,17 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
             f"quantum-ready: {s.readiness:.0%}",
             None,
         ),
+        *(
+            [
+                (
+                    f"incomplete:  {s.lost} target(s) lost to this machine's resource limits "
+                    "(no free file descriptor: raise ulimit -n or lower --concurrency)",
+                    None,
+                )
+            ]
+            if s.lost
+            else []
+        ),
         ("", None),
         ("by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v), None),
         ("by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v), None),

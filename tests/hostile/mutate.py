@@ -1,11 +1,14 @@
 """A seeded mutation loop: valid samples, bent in the ways parsers break (flipped bits,
 length fields set to their extremes, repeated and removed chunks, truncation, splices),
-fed to a parser for a fixed number of inputs or a fixed time, whichever ends first.
-Deterministic for a seed, so a failure names the input that caused it."""
+fed to a parser for a fixed number of inputs or a fixed time, whichever ends first. The
+mutations are deterministic for a seed (the samples hold fresh keys each run), and an
+input that breaks the parser is saved to a file the failure names."""
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -72,7 +75,10 @@ def fuzz(
         try:
             parse(data)
         except Exception as exc:
-            raise AssertionError(f"input {done} ({data[:64].hex()}...) raised {exc!r}") from exc
+            fd, saved = tempfile.mkstemp(prefix="qscan-fuzz-", suffix=".bin")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            raise AssertionError(f"input {done} (saved in {saved}) raised {exc!r}") from exc
         took = time.monotonic() - started
         if took > slowest:
             slowest, slowest_input = took, data

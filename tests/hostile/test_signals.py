@@ -68,3 +68,47 @@ def test_killed_scan_leaves_no_worker_holding_stderr(slow_tree: Path) -> None:
     while [pid for pid in workers if _alive(pid)] and time.monotonic() - started < 1.5:
         time.sleep(0.05)
     assert not [pid for pid in workers if _alive(pid)]
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
+def test_signal_exit_code_stops_workers_and_keeps_the_previous_output(
+    slow_tree: Path, tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    output = tmp_path / "inventory.json"
+    output.write_text("the previous inventory\n")
+    env = {**os.environ, "QSCAN_PASSWORDS": "one:two"}
+    process = subprocess.Popen(
+        [
+            *QSCAN,
+            "scan",
+            str(slow_tree),
+            "--workers",
+            "3",
+            "--format",
+            "json",
+            "--output",
+            str(output),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    deadline = time.monotonic() + 10
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert len(workers) >= 2, "the scan never started its workers"
+    time.sleep(0.3)
+    started = time.monotonic()
+    process.send_signal(signum)
+    assert process.wait(5) == code
+    assert process.stderr is not None
+    assert said in process.stderr.read().decode()
+    assert time.monotonic() - started < 1.5
+    assert not [pid for pid in workers if _alive(pid)]
+    assert output.read_text() == "the previous inventory\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["inventory.json"]

@@ -18,9 +18,9 @@ import errno
 import os
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
-from qscan.model import ScanError
+from qscan.model import RESOURCE_LIMIT, ScanError
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.limits import ENDPOINT_TIMEOUTS, FD_RESERVE, MAX_LINE_BYTES
 from qscan.scan.net.stream import BoundedReader, OversizedResponse
@@ -198,6 +198,26 @@ async def run_endpoints(
     return net
 
 
+def scan_endpoints(
+    jobs: Sequence[tuple[EndpointScanner, Target]],
+    options: ScanOptions,
+    emit: Callable[[Record], None],
+) -> None:
+    """run_endpoints on an event loop of its own. When not even the loop can start (it
+    needs file descriptors too), every endpoint is recorded as lost to the limit."""
+    try:
+        asyncio.run(run_endpoints(jobs, options, emit))
+    except OSError as exc:
+        if exc.errno not in DESCRIPTOR_ERRORS:
+            raise
+        lost = ResourceLimit(
+            f"no file descriptor for the scan's event loop ({exc.strerror}); "
+            "raise the limit (ulimit -n)"
+        )
+        for _, target in jobs:
+            emit(_error(target, lost))
+
+
 async def _attempts(
     scanner: EndpointScanner, target: Target, options: ScanOptions, net: Net
 ) -> list[Record]:
@@ -237,7 +257,7 @@ def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanE
         elif isinstance(exc, ConnectionRefusedError):
             kind = "connection-refused"
         elif isinstance(exc, ResourceLimit) or getattr(exc, "errno", None) in DESCRIPTOR_ERRORS:
-            kind = "resource-limit"  # also a module import that found no descriptor
+            kind = RESOURCE_LIMIT  # also a module import that found no descriptor
         elif isinstance(exc, OversizedResponse):
             kind = "oversized-response"
         else:
