@@ -44,14 +44,11 @@ def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_killed_scan_leaves_no_worker_holding_stderr(slow_tree: Path) -> None:
+def _scan_with_workers(tree: Path, output: str) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """A multi-process scan of the slow tree, once its workers are busy."""
     env = {**os.environ, "QSCAN_PASSWORDS": "one:two"}
-    process = subprocess.Popen(
-        [*QSCAN, "scan", str(slow_tree), "--workers", "3", "--format", "json", "--output", "-"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
+    command = [*QSCAN, "scan", str(tree), "--workers", "3", "--format", "json", "--output", output]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 10
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline:
@@ -59,15 +56,24 @@ def test_killed_scan_leaves_no_worker_holding_stderr(slow_tree: Path) -> None:
         workers = _children(process.pid)
     assert len(workers) >= 2, "the scan never started its workers"
     time.sleep(0.3)  # the workers are busy deriving keys
+    return process, workers
+
+
+def _gone_within(workers: list[int], started: float, seconds: float = 1.5) -> bool:
+    while [pid for pid in workers if _alive(pid)] and time.monotonic() - started < seconds:
+        time.sleep(0.05)
+    return not [pid for pid in workers if _alive(pid)]
+
+
+def test_killed_scan_leaves_no_worker_holding_stderr(slow_tree: Path) -> None:
+    process, workers = _scan_with_workers(slow_tree, "-")
     process.send_signal(signal.SIGKILL)
     process.wait(5)
     started = time.monotonic()
     assert process.stderr is not None
     process.stderr.read()  # returns once no process holds the pipe any more
     assert time.monotonic() - started < 1.5
-    while [pid for pid in workers if _alive(pid)] and time.monotonic() - started < 1.5:
-        time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)]
+    assert _gone_within(workers, started)
 
 
 @pytest.mark.parametrize(
@@ -79,36 +85,13 @@ def test_signal_exit_code_stops_workers_and_keeps_the_previous_output(
 ) -> None:
     output = tmp_path / "inventory.json"
     output.write_text("the previous inventory\n")
-    env = {**os.environ, "QSCAN_PASSWORDS": "one:two"}
-    process = subprocess.Popen(
-        [
-            *QSCAN,
-            "scan",
-            str(slow_tree),
-            "--workers",
-            "3",
-            "--format",
-            "json",
-            "--output",
-            str(output),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    deadline = time.monotonic() + 10
-    workers: list[int] = []
-    while len(workers) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-        workers = _children(process.pid)
-    assert len(workers) >= 2, "the scan never started its workers"
-    time.sleep(0.3)
+    process, workers = _scan_with_workers(slow_tree, str(output))
     started = time.monotonic()
     process.send_signal(signum)
     assert process.wait(5) == code
     assert process.stderr is not None
     assert said in process.stderr.read().decode()
     assert time.monotonic() - started < 1.5
-    assert not [pid for pid in workers if _alive(pid)]
+    assert _gone_within(workers, started)
     assert output.read_text() == "the previous inventory\n"
     assert [p.name for p in tmp_path.iterdir()] == ["inventory.json"]
