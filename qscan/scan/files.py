@@ -352,6 +352,7 @@ def _worker_main(
         other.close()
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scanning process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command line's handler: just end
     try:
         while data := conn.recv_bytes():
             batch = pickle.loads(data)
