@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qscan.assess.gate import lost_targets
 from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 
 
@@ -17,6 +18,8 @@ class Summary:
     by_algorithm: list[tuple[str, int]]
     readiness: float
     errors: int
+    lost: int
+    """Targets lost to the scanning machine's resource limits."""
     top: list[Finding]
 
 
@@ -46,5 +49,6 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         by_algorithm=Counter(f.algorithm for f in inventory.findings).most_common(),
         readiness=(ready / total) if total else 1.0,
         errors=len(inventory.errors),
+        lost=lost_targets(inventory),
         top=ranked[:top],
     )
