@@ -9,6 +9,7 @@ and dates are formatted for the language by Babel (CLDR data).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from typing import Any
 
@@ -31,20 +32,38 @@ def plural(n: int, one: str, other: str) -> str:
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Texts by dotted key; lists (phrase tables) are not texts and are left out."""
     out: dict[str, str] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(_flatten(value, name + "."))
-        else:
+        elif not isinstance(value, list):
             out[name] = str(value)
     return out
 
 
 @cache
-def strings(lang: str) -> dict[str, str]:
+def _document(lang: str) -> dict[str, Any]:
     path = reports_dir() / "i18n" / f"{lang}.yaml"
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    return _flatten(_document(lang))
+
+
+@cache
+def _component_phrases(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One regex over the `component_phrases` of a language (longest first, whole words)
+    and the replacement of each phrase."""
+    pairs = {str(a): str(b) for a, b in _document(lang).get("component_phrases") or []}
+    if not pairs:
+        return None
+    ordered = sorted(pairs, key=len, reverse=True)
+    pattern = r"(?<![\w.])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w(])"
+    return re.compile(pattern), pairs
 
 
 class Translator:
@@ -71,6 +90,24 @@ class Translator:
 
     def function(self, function: str) -> str:
         return self(f"function.{function}") if self.has(f"function.{function}") else function
+
+    def context_key(self, key: str) -> str:
+        """The label of a finding's context field (`not_after` -> "valid until")."""
+        return self(f"context_key.{key}") if self.has(f"context_key.{key}") else key
+
+    def error_kind(self, kind: str) -> str:
+        """The label of a scan error kind (`connection-refused` -> "connection refused")."""
+        return self(f"error_kind.{kind}") if self.has(f"error_kind.{kind}") else kind
+
+    def component(self, component: str) -> str:
+        """A location component in this language: its fixed English words replaced
+        (`certificate chain[1] signature` -> `certificaatketen[1] handtekening`); API and
+        directive names stay as written."""
+        table = _component_phrases(self.lang)
+        if table is None:
+            return component
+        regex, pairs = table
+        return regex.sub(lambda m: pairs[m.group(0)], component)
 
     def number(self, value: float, decimals: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

@@ -141,9 +141,11 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
     st_index = {s: i for i, s in enumerate(STATUSES)}
     fn_index = {s: i for i, s in enumerate(FUNCTIONS)}
     rows = []
+    context_keys: set[str] = set()
     for f in inventory.findings:
         v, p, loc = f.verdict, f.priority, f.location
         context = shown_context(f)
+        context_keys.update(context)
         rows.append(
             [
                 f.fingerprint,
@@ -190,6 +192,7 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
             noun: {form: t(f"count.{noun}.{form}", n="{n}") for form in ("one", "other")}
             for noun in ("findings", "groups")
         },
+        "ctxL": {k: t.context_key(k) for k in sorted(context_keys)},
         "dates": {
             d: t.date(d) for d in {f.verdict.deadline for f in inventory.findings if f.verdict} if d
         },

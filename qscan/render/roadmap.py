@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from qscan.assess.reasons import translate
+from qscan.assess.scenario import label_text
 from qscan.i18n import Translator
 from qscan.inventories.roadmap import Roadmap
 from qscan.render.html import environment
@@ -24,12 +25,14 @@ def strings(lang: str) -> dict[str, str]:
 
 
 def localized(roadmap: Roadmap, lang: str) -> Roadmap:
-    """The roadmap with its milestone labels and system reasons in `lang` (English where none)."""
+    """The roadmap with its milestone labels, scenario labels and system reasons in `lang`
+    (English where none)."""
     if lang == "en":
         return roadmap
     timeline = [replace(m, label=m.labels.get(lang, m.label)) for m in roadmap.timeline]
     systems = [_localized_system(s, lang) for s in roadmap.systems_first]
-    return replace(roadmap, timeline=timeline, systems_first=systems)
+    meta = {**roadmap.meta, "scenarios": [label_text(s, lang) for s in roadmap.meta["scenarios"]]}
+    return replace(roadmap, timeline=timeline, systems_first=systems, meta=meta)
 
 
 def _localized_system(system: dict[str, Any], lang: str) -> dict[str, Any]:
