@@ -34,11 +34,14 @@ from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, place, where
 from qscan.render.summary import most_urgent_first
-from qscan.render.view import View, build_view
+from qscan.render.view import View, build_view, key_label
 from qscan.resources import reports_dir
 
 STATIC_ROWS = 100
 VIEW_ROWS = 500
+PAGE_ROWS = 50
+"""Rows per page of the endpoint, certificate, code and error tables (the script pages
+them; printed, the first page)."""
 ERROR_ROWS = 1000
 ROW_FIELDS = [
     "fingerprint",
@@ -209,36 +212,40 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
     severity_rows = [
         (t.severity(k), n, charts.SEVERITY_COLORS[k], "") for k, n in s.by_severity.items()
     ]
-    algorithm_rows = [
-        (
-            f"{alg} · {t.function(fn)}",
-            n,
-            charts.STATUS_COLORS.get(status, "#868e96"),
-            t.status(status),
-        )
-        for alg, fn, status, n in view.by_function[:15]
-    ]
+    names = {k: t.status(k) for k in STATUSES}
     out = {
-        "status": charts.donut(status_segments, t.percent(s.readiness), t("charts.status")),
-        "severity": charts.hbars(severity_rows, t("charts.severity"), width=420, label_width=90),
-        "algorithms": charts.hbars(
-            algorithm_rows, t("charts.algorithms"), width=640, label_width=260
+        "status": charts.donut(
+            status_segments, t.percent(s.readiness), t("charts.status"), number=t.number
+        ),
+        "severity": charts.hbars(severity_rows, t("charts.severity"), width=420, number=t.number),
+        "algorithms": charts.stacked_bars(
+            [(f"{alg} · {t.function(fn)}", dict(st)) for alg, fn, st in view.by_function[:15]],
+            charts.STATUS_COLORS,
+            names,
+            t("charts.algorithms"),
+            width=760,
+            scale="count",
+            number=t.number,
         ),
         "timeline": charts.timeline(
             [(d, n, t("charts.timeline_due")) for d, n in view.deadline_dates.items()],
-            [(str(m.get("date", "")), str(m.get("label", ""))) for m in view.milestones],
+            [
+                (str(m.get("date", "")), f"{t.date(str(m.get('date', '')))} {m.get('label', '')}")
+                for m in view.milestones
+            ],
             view.today,
             t("charts.today"),
             t("charts.timeline"),
+            number=t.number,
         ),
     }
-    names = {k: t.status(k) for k in STATUSES}
     if view.organisations:
         out["organisations"] = charts.stacked_bars(
             [(b.name, dict(b.statuses)) for b in view.organisations[:30]],
             charts.STATUS_COLORS,
             names,
             t("charts.by_organisation"),
+            number=t.number,
         )
     if view.systems:
         out["systems"] = charts.stacked_bars(
@@ -249,6 +256,7 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
             charts.STATUS_COLORS,
             names,
             t("charts.by_system"),
+            number=t.number,
         )
     trend = (view.history or {}).get("trend") or []
     points = [
@@ -288,6 +296,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view_rows=VIEW_ROWS,
         error_rows=ERROR_ROWS,
         algorithm_label=algorithm_label,
+        key_label=key_label,
+        page_rows=PAGE_ROWS,
         sev_options=[
             (i, k, view.summary.by_severity[k])
             for i, k in enumerate(SEVERITIES)

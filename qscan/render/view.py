@@ -73,6 +73,8 @@ class Certificate:
     deadline: str | None
     beyond_deadline: bool
     expired: bool
+    worst: Finding
+    """The finding that gives the certificate its status: its key or its signature."""
 
 
 @dataclass
@@ -126,7 +128,7 @@ class View:
     milestones: list[dict[str, Any]]
     deadlines: dict[str, int]
     deadline_dates: dict[str, int]
-    by_function: list[tuple[str, str, str, int]]
+    by_function: list[tuple[str, str, Counter[str]]]
     endpoints: list[Endpoint]
     certificates: list[Certificate]
     code: list[CodeTarget]
@@ -171,24 +173,19 @@ def _deadline_dates(findings: list[Finding], today: str) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _by_function(findings: list[Finding]) -> list[tuple[str, str, str, int]]:
-    """(algorithm, function, worst status, count), most used first."""
-    counts: Counter[tuple[str, str]] = Counter()
-    statuses: dict[tuple[str, str], str] = {}
-    order = {s: i for i, s in enumerate(("classically-broken", "quantum-vulnerable", "unknown"))}
+def _by_function(findings: list[Finding]) -> list[tuple[str, str, Counter[str]]]:
+    """(algorithm, function, findings per status), most used first: every status with its
+    own count, so that a bar never labels all its uses with the worst one."""
+    groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for f in findings:
-        key = (f.algorithm, f.function)
-        counts[key] += 1
-        status = status_of(f)
-        if order.get(status, 9) < order.get(statuses.get(key, ""), 9):
-            statuses[key] = status
-        statuses.setdefault(key, status)
-    return [(a, fn, statuses[(a, fn)], n) for (a, fn), n in counts.most_common()]
+        groups[(f.algorithm, f.function)][status_of(f)] += 1
+    ordered = sorted(groups.items(), key=lambda item: (-item[1].total(), item[0]))
+    return [(alg, fn, statuses) for (alg, fn), statuses in ordered]
 
 
-def _label(finding: Finding) -> str:
+def key_label(finding: Finding) -> str:
     params = finding.params
-    extra = params.get("bits") or params.get("curve") or params.get("parameter_set")
+    extra = params.get("curve") or params.get("bits") or params.get("parameter_set")
     return f"{finding.algorithm}-{extra}" if extra else finding.algorithm
 
 
@@ -240,12 +237,12 @@ def _endpoints(findings: list[Finding]) -> list[Endpoint]:
                 ),
                 None,
             )
-            leaf = _label(leaf_finding) if leaf_finding else ""
+            leaf = key_label(leaf_finding) if leaf_finding else ""
         chain = [str(s) for s in summary.get("chain_signatures") or []]
         if not chain:
             chain = sorted(
                 {
-                    _label(f)
+                    key_label(f)
                     for f in group
                     if f.asset == "certificate" and f.context.get("role") in SIGNATURE_ROLES
                 }
@@ -293,6 +290,9 @@ def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
             if f.verdict and f.verdict.deadline and f.verdict.status not in READY
         )
         deadline = deadlines[0] if deadlines else None
+        worst_finding = max(
+            group, key=lambda f: (_STATUS_RANK.get(status_of(f), 2), severity_rank(severity_of(f)))
+        )
         out.append(
             Certificate(
                 sha256=str(ctx.get("sha256") or ""),
@@ -302,22 +302,26 @@ def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
                 not_before=str(ctx.get("not_before") or ""),
                 is_ca=bool(ctx.get("is_ca")),
                 issued_by=str(ctx.get("issued_by") or ""),
-                algorithms=sorted({_label(f) for f in group}),
+                algorithms=sorted({key_label(f) for f in group}),
                 status=_worst_status([status_of(f) for f in group]),
                 severity=worst([severity_of(f) for f in group]),
                 places=sorted({place(f) for f in group}),
                 deadline=deadline,
                 beyond_deadline=bool(deadline and not_after[:10] > deadline),
                 expired=bool(not_after and not_after[:10] < today),
+                worst=worst_finding,
             )
         )
     out.sort(key=lambda c: (-severity_rank(c.severity), not c.beyond_deadline, c.subject))
     return out
 
 
+_WORST_FIRST = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
+_STATUS_RANK = {s: len(_WORST_FIRST) - i for i, s in enumerate(_WORST_FIRST)}
+
+
 def _worst_status(statuses: list[str]) -> str:
-    order = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
-    return min(statuses, key=lambda s: order.index(s) if s in order else 2, default="unknown")
+    return max(statuses, key=lambda s: _STATUS_RANK.get(s, 3), default="unknown")
 
 
 def _code(findings: list[Finding]) -> list[CodeTarget]:
