@@ -29,12 +29,13 @@ from markupsafe import Markup
 from qscan.i18n import Translator
 from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
 from qscan.render import charts
+from qscan.render.facts import key_label
 from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, place, where
 from qscan.render.summary import most_urgent_first
-from qscan.render.view import View, build_view, key_label
+from qscan.render.view import View, build_view
 from qscan.resources import reports_dir
 
 STATIC_ROWS = 100

@@ -10,51 +10,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
+from qscan.i18n import Translator
 from qscan.model import (
     READY,
     SEVERITIES,
-    SIGNATURE_ROLES,
     STATUSES,
     Finding,
     Inventory,
     object_at,
     severity_rank,
 )
+from qscan.render.endpoints import Endpoint, endpoints
+from qscan.render.facts import key_label, severity_of, status_of
 from qscan.render.locations import place
 from qscan.render.summary import Summary, summarise
-
-
-def status_of(finding: Finding) -> str:
-    return finding.verdict.status if finding.verdict else "unknown"
-
-
-def severity_of(finding: Finding) -> str:
-    return finding.verdict.severity if finding.verdict else "info"
 
 
 def worst(severities: list[str] | Counter[str]) -> str:
     present = [s for s in severities if (severities[s] if isinstance(severities, Counter) else 1)]
     return max(present, key=severity_rank, default="info")
-
-
-@dataclass
-class Endpoint:
-    key: str
-    host: str
-    port: int | None
-    service: str
-    readiness: str  # pq-preferred | pq-supported | classical | no-kex
-    pq_offered: bool | None
-    pq_first: bool | None
-    classical_fallback: bool | None
-    leaf_key: str
-    chain_signatures: list[str]
-    key_exchange: list[str]
-    severity: str
-    statuses: Counter[str]
-    findings: int
-    derived: bool
-    """True when readiness came from the verdicts, not from the scanner's summary."""
 
 
 @dataclass
@@ -181,95 +155,6 @@ def _by_function(findings: list[Finding]) -> list[tuple[str, str, Counter[str]]]
         groups[(f.algorithm, f.function)][status_of(f)] += 1
     ordered = sorted(groups.items(), key=lambda item: (-item[1].total(), item[0]))
     return [(alg, fn, statuses) for (alg, fn), statuses in ordered]
-
-
-def key_label(finding: Finding) -> str:
-    params = finding.params
-    extra = params.get("curve") or params.get("bits") or params.get("parameter_set")
-    return f"{finding.algorithm}-{extra}" if extra else finding.algorithm
-
-
-def _endpoints(findings: list[Finding]) -> list[Endpoint]:
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.location.path is None and f.location.host is not None:
-            groups[place(f)].append(f)
-    out = []
-    for key, group in groups.items():
-        loc = group[0].location
-        summary: dict[str, Any] = next(
-            (f.context["endpoint"] for f in group if isinstance(f.context.get("endpoint"), dict)),
-            {},
-        )
-        kex = [f for f in group if f.function in ("key-exchange", "kem")]
-        kex_ready = [f for f in kex if status_of(f) in READY]
-        kex_weak = [f for f in kex if status_of(f) not in READY]
-        derived = not summary
-        offered: bool | None
-        if "hybrid_supported" in summary or "pq_kex_offered" in summary:
-            offered = bool(summary.get("hybrid_supported", summary.get("pq_kex_offered")))
-            first = summary.get("hybrid_preferred", summary.get("pq_kex_first"))
-            fallback = summary.get("classical_fallback")
-            derived = False
-        else:
-            offered = bool(kex_ready) if kex else None
-            first = None
-            fallback = bool(kex_weak) if kex else None
-        if fallback is None and "classical_fallback" not in summary and kex:
-            fallback = bool(kex_weak)
-        if offered and (first or (first is None and not fallback)):
-            readiness = "pq-preferred"
-        elif offered:
-            readiness = "pq-supported"
-        elif kex or summary:
-            readiness = "classical"
-        else:
-            readiness = "no-kex"
-        leaf = str(summary.get("leaf_key") or "")
-        if not leaf:
-            leaf_finding = next(
-                (
-                    f
-                    for f in group
-                    if f.asset == "certificate"
-                    and f.context.get("chain_index") == 0
-                    and f.context.get("role") == "public key"
-                ),
-                None,
-            )
-            leaf = key_label(leaf_finding) if leaf_finding else ""
-        chain = [str(s) for s in summary.get("chain_signatures") or []]
-        if not chain:
-            chain = sorted(
-                {
-                    key_label(f)
-                    for f in group
-                    if f.asset == "certificate" and f.context.get("role") in SIGNATURE_ROLES
-                }
-            )
-        statuses = Counter(status_of(f) for f in group)
-        out.append(
-            Endpoint(
-                key=key,
-                host=loc.host or "",
-                port=loc.port,
-                service=loc.service or "tls",
-                readiness=readiness,
-                pq_offered=offered,
-                pq_first=first,
-                classical_fallback=fallback,
-                leaf_key=leaf,
-                chain_signatures=chain,
-                key_exchange=sorted({f.algorithm for f in kex}),
-                severity=worst([severity_of(f) for f in group]),
-                statuses=statuses,
-                findings=len(group),
-                derived=derived,
-            )
-        )
-    rank = {"classical": 0, "no-kex": 1, "pq-supported": 2, "pq-preferred": 3}
-    out.sort(key=lambda e: (rank[e.readiness], -severity_rank(e.severity), e.key))
-    return out
 
 
 def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
@@ -429,7 +314,7 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
         deadlines=_deadline_buckets(findings, day),
         deadline_dates=_deadline_dates(findings, day),
         by_function=_by_function(findings),
-        endpoints=_endpoints(findings),
+        endpoints=endpoints(findings, Translator(lang)),
         certificates=_certificates(findings, day),
         code=code,
         code_files=sum(len(t.files) for t in code),

@@ -304,7 +304,7 @@ def test_cli_baseline_create_then_gate(saved, tmp_path):
     )
     assert result.exit_code == 0
     written = json.loads(Path(out).read_text(encoding="utf-8"))
-    assert written["gate"]["baseline"]["known"] == 15 and written["gate"]["baseline"]["new"] == []
+    assert written["gate"]["baseline"]["known"] == 16 and written["gate"]["baseline"]["new"] == []
 
 
 def test_cli_expired_waiver_fails_with_warning(saved, tmp_path):

@@ -97,3 +97,52 @@ def estate_inventory(workdir: Path) -> Inventory:
     inventory = assess(inventory)
     apply_gate(inventory, GateConfig(fail_on="high", today=dt.date(2026, 11, 20)))
     return inventory
+
+
+async def _scan_live(workdir: Path) -> Inventory:
+    """Four real endpoints on loopback, scanned by the real scanners: a classical TLS
+    server (Python ssl), a TLS server preferring X25519MLKEM768 (pyOpenSSL), an SSH server
+    offering sntrup761x25519 first and one offering only curve25519 (scripted peers)."""
+    from tests.scan.ssh.peers import ScriptedServer, kexinit, serve
+    from tests.scan.tls.servers import make_chain, pyopenssl_server, python_ssl_server
+
+    chain = make_chain(workdir, "rsa")
+    hybrid_first = kexinit(
+        ["sntrup761x25519-sha512@openssh.com", "curve25519-sha256"],
+        ["ssh-ed25519", "rsa-sha2-512"],
+        ["aes256-gcm@openssh.com"],
+        ["hmac-sha2-256-etm@openssh.com"],
+    )
+    classical = kexinit(["curve25519-sha256"], ["rsa-sha2-512"], ["aes128-ctr"], ["hmac-sha2-256"])
+    with (
+        python_ssl_server(chain) as plain,
+        pyopenssl_server(chain, groups="X25519MLKEM768:X25519") as hybrid,
+    ):
+        async with (
+            serve(ScriptedServer(hybrid_first)) as ssh_pq,
+            serve(ScriptedServer(classical)) as ssh_plain,
+        ):
+            return await qscan.scan_async(
+                [
+                    f"tls://{plain.address}",
+                    f"tls://{hybrid.address}",
+                    f"ssh://127.0.0.1:{ssh_pq}",
+                    f"ssh://127.0.0.1:{ssh_plain}",
+                ],
+                profile="quick",
+                timeout=5,
+            )
+
+
+def live_estate_inventory(workdir: Path) -> Inventory:
+    """The estate inventory with the four live endpoints added, assessed again."""
+    import asyncio
+
+    inventory = estate_inventory(workdir)
+    live = asyncio.run(_scan_live(workdir))
+    inventory.findings += live.findings
+    inventory.errors += live.errors
+    inventory.targets += live.targets
+    inventory = assess(inventory)
+    apply_gate(inventory, GateConfig(fail_on="high", today=dt.date(2026, 11, 20)))
+    return inventory

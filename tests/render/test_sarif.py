@@ -70,7 +70,7 @@ def test_results_locations_and_omitted_info(inventory):
     )
     rules = {r["ruleId"] for r in run["results"]}
     assert "QS104" not in rules and "QS303" not in rules  # info: nothing to do
-    assert run["properties"]["infoFindingsOmitted"] == 4
+    assert run["properties"]["infoFindingsOmitted"] == 5  # with the SSH protocol finding (QS422)
     assert len(run["invocations"][0]["toolExecutionNotifications"]) == 2
 
 
