@@ -60,6 +60,10 @@ the component; reports show the component and leave these out."""
 SIGNATURE_ROLES = ("signature", "alternative signature")
 """`context.role` of a certificate's signature findings; the others are "public key" and
 "alternative public key" (and "private key" for keys at rest)."""
+SCOPES = ("production", "test", "documentation", "vendored")
+"""`context.material_scope` of a finding: what kind of material it was found in (rules/scopes.yaml).
+Only production material drives the priority; the others are counted and shown apart."""
+PRODUCTION = SCOPES[0]
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -75,6 +79,13 @@ FUNCTIONS = (
     "protocol",
     "unknown",
 )
+
+
+def scope_of(finding: Finding) -> str:
+    """The finding's scope; findings without one (endpoints, older inventories) are
+    production."""
+    scope = finding.context.get("material_scope")
+    return scope if scope in SCOPES else PRODUCTION
 
 
 def severity_rank(severity: str) -> int:
