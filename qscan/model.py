@@ -88,6 +88,23 @@ def scope_of(finding: Finding) -> str:
     return scope if scope in SCOPES else PRODUCTION
 
 
+STATUS_ORDER = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
+"""The statuses from worst to best."""
+
+
+def status_rank(status: str) -> int:
+    """Lower is worse; unknown statuses rank with "unknown"."""
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else 2
+
+
+def place_text(path: str | None, host: str | None, port: int | None, service: str | None) -> str:
+    """File path, or service://host:port for an endpoint (no line, no component)."""
+    if path is not None:
+        return path
+    shown = f"[{host}]" if host and ":" in host else host
+    return f"{service or 'tls'}://{shown}:{port}"
+
+
 def severity_rank(severity: str) -> int:
     """Higher is more severe; unknown severities rank lowest."""
     return len(SEVERITIES) - SEVERITIES.index(severity) if severity in SEVERITIES else 0
@@ -151,6 +168,8 @@ class Finding(_Positional):
     fingerprint: str = ""
     verdict: Verdict | None = None
     priority: Priority | None = None
+    issue: str = ""
+    """The id of the issue (one rule on one asset) this finding belongs to, set by assess."""
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
@@ -186,6 +205,8 @@ class Finding(_Positional):
             out["verdict"] = dict(vars(self.verdict))
         if self.priority is not None:
             out["priority"] = dict(vars(self.priority))
+        if self.issue:
+            out["issue"] = self.issue
         return out
 
     @classmethod
@@ -203,6 +224,7 @@ class Finding(_Positional):
             fingerprint=data["fingerprint"],
             verdict=Verdict(**_known(Verdict, verdict)) if verdict else None,
             priority=Priority(**_known(Priority, priority)) if priority else None,
+            issue=str(data.get("issue") or ""),
         )
 
 
@@ -256,7 +278,7 @@ class Inventory:
         pure-Python encoder: about 4x slower and 1.6x larger)."""
         parts = []
         for key, value in self.to_dict().items():
-            if key in ("findings", "errors"):
+            if key in LINE_ARRAYS:
                 parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
             else:
                 text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
@@ -284,6 +306,8 @@ class Inventory:
         )
 
 
+LINE_ARRAYS = ("findings", "errors", "issues")
+"""Top-level arrays written one compact item per line."""
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
 
 

@@ -12,7 +12,8 @@ import io
 import json
 from typing import Any
 
-from qscan.model import Finding, Inventory
+from qscan.assess.issues import issue_ids
+from qscan.model import Finding, Inventory, scope_of
 from qscan.render.interface import RenderOptions
 
 COLUMNS = (
@@ -42,6 +43,8 @@ COLUMNS = (
     "owner",
     "gate",
     "fix",
+    "issue",
+    "scope",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,7 +55,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
+def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
     loc, v, p = f.location, f.verdict, f.priority
     params = (
         json.dumps(f.params, sort_keys=True, ensure_ascii=False, default=str) if f.params else ""
@@ -84,6 +87,8 @@ def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
         str(f.context.get("owner") or ""),
         flags.get(f.fingerprint, ""),
         v.fix if v else "",
+        issue,
+        scope_of(f),
     ]
     return [neutralise(c) for c in row]
 
@@ -107,6 +112,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     flags = gate_flags(inventory)
+    issues = issue_ids(inventory)
     for finding in inventory.findings:
-        writer.writerow(_row(finding, flags))
+        writer.writerow(_row(finding, flags, issues.get(finding.fingerprint, "")))
     return out.getvalue()

@@ -1,10 +1,12 @@
-"""Terminal summary: counts, top risks and errors, readable in a CI log."""
+"""Terminal summary: counts of issues, the top risks (issues) and errors, readable in a CI
+log."""
 
 from __future__ import annotations
 
+from qscan.assess.issues import Issue
 from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
-from qscan.render.summary import summarise, where
+from qscan.render.summary import summarise
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
@@ -14,29 +16,54 @@ def _sanitise(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
+def _members(issue: Issue) -> str:
+    """One issue in words: "16 × tls1.2 cipher suite" or "3 findings (RSA, ECDSA)"."""
+    if issue.component and issue.count > 1:
+        what = f"{issue.count} × {issue.component}"
+    else:
+        what = f"{issue.count} finding{'s' if issue.count != 1 else ''}"
+    if issue.lines:
+        shown = ", ".join(str(n) for n in issue.lines[:5])
+        what += f", line{'s' if len(issue.lines) > 1 else ''} {shown}"
+        what += "…" if len(issue.lines) > 5 else ""
+    return what
+
+
 def render(inventory: Inventory, options: RenderOptions) -> str:
     s = summarise(inventory)
+    readiness = "n/a" if s.readiness is None else f"{s.readiness:.0%}"
     out = [
         f"qscan {inventory.tool.get('version', '')} — policy {inventory.policy} — {inventory.scanned_at}",
-        f"targets: {len(inventory.targets)}   findings: {s.total}   errors: {s.errors}   "
-        f"quantum-ready: {s.readiness:.0%}",
+        f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
+        f"errors: {s.errors}   quantum-ready: {readiness}",
+    ]
+    if s.apart:
+        scopes = ", ".join(f"{scope} {n}" for scope, n in s.apart.items())
+        out.append(
+            f"apart:       {s.apart_total} issue(s) in test, documentation or vendored "
+            f"material ({scopes}), not ranked"
+        )
+    out += [
         "",
-        "by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v),
-        "by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
+        "issues by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v),
+        "issues by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
         "algorithms:  " + ", ".join(f"{a} ×{n}" for a, n in s.by_algorithm[:12]),
     ]
     if s.top:
         out += ["", "top risks:"]
-        for f in s.top:
-            v = f.verdict
-            assert v is not None
-            sev = f"{v.severity:<8}"
+        for issue in s.top:
+            sev = f"{issue.severity:<8}"
             if options.color:
-                sev = f"{_COLORS.get(v.severity, '')}{sev}\033[0m"
-            params = ", ".join(f"{k}={val}" for k, val in f.params.items() if k != "oid")
-            alg = f"{f.algorithm}({params})" if params else f.algorithm
-            out.append(f"  {sev} {v.rule} {_sanitise(alg)} — {_sanitise(where(f))}")
-            out.append(f"           {v.title}" + (f"; deadline {v.deadline}" if v.deadline else ""))
+                sev = f"{_COLORS.get(issue.severity, '')}{sev}\033[0m"
+            line = f"{issue.rule} {issue.title} — {issue.asset} — {_members(issue)}"
+            out.append(f"  {sev} {_sanitise(line)}")
+            p = issue.priority
+            detail = f"wave {p.wave}, score {p.score}"
+            if issue.deadline:
+                detail += f"; deadline {issue.deadline}"
+            if issue.attribution.get("system"):
+                detail += f"; system {issue.attribution['system']}"
+            out.append(f"           {_sanitise(detail)}")
     if inventory.errors:
         out += ["", "errors:"]
         for e in inventory.errors[:50]:

@@ -51,7 +51,8 @@ def test_round_trip_and_trend(store: Store, tmp_path: Path) -> None:
         ("2026-01-10", 6, 0.0),
         ("2026-04-10", 8, 0.5),
     ]
-    assert rows[1]["wave1"] == 4 and rows[1]["wave4"] == 4
+    # no confidentiality_years in the estate: key exchange reaches wave 2 at most
+    assert rows[1]["wave2"] == 4 and rows[1]["wave4"] == 4
     assert len(set(store.fingerprints(rows[0]["id"]))) == 6
 
 
