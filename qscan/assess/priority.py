@@ -367,7 +367,9 @@ def _quantum_priority(
         mosca_first = False
         reasons.append(reason("unknown-status"))
     elif not mosca_first:
-        reasons.append(reason("deadline-driven", wave=FIRST_WAVE_DEADLINE))
+        held = _is_ca(finding) and _truthy(finding.context.get("trust_store"))
+        key = "trust-store" if held else "deadline-driven"
+        reasons.append(reason(key, wave=FIRST_WAVE_DEADLINE))
 
     done_by = crqc - x if mosca_first else crqc
     if deadline is not None and deadline < done_by:

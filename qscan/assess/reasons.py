@@ -94,6 +94,15 @@ TEMPLATES: dict[str, Template] = {
         "niet blootgesteld zolang er geen CRQC is: de termijnen bepalen de golf (op zijn "
         "vroegst golf {wave})",
     ),
+    "trust-store": Template(
+        "reason",
+        "a root held in a trust store, not operated here: its deadlines set its wave (wave "
+        "{wave} at the earliest); keep the store current and add post-quantum roots as their "
+        "vendors ship them",
+        "een root in een vertrouwensarchief, hier niet beheerd: de termijnen bepalen de golf (op "
+        "zijn vroegst golf {wave}); houd het archief actueel en voeg post-quantumroots toe zodra "
+        "de leveranciers die uitbrengen",
+    ),
     "start-now": Template(
         "reason",
         "start migrating now to be done by {year}",

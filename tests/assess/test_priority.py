@@ -133,7 +133,9 @@ def test_a_trust_store_root_takes_its_wave_from_the_deadlines() -> None:
     )
     (held,) = assessed([held])
     assert held.priority.wave == 2  # RSA-2048: NIST IR 8547 deprecates it after 2030
-    assert any("its deadlines set its wave" in r for r in held.priority.reasons)
+    assert any(
+        "a root held in a trust store, not operated here" in r for r in held.priority.reasons
+    )
 
 
 def test_code_signing_outranks_an_ordinary_signature() -> None:
@@ -410,3 +412,17 @@ def test_the_worked_examples_in_docs_priority_md() -> None:
     ]
     (late,) = assessed([finding(2, algorithm="X25519", params={})], scenario="late")
     assert (late.priority.score, late.priority.wave) == (56, 2)
+    held = cert(
+        algorithm="RSA",
+        params={"bits": 2048},
+        not_after="2045-01-01",
+        is_ca=True,
+        self_signed=True,
+        host=None,
+        context={"trust_store": True},
+    )
+    fixture = finding(3, algorithm="RSA", function="signature", params={"bits": 1024})
+    fixture.context["material_scope"] = "test"
+    held, fixture = assessed([held, fixture])
+    assert (held.priority.score, held.priority.wave) == (36, 2)
+    assert fixture.priority.wave == 3 and fixture.priority.score <= 25

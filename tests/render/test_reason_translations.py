@@ -82,6 +82,14 @@ def _inventory(policy: str = "cnsa-2.0") -> Inventory:
         _finding("X25519", "key-exchange", host="web.example"),
         # another function, no estate
         _finding("RSA", "key-storage", "keystore", params={"bits": 3072}),
+        # a root held in a trust store
+        _finding(
+            "RSA",
+            "signature",
+            "certificate",
+            params={"bits": 2048},
+            context={"is_ca": True, "self_signed": True, "trust_store": True},
+        ),
         # test material
         _finding(
             "ECDH", "key-exchange", params={"curve": "P-256"}, context={"material_scope": "test"}
@@ -124,6 +132,7 @@ def test_inventory_covers_the_branches():
         "test material: shown apart",
         "assumed: set confidentiality_years in the estate to confirm",
         "its deadlines set its wave",
+        "a root held in a trust store",
     ):
         assert needle in text, needle
 
