@@ -9,8 +9,9 @@ disagree with another.
 The asset of a finding:
   certificate   the certificate (context.sha256) in the file or on the endpoint it was seen
   endpoint      host, port, service (and SNI) of a network finding
-  key           a key or keystore: its identity (public key hash, SSH fingerprint) in its
-                file, else the file and the component without chain indices
+  key           a key or keystore: its identity (public key hash, SSH fingerprint) wherever
+                it is (a private key and its .pub are one key), else the file and the
+                component without chain indices
   file          configuration and source code: the file, and the configuration block
                 (context.scope: an nginx server, an Apache virtual host) where there is one
 The issue id is a hash of the rule and the asset (never of line numbers), so it survives
@@ -87,7 +88,8 @@ def asset_of(asset: str, location: Mapping[str, Any], context: Mapping[str, Any]
         base = component_base(component)
         comment = str(context.get("comment") or "")
         label = f"{path} ({base}{': ' + comment if comment else ''})" if base else path
-        return Asset("key", label, where, (org, "key", target, path, identity or base))
+        key = (org, "key", identity) if identity else (org, "key", target, path, base)
+        return Asset("key", label, where, key)
     block = str(context.get("scope") or "")
     label = f"{path} ({block})" if block else path
     return Asset("file", label, where, (org, "file", target, path, block))

@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from qscan import api
@@ -23,7 +23,7 @@ from qscan.model import Inventory
 from tests.scan.tls.servers import make_chain, python_ssl_server
 
 SCHEMA = Path(__file__).resolve().parents[2] / "qscan" / "schemas" / "inventory.schema.json"
-RSA_KEYGEN = "from cryptography.hazmat.primitives.asymmetric import rsa\n"
+RSA_KEYGEN = "from cryptography.hazmat.primitives.asymmetric import ec, rsa\n"
 
 
 def _by_rule(inventory: Inventory) -> dict[str, list]:
@@ -97,6 +97,25 @@ def test_source_code_is_one_issue_per_rule_and_file_with_its_lines(tmp_path: Pat
     (tmp_path / "keys.py").write_text(RSA_KEYGEN + "\n\n# moved\n" + calls)
     (moved,) = [i for i in issues_of(api.scan(tmp_path)) if i.place == "keys.py"]
     assert moved.id == first_id and moved.lines == [5, 6, 7, 8, 9]
+
+
+def test_a_key_is_one_asset_wherever_it_is_found(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    (tmp_path / "id_ecdsa").write_bytes(private)
+    (tmp_path / "id_ecdsa.pub").write_bytes(public + b" alice@example\n")
+    inventory = api.scan(tmp_path)
+    (signature,) = _by_rule(inventory)["QS201"]  # the private key and its .pub
+    assert signature.kind == "key" and signature.count == 2
+    (stored,) = _by_rule(inventory)["QS500"]  # stored unencrypted: its own rule
+    assert stored.place == "id_ecdsa"
 
 
 def test_configuration_blocks_are_separate_issues(tmp_path: Path) -> None:
