@@ -4,22 +4,20 @@ JSON inventory and after a merge."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 import ssl
 from pathlib import Path
 
 import jsonschema
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from qscan import api
 from qscan.assess.issues import group, issues_of, member_of, member_of_dict
 from qscan.inventories.merge import merge
 from qscan.model import Inventory
+from tests.inventories.conftest import make_cert
 from tests.scan.tls.servers import make_chain, python_ssl_server
 
 SCHEMA = Path(__file__).resolve().parents[2] / "qscan" / "schemas" / "inventory.schema.json"
@@ -55,30 +53,10 @@ def test_an_endpoint_accepting_rsa_key_transport_is_one_issue(tmp_path: Path) ->
     )
 
 
-def _certificate(path: Path, key_size: int = 2048) -> bytes:
-    key = rsa.generate_private_key(65537, key_size)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "grouping test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    pem = cert.public_bytes(serialization.Encoding.PEM)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pem)
-    return pem
-
-
 def test_a_certificate_is_one_issue_per_rule_and_place(tmp_path: Path) -> None:
-    pem = _certificate(tmp_path / "a" / "cert.pem", key_size=1024)
+    first = make_cert(tmp_path / "a" / "cert.pem", "rsa", bits=1024, name="grouping test")
     (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "copy.pem").write_bytes(pem)
+    (tmp_path / "b" / "copy.pem").write_bytes(first.read_bytes())
     inventory = api.scan(tmp_path)
     weak = _by_rule(inventory)["QS203"]  # RSA-1024: the public key and the signature
     assert sorted(i.place for i in weak) == ["a/cert.pem", "b/copy.pem"]
@@ -134,7 +112,7 @@ def test_configuration_blocks_are_separate_issues(tmp_path: Path) -> None:
 
 
 def test_grouping_ignores_order_and_matches_the_json_form(tmp_path: Path) -> None:
-    _certificate(tmp_path / "c.pem")
+    make_cert(tmp_path / "c.pem", "rsa")
     (tmp_path / "k.py").write_text(RSA_KEYGEN + "rsa.generate_private_key(65537, 1024)\n" * 3)
     inventory = api.scan(tmp_path)
     expected = [(i.id, i.members, i.priority) for i in issues_of(inventory)]
@@ -149,7 +127,7 @@ def test_grouping_ignores_order_and_matches_the_json_form(tmp_path: Path) -> Non
 
 
 def test_the_json_inventory_carries_the_issues_and_keeps_them(tmp_path: Path) -> None:
-    _certificate(tmp_path / "c.pem", key_size=1024)
+    make_cert(tmp_path / "c.pem", "rsa", bits=1024)
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "k.py").write_text(RSA_KEYGEN + "rsa.generate_private_key(65537, 2048)\n")
     inventory = api.scan(tmp_path)
@@ -165,7 +143,7 @@ def test_the_json_inventory_carries_the_issues_and_keeps_them(tmp_path: Path) ->
 
 
 def test_a_merge_keeps_the_grouping_of_its_inputs(tmp_path: Path) -> None:
-    _certificate(tmp_path / "src" / "c.pem", key_size=1024)
+    make_cert(tmp_path / "src" / "c.pem", "rsa", bits=1024)
     (tmp_path / "src" / "k.py").write_text(RSA_KEYGEN + "rsa.generate_private_key(65537, 2048)\n")
     inventory = api.scan(tmp_path / "src")
     source = tmp_path / "one.json"

@@ -1,17 +1,12 @@
 """Scope of file findings (rules/scopes.yaml): production, test, documentation, vendored,
 read from the path relative to the scan target; trust stores marked on certificates."""
 
-import datetime as dt
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from qscan import api
 from qscan.model import Finding, scope_of
 from qscan.scan.scope import is_trust_store, scope_of_path
+from tests.inventories.conftest import make_cert
 
 
 @pytest.mark.parametrize(
@@ -58,29 +53,10 @@ def test_trust_stores(path, store):
     assert is_trust_store(path) is store
 
 
-def _certificate_pem() -> bytes:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "scope test root")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
 def test_scope_is_relative_to_the_target(tmp_path):
     examples = tmp_path / "examples"
-    examples.mkdir()
-    (examples / "root.pem").write_bytes(_certificate_pem())
-    (tmp_path / "ca-bundle.crt").write_bytes(_certificate_pem())
+    make_cert(examples / "root.pem", days=3650, ca=True)
+    make_cert(tmp_path / "ca-bundle.crt", days=3650, ca=True)
 
     whole = api.scan(tmp_path)
     scopes = {(f.location.path, scope_of(f)) for f in whole.findings}
