@@ -16,9 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.assess.baseline import Baseline, BaselineError, load_baseline
-from qscan.assess.waivers import Waiver, WaiverError, load_waivers
-from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.assess.baseline import Baseline, load_baseline
+from qscan.assess.waivers import Waiver, load_waivers
+from qscan.configfile import ConfigError
+from qscan.model import (
+    FUNCTIONS,
+    RESOURCE_LIMIT,
+    SEVERITIES,
+    STATUSES,
+    Finding,
+    Inventory,
+    severity_rank,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -81,6 +90,8 @@ class GateResult:
     expired: dict[int, int] = field(default_factory=dict)
     """Expired waiver index -> how many findings it would have matched."""
     unused: list[Waiver] = field(default_factory=list)
+    lost: int = 0
+    """Targets lost to the scanning machine's resource limits."""
 
     def expired_waivers(self) -> list[Waiver]:
         return [w for w in self.config.waivers if w.index in self.expired]
@@ -108,6 +119,7 @@ class GateResult:
                 {**w.to_dict(), "matched": self.expired[w.index]} for w in self.expired_waivers()
             ],
             "unused_waivers": [w.index for w in self.unused],
+            "lost_to_resource_limits": self.lost,
         }
         if cfg.baseline is not None:
             out["baseline"] = {
@@ -138,7 +150,7 @@ def build_config(
             strict=strict,
             today=today,
         )
-    except (BaselineError, WaiverError) as exc:
+    except ConfigError as exc:  # the baseline or waivers file, with its line
         raise GateConfigError(str(exc)) from None
 
 
@@ -173,11 +185,20 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
     for waiver in dead:
         result.expired.setdefault(waiver.index, 0)
     result.unused = [w for w in live if w.index not in used]
-    if result.failing:
+    result.lost = lost_targets(inventory)
+    if config.strict and result.lost:
+        # an inventory known to miss targets cannot pass or fail the build on its findings
+        result.exit_code = EXIT_INCOMPLETE
+    elif result.failing:
         result.exit_code = EXIT_FINDINGS
     elif config.strict and inventory.errors:
         result.exit_code = EXIT_INCOMPLETE
     return result
+
+
+def lost_targets(inventory: Inventory) -> int:
+    """How many targets the scan lost to the scanning machine's resource limits."""
+    return len({e.target for e in inventory.errors if e.kind == RESOURCE_LIMIT})
 
 
 def apply_gate(inventory: Inventory, config: GateConfig) -> GateResult:

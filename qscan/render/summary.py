@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qscan.assess.gate import lost_targets
 from qscan.assess.issues import Issue, issues_of
 from qscan.model import (
     READY,
@@ -36,6 +37,8 @@ class Summary:
     readiness: float | None
     """Share of quantum-ready production issues; None (n/a) when there are none."""
     errors: int
+    lost: int
+    """Targets lost to the scanning machine's resource limits."""
     top: list[Issue]
     """The most urgent production issues that are not quantum-ready."""
     all_issues: list[Issue]
@@ -65,6 +68,7 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         by_algorithm=algorithms.most_common(),
         readiness=(ready / len(production)) if production else None,
         errors=len(inventory.errors),
+        lost=lost_targets(inventory),
         top=[i for i in production if not i.ready][:top],
         all_issues=every,
     )

@@ -12,7 +12,7 @@ _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "
 
 
 def _sanitise(text: str) -> str:
-    """Scanned input must not drive the terminal: drop control characters."""
+    """Scanned input must not drive the terminal: control characters become '?'."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
@@ -30,45 +30,74 @@ def _members(issue: Issue) -> str:
 
 
 def render(inventory: Inventory, options: RenderOptions) -> str:
+    """Every line is built from plain text and sanitised whole (an inventory read back with
+    `qscan report` may carry anything in any field); the colours, qscan's own escape
+    sequences, are added last."""
     s = summarise(inventory)
     readiness = "n/a" if s.readiness is None else f"{s.readiness:.0%}"
-    out = [
-        f"qscan {inventory.tool.get('version', '')} — policy {inventory.policy} — {inventory.scanned_at}",
-        f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
-        f"errors: {s.errors}   quantum-ready: {readiness}",
+    lines: list[tuple[str, str | None]] = [
+        (
+            f"qscan {inventory.tool.get('version', '')} — policy {inventory.policy} — "
+            f"{inventory.scanned_at}",
+            None,
+        ),
+        (
+            f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
+            f"errors: {s.errors}   quantum-ready: {readiness}",
+            None,
+        ),
     ]
+    if s.lost:
+        lines.append(
+            (
+                f"incomplete:  {s.lost} target(s) lost to this machine's resource limits "
+                "(no free file descriptor: raise ulimit -n or lower --concurrency)",
+                None,
+            )
+        )
     if s.apart:
         scopes = ", ".join(f"{scope} {n}" for scope, n in s.apart.items())
-        out.append(
-            f"apart:       {s.apart_total} issue(s) in test, documentation or vendored "
-            f"material ({scopes}), not ranked"
+        lines.append(
+            (
+                f"apart:       {s.apart_total} issue(s) in test, documentation or vendored "
+                f"material ({scopes}), not ranked",
+                None,
+            )
         )
-    out += [
-        "",
-        "issues by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v),
-        "issues by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
-        "algorithms:  " + ", ".join(f"{a} ×{n}" for a, n in s.by_algorithm[:12]),
+    lines += [
+        ("", None),
+        ("issues by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v), None),
+        (
+            "issues by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
+            None,
+        ),
+        ("algorithms:  " + ", ".join(f"{a} ×{n}" for a, n in s.by_algorithm[:12]), None),
     ]
     if s.top:
-        out += ["", "top risks:"]
+        lines += [("", None), ("top risks:", None)]
         for issue in s.top:
-            sev = f"{issue.severity:<8}"
-            if options.color:
-                sev = f"{_COLORS.get(issue.severity, '')}{sev}\033[0m"
             line = f"{issue.rule} {issue.title} — {issue.asset} — {_members(issue)}"
-            out.append(f"  {sev} {_sanitise(line)}")
+            lines.append((f"  {issue.severity:<8} {line}", issue.severity))
             p = issue.priority
             detail = f"wave {p.wave}, score {p.score}"
             if issue.deadline:
                 detail += f"; deadline {issue.deadline}"
             if issue.attribution.get("system"):
                 detail += f"; system {issue.attribution['system']}"
-            out.append(f"           {_sanitise(detail)}")
+            lines.append((f"           {detail}", None))
     if inventory.errors:
-        out += ["", "errors:"]
+        lines += [("", None), ("errors:", None)]
         for e in inventory.errors[:50]:
             place = e.path or (f"{e.host}:{e.port}" if e.host else e.target)
-            out.append(f"  {e.kind:<18} {_sanitise(place)}: {_sanitise(e.message)}")
+            lines.append((f"  {e.kind:<18} {place}: {e.message}", None))
         if len(inventory.errors) > 50:
-            out.append(f"  … and {len(inventory.errors) - 50} more (see the JSON inventory)")
+            more = len(inventory.errors) - 50
+            lines.append((f"  … and {more} more (see the JSON inventory)", None))
+    out = []
+    for text, severity in lines:
+        text = _sanitise(text)
+        if severity is not None and options.color:
+            end = len(f"  {severity:<8}")  # sanitising keeps every character's place
+            text = f"  {_COLORS.get(severity, '')}{text[2:end]}\033[0m{text[end:]}"
+        out.append(text)
     return "\n".join(out) + "\n"

@@ -86,24 +86,30 @@ def _ec(curve_name: str) -> bytes:
     return key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
 
 
+_SHARES: dict[int, Callable[[], bytes]] = {
+    0x001D: _x25519,
+    0x001E: _x448,
+    0x0017: lambda: _ec("P-256"),
+    0x0018: lambda: _ec("P-384"),
+    0x0019: lambda: _ec("P-521"),
+    0x0201: _mlkem768,
+    0x0202: _mlkem1024,
+    0x11EC: lambda: _mlkem768() + _x25519(),
+    0x11EB: lambda: _ec("P-256") + _mlkem768(),
+    0x11ED: lambda: _ec("P-384") + _mlkem1024(),
+}
+
+
+def has_key_share(group: int) -> bool:
+    return group in _SHARES
+
+
 def key_share(group: int) -> bytes:
     """A valid client key share. The probes never finish a handshake with it, so one key per
     group and process is enough (the pyOpenSSL chain handshake uses its own keys)."""
-    shares: dict[int, Callable[[], bytes]] = {
-        0x001D: _x25519,
-        0x001E: _x448,
-        0x0017: lambda: _ec("P-256"),
-        0x0018: lambda: _ec("P-384"),
-        0x0019: lambda: _ec("P-521"),
-        0x0201: _mlkem768,
-        0x0202: _mlkem1024,
-        0x11EC: lambda: _mlkem768() + _x25519(),
-        0x11EB: lambda: _ec("P-256") + _mlkem768(),
-        0x11ED: lambda: _ec("P-384") + _mlkem1024(),
-    }
-    if group not in shares:
+    if group not in _SHARES:
         raise ValueError(f"no key share generator for group {T.hex16(group)}")
-    return shares[group]()
+    return _SHARES[group]()
 
 
 def _u16_list(values: tuple[int, ...]) -> bytes:
