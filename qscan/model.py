@@ -95,9 +95,13 @@ STATUS_ORDER = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid",
 """The statuses from worst to best."""
 
 
+_STATUS_RANK = {status: n for n, status in enumerate(STATUS_ORDER)}
+_SEVERITY_RANK = {severity: len(SEVERITIES) - n for n, severity in enumerate(SEVERITIES)}
+
+
 def status_rank(status: str) -> int:
     """Lower is worse; unknown statuses rank with "unknown"."""
-    return STATUS_ORDER.index(status) if status in STATUS_ORDER else 2
+    return _STATUS_RANK.get(status, 2)
 
 
 def place_text(path: str | None, host: str | None, port: int | None, service: str | None) -> str:
@@ -110,7 +114,7 @@ def place_text(path: str | None, host: str | None, port: int | None, service: st
 
 def severity_rank(severity: str) -> int:
     """Higher is more severe; unknown severities rank lowest."""
-    return len(SEVERITIES) - SEVERITIES.index(severity) if severity in SEVERITIES else 0
+    return _SEVERITY_RANK.get(severity, 0)
 
 
 class _Positional:

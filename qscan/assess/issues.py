@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -112,7 +112,8 @@ class Member(NamedTuple):
     deadline: str | None
     score: int
     wave: int
-    reasons: list[str]
+    reasons: Sequence[Any]
+    """As stored (strings); copied only for the issue's most urgent member."""
     algorithm: str
     function: str
     component: str
@@ -167,7 +168,7 @@ def member_of_dict(finding: Mapping[str, Any], deadline_class: str = "") -> Memb
         deadline=v.get("deadline") if isinstance(v.get("deadline"), str) else None,
         score=score if isinstance(score, int) else 0,
         wave=wave if wave in (1, 2, 3, 4) else 4,
-        reasons=[str(r) for r in p.get("reasons") or []],
+        reasons=p.get("reasons") or (),
         algorithm=str(finding.get("algorithm") or "unknown"),
         function=str(finding.get("function") or "unknown"),
         component=str(loc.get("component") or ""),
@@ -266,6 +267,7 @@ class _Draft:
     __slots__ = (
         "id",
         "worst",
+        "worst_key",
         "fingerprints",
         "severity",
         "status",
@@ -280,6 +282,7 @@ class _Draft:
     def __init__(self, id: str, first: Member) -> None:
         self.id = id
         self.worst = first
+        self.worst_key = _urgency(first)
         self.fingerprints: list[str] = []
         self.severity = first.severity
         self.status = first.status
@@ -292,11 +295,15 @@ class _Draft:
 
     def add(self, m: Member, finding: Finding | None) -> None:
         self.fingerprints.append(m.fingerprint)
-        if _urgency(m) < _urgency(self.worst):
-            self.worst = m
-        self.severity = max(self.severity, m.severity, key=severity_rank)
-        self.status = min(self.status, m.status, key=status_rank)
-        self.scope = min(self.scope, m.scope, key=SCOPES.index)
+        key = _urgency(m)
+        if key < self.worst_key:
+            self.worst, self.worst_key = m, key
+        if m.severity != self.severity and severity_rank(m.severity) > severity_rank(self.severity):
+            self.severity = m.severity
+        if m.status != self.status and status_rank(m.status) < status_rank(self.status):
+            self.status = m.status
+        if m.scope != self.scope and SCOPES.index(m.scope) < SCOPES.index(self.scope):
+            self.scope = m.scope
         if m.deadline and (self.deadline is None or m.deadline < self.deadline):
             self.deadline = m.deadline
         self.algorithms.add(m.algorithm)
@@ -319,7 +326,7 @@ class _Draft:
             asset=worst.asset.label,
             place=worst.asset.place,
             scope=self.scope,
-            priority=Priority(worst.score, worst.wave, list(worst.reasons)),
+            priority=Priority(worst.score, worst.wave, [str(r) for r in worst.reasons]),
             deadline=self.deadline,
             deadline_class=worst.deadline_class,
             members=sorted(self.fingerprints),
