@@ -149,7 +149,10 @@ def build(
         if trends and trends.get(org["id"]):
             trend = Trend(list(trends[org["id"]]))
         elif history and len(aggregates["organisations"]) == 1:
-            trend = Trend([(p["scanned_at"], p["readiness"]) for p in history.get("trend", [])])
+            points = history.get("trend", [])
+            trend = Trend(
+                [(p["scanned_at"], p["readiness"]) for p in points if p["readiness"] is not None]
+            )
         league.append(
             LeagueRow(
                 rank=0,

@@ -238,9 +238,9 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
         )
     trend = (view.history or {}).get("trend") or []
     points = [
-        (str(p.get("scanned_at", "")), float(p.get("readiness", 0)))
+        (str(p.get("scanned_at", "")), float(p["readiness"]))
         for p in trend
-        if isinstance(p, dict)
+        if isinstance(p, dict) and isinstance(p.get("readiness"), int | float)
     ]
     if points:
         out["trend"] = charts.trend(points, t("charts.trend"))
