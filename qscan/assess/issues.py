@@ -342,7 +342,9 @@ class IssueSet:
     """Issues as their members are added one at a time, in any order."""
 
     def __init__(self) -> None:
-        self._drafts: dict[str, _Draft] = {}
+        self._drafts: dict[tuple[str, str], _Draft] = {}
+        """By organisation and issue id: ids are unique within an organisation (the same
+        endpoint scanned by two organisations is an issue of each)."""
 
     def __len__(self) -> int:
         return len(self._drafts)
@@ -351,9 +353,10 @@ class IssueSet:
         """Add one member; returns its issue id (the one stored with the finding, if any,
         so that a re-rendered or merged inventory keeps its grouping)."""
         id = member.stored_issue or issue_id(member.rule, member.asset)
-        draft = self._drafts.get(id)
+        key = (member.attribution.get("organisation_id", ""), id)
+        draft = self._drafts.get(key)
         if draft is None:
-            draft = self._drafts[id] = _Draft(id, member)
+            draft = self._drafts[key] = _Draft(id, member)
         draft.add(member, finding)
         return id
 

@@ -156,3 +156,21 @@ def test_a_merge_keeps_the_grouping_of_its_inputs(tmp_path: Path) -> None:
     assert after == before
     assert all(f["issue"] in after for f in merged["findings"])
     assert merged["aggregates"]["totals"]["issues"] == len(before)
+
+
+def test_issues_stay_within_their_organisation(tmp_path: Path) -> None:
+    make_cert(tmp_path / "src" / "c.pem", "rsa", bits=1024)
+    inventory = api.scan(tmp_path / "src")
+    first, second = tmp_path / "agency.json", tmp_path / "bureau.json"
+    first.write_text(inventory.to_json())
+    second.write_text(inventory.to_json())  # the same material, scanned by another body
+    merge([first, second], tmp_path / "merged.json")
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    own = len(inventory.extra["issues"])
+    assert len(merged["issues"]) == 2 * own
+    regrouped = issues_of(Inventory.from_dict(merged))
+    assert len(regrouped) == 2 * own
+    assert {i.attribution["organisation_id"] for i in regrouped} == {
+        f"file:{first}",
+        f"file:{second}",
+    }
