@@ -113,7 +113,10 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
-    def percent(self, share: float) -> str:
+    def percent(self, share: float | None) -> str:
+        """A share as a percentage; "n/a" for a readiness with nothing to measure."""
+        if share is None:
+            return self("summary.not_applicable")
         return format_percent(share, locale=self.locale)
 
     def points(self, delta: float) -> str:

@@ -42,7 +42,7 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         aggregator.add_finding(source.org_id, finding)
     for error in iter_errors(path):
         aggregator.add_error(source.org_id, error)
-    entry, systems = aggregator.finish(source.org_id, systems_meta([source]))
+    entry, systems, _ = aggregator.finish(source.org_id, systems_meta([source]))
     summary = aggregator.summary()
     header["organisations"] = [organisation_entry([source])]
     aggregates = {
@@ -91,9 +91,11 @@ class LeagueRow:
     id: str
     name: str
     findings: int
-    readiness: float
+    issues: int
+    readiness: float | None
+    """Share of quantum-ready production issues; None (n/a) when there are none."""
     waves: dict[str, int]
-    """Findings per wave as the roadmap shows them (see `shown_waves`)."""
+    """Issues per wave as the roadmap shows them (see `shown_waves`)."""
     overdue: int
     errors: int
     scanned_at: str
@@ -130,8 +132,8 @@ class Roadmap:
 
 
 def shown_waves(counts: dict[str, Any]) -> dict[str, int]:
-    """Findings per wave: waves 1 to 3 count what is still to migrate in them; wave 4
-    ("monitor") counts every finding whose priority is wave 4, the quantum-ready ones (kept
+    """Issues per wave: waves 1 to 3 count what is still to migrate in them; wave 4
+    ("monitor") counts every issue whose priority is wave 4, the quantum-ready ones (kept
     under watch, nothing to migrate) included, so that the column says what is monitored."""
     shown = {w: int(counts["open_by_wave"][w]) for w in ("1", "2", "3")}
     shown["4"] = int(counts["by_wave"]["4"])
@@ -158,13 +160,17 @@ def build(
         if trends and trends.get(org["id"]):
             trend = Trend(list(trends[org["id"]]))
         elif history and len(aggregates["organisations"]) == 1:
-            trend = Trend([(p["scanned_at"], p["readiness"]) for p in history.get("trend", [])])
+            points = history.get("trend", [])
+            trend = Trend(
+                [(p["scanned_at"], p["readiness"]) for p in points if p["readiness"] is not None]
+            )
         league.append(
             LeagueRow(
                 rank=0,
                 id=org["id"],
                 name=org["name"],
                 findings=org["findings"],
+                issues=org["issues"],
                 readiness=org["readiness"],
                 waves=shown_waves(org),
                 overdue=due(org["by_deadline_class"], policy, as_of_text),
@@ -175,7 +181,16 @@ def build(
                 since_last=history if len(aggregates["organisations"]) == 1 else None,
             )
         )
-    league.sort(key=lambda r: (-r.readiness, r.overdue, -r.findings, r.name, r.id))
+    league.sort(
+        key=lambda r: (
+            r.readiness is None,
+            -(r.readiness or 0.0),
+            r.overdue,
+            -r.issues,
+            r.name,
+            r.id,
+        )
+    )
     for i, row in enumerate(league, 1):
         row.rank = i
 
@@ -208,7 +223,7 @@ def build(
         m.x = x_of(m.date)
     axis = [(year, x_of(f"{year}-01-01")) for year in range(first_year, last_year + 1)]
 
-    systems = [s for s in aggregates["systems"] if s["findings"] - s["ready"] > 0]
+    systems = [s for s in aggregates["systems"] if s["issues"] - s["ready"] > 0]
     systems.sort(
         key=lambda s: (
             s["priority"]["wave"],

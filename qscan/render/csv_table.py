@@ -15,7 +15,8 @@ import json
 import re
 from typing import Any
 
-from qscan.model import Finding, Inventory
+from qscan.assess.issues import issue_ids
+from qscan.model import Finding, Inventory, scope_of
 from qscan.render.interface import RenderOptions
 from qscan.render.locations import place
 
@@ -46,6 +47,8 @@ COLUMNS = (
     "owner",
     "gate",
     "fix",
+    "issue",
+    "scope",
     "location",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +68,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
+def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
     loc, v, p = f.location, f.verdict, f.priority
     params = (
         json.dumps(f.params, sort_keys=True, ensure_ascii=False, default=str) if f.params else ""
@@ -97,6 +100,8 @@ def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
         str(f.context.get("owner") or ""),
         flags.get(f.fingerprint, ""),
         v.fix if v else "",
+        issue,
+        scope_of(f),
         f"{place(f)}:{loc.line}" if loc.line else place(f),
     ]
     return [neutralise(c) for c in row]
@@ -121,6 +126,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     flags = gate_flags(inventory)
+    issues = issue_ids(inventory)
     for finding in inventory.findings:
-        writer.writerow(_row(finding, flags))
+        writer.writerow(_row(finding, flags, issues.get(finding.fingerprint, "")))
     return out.getvalue()

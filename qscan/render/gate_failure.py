@@ -9,7 +9,7 @@ from qscan.assess.gate import GateResult
 from qscan.i18n import plural
 from qscan.model import Finding, severity_rank
 from qscan.render.locations import where
-from qscan.render.summary import most_urgent_first
+from qscan.render.summary import most_urgent_findings
 from qscan.render.text import sanitise
 
 SHOWN_RULES = 10
@@ -54,7 +54,7 @@ def failure_lines(result: GateResult) -> list[str]:
         lines.append(f"  {rule} {severity:<8} ×{n}  {title}")
     if len(ordered) > SHOWN_RULES:
         lines.append(f"  … and {plural(len(ordered) - SHOWN_RULES, 'more rule', 'more rules')}")
-    first = most_urgent_first(failing)[:SHOWN_LOCATIONS]
+    first = most_urgent_findings(failing)[:SHOWN_LOCATIONS]
     lines.append("first locations:" if len(first) > 1 else "location:")
     lines += [f"  {_rule_of(f)[0]} {where(f)}" for f in first]
     if len(failing) > len(first):

@@ -27,14 +27,24 @@ import jinja2
 from markupsafe import Markup
 
 from qscan.i18n import Translator
-from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
+from qscan.model import (
+    COMPONENT_FACTS,
+    FUNCTIONS,
+    READY,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    Finding,
+    Inventory,
+    scope_of,
+)
 from qscan.render import charts
 from qscan.render.facts import key_label
 from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, place, where
-from qscan.render.summary import most_urgent_first
+from qscan.render.summary import most_urgent_findings
 from qscan.render.view import View, build_view
 from qscan.resources import reports_dir
 
@@ -67,6 +77,8 @@ ROW_FIELDS = [
     "system",
     "gate",
     "reasons",
+    "scope",
+    "issue",
 ]
 
 
@@ -144,6 +156,8 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
     sev_index = {s: i for i, s in enumerate(SEVERITIES)}
     st_index = {s: i for i, s in enumerate(STATUSES)}
     fn_index = {s: i for i, s in enumerate(FUNCTIONS)}
+    scope_index = {s: i for i, s in enumerate(SCOPES)}
+    issue_labels = {i.id: f"{i.rule} {i.title} — {i.asset}" for i in view.summary.all_issues}
     rows = []
     context_keys: set[str] = set()
     for f in inventory.findings:
@@ -178,6 +192,8 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
                 strings(f.context.get("system")),
                 strings(flags.get(f.fingerprint, "")),
                 strings("; ".join(p.reasons) if p else ""),
+                scope_index.get(scope_of(f), 0),
+                strings(issue_labels.get(f.issue, "")),
             ]
         )
     texts = t.prefix("findings.")
@@ -192,6 +208,7 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
         "stL": [t.status(s) for s in STATUSES],
         "fn": list(FUNCTIONS),
         "fnL": [t.function(s) for s in FUNCTIONS],
+        "scL": [t(f"scope.{s}") for s in SCOPES],
         "count": {
             noun: {form: t(f"count.{noun}.{form}", n="{n}") for form in ("one", "other")}
             for noun in ("findings", "groups")
@@ -261,9 +278,9 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
         )
     trend = (view.history or {}).get("trend") or []
     points = [
-        (str(p.get("scanned_at", "")), float(p.get("readiness", 0)))
+        (str(p.get("scanned_at", "")), float(p["readiness"]))
         for p in trend
-        if isinstance(p, dict)
+        if isinstance(p, dict) and isinstance(p.get("readiness"), int | float)
     ]
     if points:
         out["trend"] = charts.trend(points, t("charts.trend"))
@@ -276,8 +293,11 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     view = build_view(inventory, lang=t.lang)
     css, css_hash = inline_asset("_base.css.j2")
     js, js_hash = inline_asset("_report.js.j2")
-    ranked = most_urgent_first(inventory.findings)
+    ranked = most_urgent_findings(inventory.findings)
     functions = Counter(f.function for f in inventory.findings)
+    scopes = Counter(scope_of(f) for f in inventory.findings)
+    severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
+    statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
     template = environment().get_template("report.html.j2")
     return template.render(
         inv=inventory,
@@ -299,16 +319,9 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         algorithm_label=algorithm_label,
         key_label=key_label,
         page_rows=PAGE_ROWS,
-        sev_options=[
-            (i, k, view.summary.by_severity[k])
-            for i, k in enumerate(SEVERITIES)
-            if view.summary.by_severity[k]
-        ],
-        st_options=[
-            (i, k, view.summary.by_status[k])
-            for i, k in enumerate(STATUSES)
-            if view.summary.by_status[k]
-        ],
+        sev_options=[(i, k, severities[k]) for i, k in enumerate(SEVERITIES) if severities[k]],
+        st_options=[(i, k, statuses[k]) for i, k in enumerate(STATUSES) if statuses[k]],
         fn_options=[(i, k, functions[k]) for i, k in enumerate(FUNCTIONS) if functions[k]],
+        scope_options=[(i, k, scopes[k]) for i, k in enumerate(SCOPES) if scopes[k]],
         ready=READY,
     )

@@ -69,6 +69,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     r = localized(roadmap, lang)
     tot = r.totals
     as_of = fmt.date(r.meta["as_of"])
+    apart = tot["issues"] - tot["by_scope"]["production"]
     out = [f"# {t['title']}\n"]
     out.append(
         f"{t['as_of']} {as_of} · {t['policy']} **{r.meta['policy']}** · "
@@ -77,7 +78,9 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     out.append(
         f"- {n(tot['organisations'])} {t['organisations']}, {n(tot['systems'])} {t['systems']}, "
         f"{n(tot['findings'])} {t['findings']} ({n(tot['duplicates'])} {t['duplicates']}), "
-        f"{n(tot['errors'])} {t['errors']}\n- {fmt.percent(tot['readiness'])} {t['readiness']}, "
+        f"{n(tot['errors'])} {t['errors']}\n- {n(tot['issues'])} {t['issues']}"
+        + (f" ({n(apart)} {t['apart']})" if apart else "")
+        + f"\n- {fmt.percent(tot['readiness'])} {t['readiness']}, "
         f"{n(r.meta['overdue'])} {t['overdue']}\n"
     )
     out.append(f"\n## {t['league']}\n\n")
@@ -88,7 +91,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                 t["rank"],
                 t["organisation"],
                 t["readiness"],
-                t["findings"],
+                t["issues"],
                 "1",
                 "2",
                 "3",
@@ -102,7 +105,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                     row.rank,
                     row.name,
                     fmt.percent(row.readiness),
-                    n(row.findings),
+                    n(row.issues),
                     *(n(row.waves[w]) for w in ("1", "2", "3", "4")),
                     n(row.overdue),
                     n(row.errors),
@@ -152,14 +155,9 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     out.append(f"\n## {t['algorithms_title']}\n\n")
     out.append(
         _table(
-            [t["algorithm"], t["findings"], t["vulnerable"], t["organisations"]],
+            [t["algorithm"], t["issues"], t["vulnerable"], t["organisations"]],
             [
-                [
-                    a["algorithm"],
-                    n(a["findings"]),
-                    n(a["findings"] - a["ready"]),
-                    n(a["organisations"]),
-                ]
+                [a["algorithm"], n(a["issues"]), n(a["open"]), n(a["organisations"])]
                 for a in r.algorithms
             ],
         )
@@ -179,7 +177,7 @@ def _system_row(s: dict[str, Any], number: Callable[[float], str] = str) -> list
         s.get("criticality") or "",
         s["priority"]["wave"],
         s["priority"]["score"],
-        number(s["findings"] - s["ready"]),
+        number(s["open"]),
         "; ".join(s["priority"]["reasons"]),
     ]
 
@@ -203,18 +201,20 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
             "overdue",
             "errors",
             "scanned_at",
+            "issues",
         ]
         rows = [
             [
                 r.rank,
                 r.id,
                 r.name,
-                r.readiness,
+                "" if r.readiness is None else r.readiness,
                 r.findings,
                 *(r.waves[w] for w in "1234"),
                 r.overdue,
                 r.errors,
                 r.scanned_at,
+                r.issues,
             ]
             for r in roadmap.league
         ]
@@ -234,9 +234,9 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
         ]
         rows = [[s["organisation_id"], *_system_row(s)] for s in roadmap.systems_first]
     elif table == "algorithms":
-        head = ["algorithm", "findings", "to_migrate", "organisations"]
+        head = ["algorithm", "findings", "to_migrate", "organisations", "issues"]
         rows = [
-            [a["algorithm"], a["findings"], a["findings"] - a["ready"], a["organisations"]]
+            [a["algorithm"], a["findings"], a["open"], a["organisations"], a["issues"]]
             for a in roadmap.algorithms
         ]
     elif table == "timeline":

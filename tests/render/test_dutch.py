@@ -54,7 +54,7 @@ def test_plural_forms():
 def test_markdown_is_dutch(inventory):
     md = RENDERERS["md"](inventory, RenderOptions(lang="nl")).replace("\\", "")
     assert "20 nov 2026" in md and "2026-11-20T10:00:00" not in md
-    assert "publieke sleutel van het certificaat" in md or "handtekening van het certificaat" in md
+    assert "keys/id_rsa (PEM-privésleutel)" in md  # the asset, its component in Dutch
     assert "time-out" in md
 
 

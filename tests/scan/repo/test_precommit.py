@@ -94,7 +94,7 @@ def test_hook_scans_the_commit_inside_the_repository(workstation, tmp_path, monk
     assert not [p for p in paths if str(outside) in p or "ssh_host" in p or "tls.key" in p]
     assert not [f for f in doc["findings"] if f["algorithm"] == "RSA"]
     text = out.with_suffix(".txt").read_text()
-    assert "src/crypto_util.py:5" in text
+    assert "— src/crypto_util.py —" in text  # the issue, with the repository-relative path
 
 
 def test_a_file_both_committed_and_referenced_is_one_finding(workstation, tmp_path, monkeypatch):
