@@ -82,3 +82,37 @@ def test_scenario_labels_are_translated():
     assert label_text("something else", "nl") == "something else"
     data = yaml.safe_load((ROOT / "rules" / "scenarios.yaml").read_text(encoding="utf-8"))
     assert all("nl" in s for s in data["scenarios"].values())
+
+
+DUTCH = re.compile(
+    r"\b(een|het|niet|bevinding(en)?|kwestie(s)?|kwantum\w*|geldig|termijn|sleutel|golf|"
+    r"beleid|jaar|gebroken|handtekening|opgegeven|aangenomen|migreren|scandoel(en)?)\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_dutch_in_python_code():
+    """Every Dutch text comes from reports/i18n (or the `nl:` blocks of rules/): the Python
+    code holds none (docstrings aside, which may quote an example)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "qscan").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and DUTCH.search(node.value)
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []

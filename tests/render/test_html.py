@@ -106,8 +106,8 @@ def test_language_files_match():
     for key in en:
         names = lambda text: sorted(f for _, f, _, _ in fields.parse(text) if f)  # noqa: E731
         assert names(en[key]) == names(nl[key]), key
-    words = lambda text: re.sub(r"\{\w+\}", "", text).strip(" ,.")  # noqa: E731
-    same = [k for k in en if en[k] == nl[k] and len(words(en[k])) > 12]
+    letters = lambda text: re.sub(r"[^A-Za-z]", "", re.sub(r"\{\w+\}", "", text))  # noqa: E731
+    same = [k for k in en if en[k] == nl[k] and len(letters(en[k])) > 10]
     assert same == [], f"untranslated: {same}"
 
 
