@@ -95,6 +95,18 @@ class Translator:
         """The label of a finding's context field (`not_after` -> "valid until")."""
         return self(f"context_key.{key}") if self.has(f"context_key.{key}") else key
 
+    def context_value(self, key: str, value: Any) -> Any:
+        """A context value for people: yes/no for booleans, the material scope's name, a
+        role or storage in the component phrases of this language; other values as they are
+        (scanned data)."""
+        if isinstance(value, bool):
+            return self("values.yes" if value else "values.no")
+        if key == "material_scope" and self.has(f"scope.{value}"):
+            return self(f"scope.{value}")
+        if key in ("role", "stored_in") and isinstance(value, str):
+            return self.component(value)
+        return value
+
     def error_kind(self, kind: str) -> str:
         """The label of a scan error kind (`connection-refused` -> "connection refused")."""
         return self(f"error_kind.{kind}") if self.has(f"error_kind.{kind}") else kind

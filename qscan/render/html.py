@@ -162,7 +162,7 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
     context_keys: set[str] = set()
     for f in inventory.findings:
         v, p, loc = f.verdict, f.priority, f.location
-        context = shown_context(f)
+        context = {k: t.context_value(k, v) for k, v in shown_context(f).items()}
         context_keys.update(context)
         rows.append(
             [
