@@ -116,6 +116,20 @@ def test_html_is_self_contained_escaped_and_localised(merged: Path) -> None:
     assert "Systemen die het eerst moeten migreren" in dutch
 
 
+def test_numbers_and_dates_are_localised(merged: Path) -> None:
+    """The roadmap formats its numbers and dates for the language (Babel), as the report
+    does: no "19662" next to "1.656"."""
+    r = roadmap_of(merged)
+    r.totals["findings"] = 19662
+    r.totals["issues"] = 1656
+    dutch, english = html(r, "nl"), html(r, "en")
+    assert "19.662" in dutch and "1.656" in dutch and "19662" not in dutch
+    assert "19,662" in english and "1,656" in english
+    assert "peildatum 1 jun 2026" in dutch and "as of Jun 1, 2026" in english
+    md = markdown(r, "nl")
+    assert "19.662 bevindingen" in md and "achterstallig" in md
+
+
 def test_milestone_labels_follow_the_language(merged: Path) -> None:
     r = roadmap_of(merged)
     labels = {m.label: m.labels["nl"] for m in r.timeline}

@@ -105,6 +105,12 @@ def test_report_in_chromium(tmp_path, inventory):
                 )
                 >= 1
             )
+            # grouping by issue: one group per issue of the inventory (the JSON's issues)
+            await _set(page, "select[data-filter=group]", "issue")
+            groups = await page.evaluate(
+                "document.querySelectorAll('#findings-results details.group').length"
+            )
+            assert groups == len(inventory.extra["issues"])
             await _set(page, "select[data-filter=group]", "")
             await page.evaluate("window.scrollTo(0, 0)")
             shot = tmp_path / "report.png"

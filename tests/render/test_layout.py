@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import io
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from qscan.i18n import Translator
+from qscan.model import SCOPES, scope_of
 from qscan.render import RENDERERS, RenderOptions
 from tests.render.chromium_cdp import chromium_page, find_chromium
 from tests.render.estate_report import estate_inventory
@@ -105,6 +108,16 @@ def test_estate_report_layout_and_print(tmp_path, estate, lang):
                 assert 0 < found["certShown"] <= 50
                 broken = [r for s, r in found["reasons"] if s != "quantum-safe"]
                 assert broken and all(r.strip() for r in broken), found["reasons"][:5]
+            # the material-scope filter of the findings table keeps the findings of that scope
+            scopes = Counter(scope_of(f) for f in estate.findings)
+            assert len(scopes) > 1
+            other = next(s for s in SCOPES if s != "production" and scopes[s])
+            await page.evaluate(
+                "(() => { const e = document.querySelector('select[data-filter=scope]');"
+                f" e.value = '{SCOPES.index(other)}'; e.dispatchEvent(new Event('change')); }})()"
+            )
+            status = await page.evaluate("document.getElementById('findings-status').textContent")
+            assert status.startswith(Translator(lang).number(scopes[other]) + " "), status
             headers = await page.evaluate(
                 "Array.from(document.querySelectorAll('main h2')).map(h => h.textContent.trim())"
             )
