@@ -264,7 +264,8 @@ def timeline(
 def trend(
     points: Sequence[tuple[str, float]], label: str, width: int = 520, height: int = 160
 ) -> Markup:
-    """Readiness (0..1) over time as a line with dots."""
+    """Readiness (0..1) over time as a line with dots; points are (date label, share), the
+    label shown as given (the caller localises it)."""
     if not points:
         return _svg(width, 30, label, _text(0, 20, "—"))
     left, right, top, bottom = 44, width - 40, 12, height - 28
@@ -285,10 +286,11 @@ def trend(
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         + '"/>'
     )
-    for (date, value), (x, y) in zip(points, coords, strict=True):
+    for i, ((date, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#2b8a3e">'
-            f"<title>{escape(date[:10])}: {value:.0%}</title></circle>"
+            f"<title>{escape(date)}: {value:.0%}</title></circle>"
         )
-        parts.append(_text(x, height - 8, date[:10], "middle", "small"))
+        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+        parts.append(_text(x, height - 8, date, anchor, "small"))
     return _svg(width, height, label, "".join(parts))

@@ -278,7 +278,7 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
         )
     trend = (view.history or {}).get("trend") or []
     points = [
-        (str(p.get("scanned_at", "")), float(p["readiness"]))
+        (t.date(str(p.get("scanned_at", ""))), float(p["readiness"]))
         for p in trend
         if isinstance(p, dict) and isinstance(p.get("readiness"), int | float)
     ]
