@@ -23,7 +23,7 @@ SHA1_OID = "1.3.14.3.2.26"
 
 # Families whose parameter set is the algorithm itself (FIPS 203/204/205, SP 800-208, round 3).
 _PARAMETER_SET_FAMILIES = frozenset(
-    {"ML-DSA", "ML-KEM", "SLH-DSA", "LMS", "XMSS", "Dilithium", "Kyber", "Falcon"}
+    {"ML-DSA", "ML-KEM", "SLH-DSA", "LMS", "XMSS", "Dilithium", "Kyber", "Falcon", "FrodoKEM"}
 )
 _FUNCTION_OF_PRIMITIVE = {
     "signature": "signature",

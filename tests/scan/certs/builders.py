@@ -258,6 +258,30 @@ def openssl_sha1_cert(folder: Path, stem: str, cn: str = "legacy-sha1.example") 
     return out
 
 
+def openssl_sha1_chain(folder: Path, stem: str) -> Path:
+    """A SHA-1 self-signed root (`openssl req -x509` marks it CA:TRUE) and a leaf the root
+    signs with SHA-1, leaf first in one PEM file."""
+    tmp = [folder / f"{stem}.{part}.tmp" for part in ("ca.key", "ca.pem", "leaf.key", "csr")]
+    ca_key, ca_pem, leaf_key, csr = tmp
+    out = folder / f"{stem}.pem"
+    run(
+        "openssl", "req", "-x509", "-sha1", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", str(ca_key), "-out", str(ca_pem), "-days", "365", "-subj", "/CN=SHA-1 Root",
+    )  # fmt: skip
+    run(
+        "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", str(leaf_key),
+        "-out", str(csr), "-subj", "/CN=sha1-leaf.example",
+    )  # fmt: skip
+    run(
+        "openssl", "x509", "-req", "-sha1", "-in", str(csr), "-CA", str(ca_pem),
+        "-CAkey", str(ca_key), "-set_serial", "7", "-days", "30", "-out", str(out),
+    )  # fmt: skip
+    out.write_bytes(out.read_bytes() + ca_pem.read_bytes())
+    for path in tmp:
+        path.unlink()
+    return out
+
+
 def keytool(*args: str) -> None:
     run("keytool", *args)
 
