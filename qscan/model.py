@@ -60,6 +60,10 @@ the component; reports show the component and leave these out."""
 SIGNATURE_ROLES = ("signature", "alternative signature")
 """`context.role` of a certificate's signature findings; the others are "public key" and
 "alternative public key" (and "private key" for keys at rest)."""
+CERTIFICATE_CHECK = "certificate check"
+"""`context.role` of a finding about a certificate as a whole rather than one of its
+algorithms (a TLS server's leaf that has expired or does not name the server); the problem
+is in `context.check` and ends its component."""
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
