@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from qscan.assess.engine import assess
+from qscan.assess.rules import UNKNOWN_FACT, RuleError, _parse_rule, fill
+from qscan.model import Finding, Inventory, Location
+from qscan.render.localize import localize
 from tests.assess.test_engine import judge
 
 ROOT = {"role": "signature", "self_signed": True, "is_ca": True}
@@ -49,3 +53,60 @@ def test_curve_sm2_mlkem768_is_a_hybrid_group():
     assert (v.rule, v.status) == ("QS104", "hybrid")
     cnsa = judge("curveSM2MLKEM768", "key-exchange", asset="protocol", policy="cnsa-2.0").verdict
     assert cnsa.rule == "QS190"
+
+
+def ssh_protocol_finding(**context):
+    return Finding(
+        algorithm="SSH-2.0",
+        function="protocol",
+        asset="protocol",
+        location=Location("ssh://h:22", "ssh protocol", host="h", port=22, service="ssh"),
+        context={"pq_kex_offered": False, "pq_kex_first": False, **context},
+    )
+
+
+def test_fix_variants_follow_the_observed_release_in_every_language():
+    old = ssh_protocol_finding(
+        openssh_version="9.2", openssh_pq_kex="sntrup761x25519-sha512@openssh.com"
+    )
+    new = ssh_protocol_finding(openssh_version="10.0", openssh_pq_kex="mlkem768x25519-sha256")
+    plain = ssh_protocol_finding()
+    inventory = assess(Inventory(findings=[old, new, plain]))
+    fixes = [f.verdict.fix for f in inventory.findings]
+    assert fixes[0].startswith("This server runs OpenSSH 9.2: enable sntrup761x25519")
+    assert fixes[1].startswith("This server runs OpenSSH 10.0, which has mlkem768x25519-sha256")
+    assert fixes[2].startswith("Offer a hybrid post-quantum key exchange first.")
+    dutch = [f.verdict.fix for f in localize(inventory, "nl").findings]
+    assert dutch[0].startswith("Deze server draait OpenSSH 9.2: schakel nu sntrup761x25519")
+    assert dutch[1].startswith("Deze server draait OpenSSH 10.0, dat mlkem768x25519-sha256")
+    assert dutch[2].startswith("Bied als eerste een hybride post-quantum sleuteluitwisseling aan.")
+
+
+def test_placeholders_without_a_value_say_so():
+    finding = ssh_protocol_finding(openssh_version="9.2")
+    assert fill("OpenSSH {context.openssh_version}, {params.bits} bits", finding) == (
+        f"OpenSSH 9.2, {UNKNOWN_FACT} bits"
+    )
+
+
+@pytest.mark.parametrize(
+    "fixes",
+    [
+        [{"fix": "no condition"}],
+        [{"when": {"context": {"x": 1}}}],
+        [{"when": {"colour": "red"}, "fix": "f"}],
+        [{"when": {"context": {"x": 1}}, "fix": "f", "nl": {"why": "w"}}],
+    ],
+)
+def test_malformed_fix_variants_are_rejected(fixes):
+    raw = {
+        "id": "QS999",
+        "title": "t",
+        "severity": "low",
+        "status": "hybrid",
+        "why": "w",
+        "fix": "f",
+        "fixes": fixes,
+    }
+    with pytest.raises(RuleError):
+        _parse_rule(raw, "x")

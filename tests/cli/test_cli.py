@@ -65,6 +65,8 @@ def test_rules_list_and_show(runner):
     shown = runner.invoke(main, ["rules", "show", "qs205"])
     assert shown.exit_code == 0 and "Why" in shown.output and "Fix" in shown.output
     assert runner.invoke(main, ["rules", "show", "QS999"]).exit_code == 2
+    variants = runner.invoke(main, ["rules", "show", "QS420"]).output
+    assert 'Fix when {"context": {"openssh_pq_kex": "mlkem768x25519-sha256"}}' in variants
     data = json.loads(runner.invoke(main, ["rules", "list", "--format", "json"]).output)
     assert {"id", "severity", "title"} <= data[0].keys()
     assert "cnsa-2.0" in runner.invoke(main, ["rules", "policies"]).output

@@ -15,6 +15,7 @@ def openssl(folder, *args):
     builders.run("openssl", *args, cwd=folder)
 
 
+@pytest.mark.filterwarnings("ignore:Diffie-Hellman over finite fields")
 def test_dh_parameters_keys_and_public_keys_are_key_exchange(tmp_path):
     openssl(tmp_path, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
             "-out", "dhparam.pem")  # fmt: skip
