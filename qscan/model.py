@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Self
 
 SCHEMA_ID = "qscan/inventory@1"
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
@@ -214,8 +214,23 @@ class ScanError:
         return {k: v for k, v in vars(self).items() if v is not None}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScanError:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         return cls(**_known(cls, data))
+
+
+@dataclass
+class ScanNote(ScanError):
+    """Something a scan met that is worth knowing but that did not keep a target from being
+    scanned completely: a key or certificate fragment in source code or documentation that
+    does not parse (an example shortened on purpose), a target listed twice or inside
+    another one. The fields of an error record; kept apart in `Inventory.notes`, so that
+    notes never count as errors (reports, `--strict`)."""
+
+
+TARGET_UNREADABLE = "target-unreadable"
+TARGET_ERRORS = ("not-found", TARGET_UNREADABLE, "unsupported-target")
+"""Error kinds that mean a whole target could not be scanned: the scan exits non-zero
+(qscan.assess.gate) whether or not --strict was given."""
 
 
 @dataclass
@@ -228,6 +243,7 @@ class Inventory:
     tool: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     """Top-level fields added by later stages (estate, organisation, summary); kept on round trip."""
+    notes: list[ScanNote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -238,6 +254,7 @@ class Inventory:
             "targets": self.targets,
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
+            "notes": [n.to_dict() for n in self.notes],
         }
         out.update(self.extra)
         return out
@@ -249,7 +266,7 @@ class Inventory:
         pure-Python encoder: about 4x slower and 1.6x larger)."""
         parts = []
         for key, value in self.to_dict().items():
-            if key in ("findings", "errors"):
+            if key in ("findings", "errors", "notes"):
                 parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
             else:
                 text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
@@ -265,10 +282,11 @@ class Inventory:
     def from_dict(cls, data: dict[str, Any]) -> Inventory:
         if data.get("schema") != SCHEMA_ID:
             raise ValueError(f"not a qscan inventory (schema {data.get('schema')!r})")
-        core = {"schema", "tool", "scanned_at", "policy", "targets", "findings", "errors"}
+        core = {"schema", "tool", "scanned_at", "policy", "targets", "findings", "errors", "notes"}
         return cls(
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             errors=[ScanError.from_dict(e) for e in data.get("errors", [])],
+            notes=[ScanNote.from_dict(n) for n in data.get("notes", [])],
             targets=list(data.get("targets", [])),
             policy=data.get("policy", DEFAULT_POLICY),
             scanned_at=data.get("scanned_at", ""),

@@ -1,7 +1,9 @@
 """The CI gate: which findings count, which fail the build, and the exit code.
 
 A finding counts unless its fingerprint is in the baseline or a waiver that has not expired
-matches it. A counted finding fails the build when its severity is at or above `fail_on`, or
+matches it. A target that could not be scanned at all (model.TARGET_ERRORS: missing,
+unreadable, unsupported) makes the scan incomplete (exit 3) even without --strict, unless
+findings already fail it (exit 1). A counted finding fails the build when its severity is at or above `fail_on`, or
 when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Expired waivers stop
 applying and are reported; waivers that matched nothing are reported as unused.
 
@@ -18,7 +20,16 @@ from typing import Any
 
 from qscan.assess.baseline import Baseline, BaselineError, load_baseline
 from qscan.assess.waivers import Waiver, WaiverError, load_waivers
-from qscan.model import FUNCTIONS, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.model import (
+    FUNCTIONS,
+    SEVERITIES,
+    STATUSES,
+    TARGET_ERRORS,
+    Finding,
+    Inventory,
+    ScanError,
+    severity_rank,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -81,18 +92,24 @@ class GateResult:
     expired: dict[int, int] = field(default_factory=dict)
     """Expired waiver index -> how many findings it would have matched."""
     unused: list[Waiver] = field(default_factory=list)
+    unscanned: list[ScanError] = field(default_factory=list)
+    """Error records of targets that could not be scanned at all: the scan is incomplete
+    (exit 3) with or without --strict."""
 
     def expired_waivers(self) -> list[Waiver]:
         return [w for w in self.config.waivers if w.index in self.expired]
 
     def messages(self) -> list[str]:
-        """Warnings for stderr: expired and unused waivers."""
+        """Warnings for stderr: expired and unused waivers, targets that were not scanned."""
         out = [
             f"{w.describe()} has expired and no longer applies "
             f"({self.expired[w.index]} finding(s) count again)"
             for w in self.expired_waivers()
         ]
         out += [f"{w.describe()} matched no finding" for w in self.unused]
+        out += [
+            f"target {e.target} was not scanned ({e.kind}: {e.message})" for e in self.unscanned
+        ]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,9 +190,10 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
     for waiver in dead:
         result.expired.setdefault(waiver.index, 0)
     result.unused = [w for w in live if w.index not in used]
+    result.unscanned = [e for e in inventory.errors if e.kind in TARGET_ERRORS]
     if result.failing:
         result.exit_code = EXIT_FINDINGS
-    elif config.strict and inventory.errors:
+    elif result.unscanned or (config.strict and inventory.errors):
         result.exit_code = EXIT_INCOMPLETE
     return result
 

@@ -1,5 +1,5 @@
-"""Attributing a scanned estate: each finding and error gets its organisation, system and
-owner in `context`. Fingerprints are left untouched."""
+"""Attributing a scanned estate: each finding, error and note gets its organisation, system
+and owner in `context`. Fingerprints are left untouched."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from qscan.targets import parse_target
 
 
 def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarget]) -> None:
-    """Set organisation, system and owner in every finding's and error's context."""
+    """Set organisation, system and owner in every finding's, error's and note's context."""
     by_endpoint: dict[tuple[str | None, int | None], EstateTarget] = {}
     for raw, et in by_raw.items():
         if et.kind == "endpoint":
@@ -34,7 +34,7 @@ def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarg
     for finding in inventory.findings:
         loc = finding.location
         finding.context.update(context_for(loc.target, loc.host, loc.port))
-    for error in inventory.errors:
+    for error in [*inventory.errors, *inventory.notes]:
         error.context = {
             **(error.context or {}),
             **context_for(error.target, error.host, error.port),

@@ -17,6 +17,7 @@ class Summary:
     by_algorithm: list[tuple[str, int]]
     readiness: float
     errors: int
+    notes: int
     top: list[Finding]
 
 
@@ -46,6 +47,7 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         by_algorithm=Counter(f.algorithm for f in inventory.findings).most_common(),
         readiness=(ready / total) if total else 1.0,
         errors=len(inventory.errors),
+        notes=len(inventory.notes),
         top=ranked[:top],
     )
 

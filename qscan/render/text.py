@@ -19,7 +19,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     out = [
         f"qscan {inventory.tool.get('version', '')} — policy {inventory.policy} — {inventory.scanned_at}",
         f"targets: {len(inventory.targets)}   findings: {s.total}   errors: {s.errors}   "
-        f"quantum-ready: {s.readiness:.0%}",
+        + (f"notes: {s.notes}   " if s.notes else "")
+        + f"quantum-ready: {s.readiness:.0%}",
         "",
         "by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v),
         "by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
