@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Self
 
 SCHEMA_ID = "qscan/inventory@1"
@@ -67,6 +67,9 @@ is in `context.check` and ends its component."""
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+RESOURCE_LIMIT = "resource-limit"
+"""The error kind of a target lost to the scanning machine's limits (no file descriptor
+was free): the inventory is incomplete for a reason that is not the target's."""
 FUNCTIONS = (
     "key-exchange",
     "kem",
@@ -260,14 +263,21 @@ class Inventory:
         return out
 
     def to_json(self) -> str:
-        """The canonical JSON inventory. Top-level fields are indented; each finding and
-        error is one compact line. That keeps the file readable, greppable and diffable line
+        """The canonical JSON inventory. Top-level fields are indented; each finding, error
+        and note is one compact line. That keeps the file readable, greppable and diffable line
         by line, and lets the C encoder do the work (an indented dump falls back to the
-        pure-Python encoder: about 4x slower and 1.6x larger)."""
+        pure-Python encoder: about 4x slower and 1.6x larger). The records are turned into
+        dictionaries one at a time: a large inventory never holds all of them as
+        dictionaries at once."""
+        records: dict[str, Sequence[Finding | ScanError]] = {
+            "findings": self.findings,
+            "errors": self.errors,
+            "notes": self.notes,
+        }
         parts = []
-        for key, value in self.to_dict().items():
-            if key in ("findings", "errors", "notes"):
-                parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
+        for key, value in replace(self, findings=[], errors=[], notes=[]).to_dict().items():
+            if key in records:
+                parts.append(f"  {json.dumps(key)}: {_json_lines(records[key])}")
             else:
                 text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
                 indented = text.replace("\n", "\n  ")
@@ -298,10 +308,11 @@ class Inventory:
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
 
 
-def _json_lines(items: list[Any]) -> str:
+def _json_lines(items: Sequence[Finding | ScanError]) -> str:
     if not items:
         return "[]"
-    return "[\n    " + ",\n    ".join(_JSON_LINE.encode(item) for item in items) + "\n  ]"
+    lines = (_JSON_LINE.encode(item.to_dict()) for item in items)
+    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
 
 
 def object_at(data: Mapping[str, Any], key: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from qscan.estate.file import Estate, EstateTarget
 from qscan.estate.shard import select_shard
 from qscan.model import Finding, Inventory, ScanError, ScanNote
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
-from qscan.scan.net.engine import run_endpoints
+from qscan.scan.net.engine import run_endpoints, scan_endpoints
 from qscan.scan.registry import endpoint_scanners, file_scanners
 from qscan.targets import Target, arrange, parse_target
 from qscan.version import __version__
@@ -103,7 +103,7 @@ def gather(targets: Sequence[Target], options: ScanOptions) -> Records:
     records = Records()
     jobs = scan_paths(_arranged(targets, records), options, records)
     if jobs:
-        asyncio.run(run_endpoints(jobs, options, records))
+        scan_endpoints(jobs, options, records)
     return records
 
 

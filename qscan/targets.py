@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qscan.configfile import ConfigError, read_text
+
 # Scheme -> (protocol family, default port). STARTTLS schemes upgrade a plaintext session.
 SCHEMES: dict[str, tuple[str, int]] = {
     "tls": ("tls", 443),
@@ -155,10 +157,16 @@ def _sni(host: str) -> str | None:
 
 
 def read_targets_file(path: Path) -> list[str]:
-    """One target per line; blank lines and '#' comments ignored."""
+    """One target per line; blank lines and '#' comments ignored. ConfigError (naming the
+    line) for a file that cannot be read or a line that is no target."""
     lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(read_text(path, "targets file").splitlines(), start=1):
         text = line.split("#", 1)[0].strip()
-        if text:
-            lines.append(text)
+        if not text:
+            continue
+        try:
+            parse_target(text)
+        except TargetError as exc:
+            raise ConfigError(str(path), str(exc), number) from None
+        lines.append(text)
     return lines

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qscan.configfile import ConfigError, load_json
 from qscan.model import SCHEMA_ID, Inventory
 
 BASELINE_SCHEMA = "qscan/baseline@1"
 
 
-class BaselineError(ValueError):
+class BaselineError(ConfigError):
     """A baseline file that cannot be read or is neither a baseline nor an inventory."""
 
 
@@ -59,16 +60,20 @@ def dump_baseline(inventory: Inventory) -> str:
 
 
 def load_baseline(path: Path) -> Baseline:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise BaselineError(f"{path}: not JSON ({exc})") from None
+    source = str(path)
+    data = load_json(path, "baseline")
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema == BASELINE_SCHEMA and isinstance(data.get("fingerprints"), dict | list):
-        return Baseline(frozenset(data["fingerprints"]), str(path), str(data.get("created_at", "")))
-    if schema == SCHEMA_ID and isinstance(data.get("findings"), list):
-        fps = frozenset(f["fingerprint"] for f in data["findings"] if "fingerprint" in f)
-        return Baseline(fps, str(path), str(data.get("scanned_at", "")))
-    raise BaselineError(f"{path}: not a qscan baseline or inventory (schema {schema!r})")
+        fingerprints = list(data["fingerprints"])
+    elif schema == SCHEMA_ID and isinstance(data.get("findings"), list):
+        findings = data["findings"]
+        if not all(isinstance(f, dict) for f in findings):
+            raise BaselineError(source, "findings must be objects")
+        fingerprints = [f["fingerprint"] for f in findings if "fingerprint" in f]
+    else:
+        shown = schema if isinstance(schema, str) and len(schema) < 80 else type(schema).__name__
+        raise BaselineError(source, f"not a qscan baseline or inventory (schema {shown!r})")
+    if not all(isinstance(fp, str) for fp in fingerprints):
+        raise BaselineError(source, "every fingerprint must be a string")
+    created = data.get("created_at", data.get("scanned_at", ""))
+    return Baseline(frozenset(fingerprints), source, created if isinstance(created, str) else "")

@@ -1,11 +1,12 @@
 """The CI gate: which findings count, which fail the build, and the exit code.
 
 A finding counts unless its fingerprint is in the baseline or a waiver that has not expired
-matches it. A target that could not be scanned at all (model.TARGET_ERRORS: missing,
-unreadable, unsupported) makes the scan incomplete (exit 3) even without --strict, unless
-findings already fail it (exit 1). A counted finding fails the build when its severity is at or above `fail_on`, or
+matches it. A counted finding fails the build when its severity is at or above `fail_on`, or
 when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Expired waivers stop
-applying and are reported; waivers that matched nothing are reported as unused.
+applying and are reported; waivers that matched nothing are reported as unused. A target
+that could not be scanned at all (model.TARGET_ERRORS: missing, unreadable, unsupported)
+makes the scan incomplete (exit 3) even without --strict, unless findings already fail it
+(exit 1).
 
 The result is also stored on the inventory (`inventory.extra["gate"]`) so that every output
 (SARIF suppressions and baseline state, the HTML and Markdown gate sections) shows it.
@@ -18,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qscan.assess.baseline import Baseline, BaselineError, load_baseline
-from qscan.assess.waivers import Waiver, WaiverError, load_waivers
+from qscan.assess.baseline import Baseline, load_baseline
+from qscan.assess.waivers import Waiver, load_waivers
+from qscan.configfile import ConfigError
 from qscan.model import (
     FUNCTIONS,
+    RESOURCE_LIMIT,
     SEVERITIES,
     STATUSES,
     TARGET_ERRORS,
@@ -92,6 +95,8 @@ class GateResult:
     expired: dict[int, int] = field(default_factory=dict)
     """Expired waiver index -> how many findings it would have matched."""
     unused: list[Waiver] = field(default_factory=list)
+    lost: int = 0
+    """Targets lost to the scanning machine's resource limits."""
     unscanned: list[ScanError] = field(default_factory=list)
     """Error records of targets that could not be scanned at all: the scan is incomplete
     (exit 3) with or without --strict."""
@@ -125,6 +130,7 @@ class GateResult:
                 {**w.to_dict(), "matched": self.expired[w.index]} for w in self.expired_waivers()
             ],
             "unused_waivers": [w.index for w in self.unused],
+            "lost_to_resource_limits": self.lost,
         }
         if cfg.baseline is not None:
             out["baseline"] = {
@@ -155,7 +161,7 @@ def build_config(
             strict=strict,
             today=today,
         )
-    except (BaselineError, WaiverError) as exc:
+    except ConfigError as exc:  # the baseline or waivers file, with its line
         raise GateConfigError(str(exc)) from None
 
 
@@ -190,12 +196,21 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
     for waiver in dead:
         result.expired.setdefault(waiver.index, 0)
     result.unused = [w for w in live if w.index not in used]
+    result.lost = lost_targets(inventory)
     result.unscanned = [e for e in inventory.errors if e.kind in TARGET_ERRORS]
-    if result.failing:
+    if config.strict and result.lost:
+        # an inventory known to miss targets cannot pass or fail the build on its findings
+        result.exit_code = EXIT_INCOMPLETE
+    elif result.failing:
         result.exit_code = EXIT_FINDINGS
     elif result.unscanned or (config.strict and inventory.errors):
         result.exit_code = EXIT_INCOMPLETE
     return result
+
+
+def lost_targets(inventory: Inventory) -> int:
+    """How many targets the scan lost to the scanning machine's resource limits."""
+    return len({e.target for e in inventory.errors if e.kind == RESOURCE_LIMIT})
 
 
 def apply_gate(inventory: Inventory, config: GateConfig) -> GateResult:

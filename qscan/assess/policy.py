@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
-from qscan.resources import YAML_LOADER, rules_dir
+from qscan.configfile import ConfigError, load_yaml
+from qscan.resources import rules_dir
 
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
 VALID_UNTIL = {
@@ -97,7 +96,10 @@ def _translations(raw: dict[str, Any], key: str) -> dict[str, str]:
 def policies() -> dict[str, Policy]:
     out: dict[str, Policy] = {}
     for path in sorted((rules_dir() / "policies").glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        try:
+            raw, _ = load_yaml(path, "policy file")
+        except ConfigError as exc:
+            raise PolicyError(str(exc)) from None
         try:
             deadlines = {
                 k: Deadline(

@@ -32,12 +32,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from qscan.catalog import Catalog, catalog
+from qscan.configfile import ConfigError, line_of, load_yaml
 from qscan.i18n import LANGUAGES
 from qscan.model import SEVERITIES, STATUSES, Finding, severity_rank
-from qscan.resources import YAML_LOADER, rules_dir
+from qscan.resources import rules_dir
 
 _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
@@ -266,9 +265,21 @@ def load_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted((rules_dir() / "packs").glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
-        for raw in data.get("rules", []):
-            rule = _parse_rule(raw, path.name)
+        try:
+            data, root = load_yaml(path, "rule pack")
+        except ConfigError as exc:
+            raise RuleError(str(exc)) from None
+        entries = (data or {}).get("rules", []) if isinstance(data or {}, dict) else None
+        if not isinstance(entries, list):
+            raise RuleError(f"{path}: expected a mapping with a list under 'rules'")
+        for index, raw in enumerate(entries):
+            try:
+                rule = _parse_rule(raw, path.name)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                if isinstance(exc, RuleError):
+                    raise
+                where = f"{path}:{line_of(root, ['rules', index])}"
+                raise RuleError(f"{where}: malformed rule ({type(exc).__name__}: {exc})") from None
             if rule.id in seen:
                 raise RuleError(f"rule id {rule.id} in {path.name} already used in {seen[rule.id]}")
             seen[rule.id] = path.name

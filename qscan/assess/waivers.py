@@ -27,14 +27,21 @@ from typing import Any
 
 import yaml
 
+from qscan.configfile import ConfigError, line_of, load_yaml
 from qscan.model import Finding
 
 _REQUIRED = ("justification", "owner", "expires")
 _CONDITIONS = ("rule", "fingerprint", "path", "endpoint")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class WaiverError(ValueError):
+class WaiverError(ConfigError):
     """A waivers file that cannot be read or does not follow the format."""
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
@@ -99,8 +106,12 @@ class Waiver:
         )
 
     def describe(self) -> str:
-        what = ", ".join(f"{k} {getattr(self, k)}" for k in _CONDITIONS if getattr(self, k))
-        return f"waiver #{self.index} ({what}; owner {self.owner}; expires {self.expires})"
+        """For warnings on stderr: each field shortened, without control characters."""
+        what = ", ".join(
+            f"{k} {_printable(getattr(self, k))}" for k in _CONDITIONS if getattr(self, k)
+        )
+        owner = _printable(self.owner)
+        return f"waiver #{self.index} ({what}; owner {owner}; expires {self.expires})"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: getattr(self, k) for k in _CONDITIONS if getattr(self, k)}
@@ -113,56 +124,85 @@ class Waiver:
         return out
 
 
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise WaiverError(f"{where}: expires must be a date (YYYY-MM-DD), not {value!r}") from None
+_TEXT_MAX = 1000
+"""Characters of one waiver field (a justification is a sentence, a glob a path)."""
 
 
-def parse_waivers(data: Any, source: str = "waivers") -> tuple[Waiver, ...]:
+def parse_waivers(
+    data: Any, source: str = "waivers", root: yaml.Node | None = None
+) -> tuple[Waiver, ...]:
+    """The waivers of a parsed file; `root` (its YAML nodes) gives problems their line."""
+    prefix: list[Any] = ["waivers"] if isinstance(data, dict) else []
     entries = data.get("waivers") if isinstance(data, dict) else data
     if entries is None:
         return ()
     if not isinstance(entries, list):
-        raise WaiverError(f"{source}: expected a list under 'waivers'")
-    waivers = []
-    for index, raw in enumerate(entries, start=1):
-        where = f"{source}: waiver #{index}"
-        if not isinstance(raw, dict):
-            raise WaiverError(f"{where}: expected a mapping")
-        unknown = set(raw) - {*_REQUIRED, *_CONDITIONS}
-        if unknown:
-            raise WaiverError(f"{where}: unknown keys {sorted(unknown)}")
-        missing = [k for k in _REQUIRED if not str(raw.get(k) or "").strip()]
-        if missing:
-            raise WaiverError(f"{where}: missing {', '.join(missing)}")
-        if not any(raw.get(k) for k in _CONDITIONS):
-            raise WaiverError(f"{where}: needs at least one of {', '.join(_CONDITIONS)}")
-        waivers.append(
-            Waiver(
-                justification=str(raw["justification"]).strip(),
-                owner=str(raw["owner"]).strip(),
-                expires=_date(raw["expires"], where),
-                rule=str(raw["rule"]).upper() if raw.get("rule") else None,
-                fingerprint=str(raw["fingerprint"]) if raw.get("fingerprint") else None,
-                path=str(raw["path"]) if raw.get("path") else None,
-                endpoint=str(raw["endpoint"]) if raw.get("endpoint") else None,
-                index=index,
-            )
-        )
-    return tuple(waivers)
+        raise WaiverError(source, "expected a list under 'waivers'", line_of(root, prefix))
+    return tuple(
+        _waiver(raw, index, source, root, [*prefix, index - 1])
+        for index, raw in enumerate(entries, start=1)
+    )
+
+
+def _waiver(raw: Any, index: int, source: str, root: yaml.Node | None, at: list[Any]) -> Waiver:
+    def fail(message: str, key: str | None = None) -> WaiverError:
+        line = line_of(root, at if key is None else [*at, key])
+        return WaiverError(source, f"waiver #{index}: {message}", line)
+
+    if not isinstance(raw, dict):
+        raise fail("expected a mapping")
+    unknown = set(raw) - {*_REQUIRED, *_CONDITIONS}
+    if unknown:
+        raise fail(f"unknown keys {sorted(map(str, unknown))}", str(sorted(map(str, unknown))[0]))
+    missing = [k for k in _REQUIRED if raw.get(k) is None or not str(raw[k]).strip()]
+    if missing:
+        raise fail(f"missing {', '.join(missing)}")
+    if not any(raw.get(k) for k in _CONDITIONS):
+        raise fail(f"needs at least one of {', '.join(_CONDITIONS)}")
+    text: dict[str, str | None] = {}
+    for key in (*_CONDITIONS, "justification", "owner"):
+        value = raw.get(key)
+        if value is None or value == "":
+            text[key] = None
+        elif not isinstance(value, str):
+            raise fail(f"{key} must be text, not {type(value).__name__}", key)
+        elif len(value) > _TEXT_MAX:
+            raise fail(f"{key} is longer than {_TEXT_MAX} characters", key)
+        else:
+            text[key] = value.strip()
+    expires = _date(raw["expires"])
+    if expires is None:
+        raise fail(f"expires must be a date (YYYY-MM-DD), not {_short(raw['expires'])}", "expires")
+    return Waiver(
+        justification=text["justification"] or "",
+        owner=text["owner"] or "",
+        expires=expires,
+        rule=text["rule"].upper() if text["rule"] else None,
+        fingerprint=text["fingerprint"],
+        path=text["path"],
+        endpoint=text["endpoint"],
+        index=index,
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:  # 2027-02-30, year 0000
+        return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def load_waivers(path: Path) -> tuple[Waiver, ...]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WaiverError(f"cannot read {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise WaiverError(f"{path}: not valid YAML ({exc})") from None
-    return parse_waivers(data, str(path))
+    data, root = load_yaml(path, "waivers file")
+    return parse_waivers(data, str(path), root)

@@ -3,14 +3,49 @@ and stays thin: parse options, call the library, write outputs, set the exit cod
 
 from __future__ import annotations
 
+import signal
+import sys
+from types import FrameType
+from typing import Any
+
 import click
 
 from qscan.cli import inventories, rules, scan
 from qscan.cli.common import tune_gc
 from qscan.version import __version__
 
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that it unwinds like Ctrl-C: worker
+    processes are stopped and partial output files removed on the way out."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+class Qscan(click.Group):
+    """The group, with the exit codes of a shell for signals: 130 after Ctrl-C (SIGINT)
+    and 143 after SIGTERM, never 1 (which says "findings")."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("qscan: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("qscan: terminated", err=True)
+            sys.exit(EXIT_TERMINATED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=Qscan, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qscan")
 def main() -> None:
     """qscan finds quantum-vulnerable cryptography in certificates, keys, keystores,

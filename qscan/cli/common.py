@@ -3,7 +3,9 @@ one output."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,6 +13,7 @@ from typing import NoReturn
 import click
 
 from qscan.assess.gate import EXIT_USAGE
+from qscan.configfile import ConfigError, read_text
 from qscan.i18n import LANGUAGES
 
 GC_FULL_COLLECTION_EVERY = 1000
@@ -38,11 +41,35 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+def check_output(output: str) -> None:
+    """Refuse, before any work, an --output that names a folder."""
+    if output != "-" and Path(output).is_dir():
+        fail(f"--output {output} is a folder, not a file")
+
+
 def write_output(text: str, output: str) -> None:
-    """Write to a file (creating its folder) or, for '-', to stdout."""
+    """Write to a file (creating its folder) or, for '-', to stdout. A file is written to a
+    temporary file beside it, then renamed: an interrupted write leaves the previous
+    version whole."""
     if output == "-":
         click.echo(text, nl=False)
         return
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def read_password_file(path: Path) -> list[str]:
+    """The passwords of --password-file, one per line."""
+    try:
+        return read_text(path, "password file").splitlines()
+    except ConfigError as exc:
+        fail(str(exc))

@@ -18,13 +18,21 @@ from qscan.assess.gate import GateConfig, GateConfigError, apply_gate, build_con
 from qscan.assess.policy import PolicyError, get_policy
 from qscan.assess.rules import RuleError
 from qscan.assess.scenario import Scenario, ScenarioError, book, get_scenario
-from qscan.cli.common import fail, lang_option, write_output
+from qscan.cli.common import (
+    check_output,
+    fail,
+    lang_option,
+    read_password_file,
+    write_output,
+)
+from qscan.configfile import ConfigError
 from qscan.estate import EstateError, load_estate, parse_shard
 from qscan.model import DEFAULT_POLICY, SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
 from qscan.scan.interface import ScanOptions
+from qscan.scan.limits import ENDPOINT_TIMEOUTS, FILE_TIMEOUT
 from qscan.targets import Target, TargetError, parse_target, read_targets_file
 from qscan.version import __version__
 
@@ -77,8 +85,8 @@ def estate_inventory(
     try:
         estate = load_estate(estate_path)
         parts = parse_shard(shard) if shard else None
-    except EstateError as exc:
-        fail(f"invalid estate file:\n{exc}")
+    except EstateError as exc:  # each problem on a line of its own, with its file and line
+        fail(str(exc).replace("\n", "\nqscan: error: "))
     except ValueError as exc:
         fail(str(exc))
     return scan_estate(estate, options, policy, scenario, parts)
@@ -132,10 +140,7 @@ def require_paths(targets: list[Target]) -> None:
 def _passwords(password_file: Path | None) -> tuple[str, ...]:
     found: list[str] = []
     if password_file is not None:
-        try:
-            found += password_file.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            fail(f"cannot read --password-file: {exc.strerror}")
+        found += read_password_file(password_file)
     env = os.environ.get("QSCAN_PASSWORDS")
     if env:
         found += env.split(os.pathsep)
@@ -152,6 +157,8 @@ def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[s
     pairs = list(zip(formats, outputs or ("-",), strict=False))
     if sum(1 for _, out in pairs if out == "-") > 1:
         fail("only one format can go to stdout")
+    for _, out in pairs:
+        check_output(out)
     return pairs
 
 
@@ -269,7 +276,7 @@ verbose_option = click.option(
 )
 @click.option(
     "--max-file-size",
-    type=int,
+    type=click.IntRange(min=1),
     default=50 * 1024 * 1024,
     show_default=True,
     help="Skip (and record) files above this many bytes.",
@@ -284,26 +291,47 @@ verbose_option = click.option(
 )
 @click.option("--sni", help="Server name to send instead of the target's host name.")
 @click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, max=86400),
+    default=FILE_TIMEOUT,
+    show_default=True,
+    help="Seconds one file's analysis may take (plus one per MiB); then it is recorded as "
+    "timeout and the scan goes on. 0: no limit.",
+)
+@click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(min=0, max=3600, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds for every connect and read.",
+    help="Seconds for every connect, and for each connection's dialogue; an endpoint's whole "
+    f"scan ends after {ENDPOINT_TIMEOUTS} times this.",
 )
 @click.option(
-    "--concurrency", type=int, default=64, show_default=True, help="Endpoints scanned at once."
+    "--concurrency",
+    type=click.IntRange(min=1, max=100_000),
+    default=64,
+    show_default=True,
+    help="Endpoints scanned at once (lowered to what the file-descriptor limit holds).",
 )
 @click.option(
-    "--per-host", type=int, default=4, show_default=True, help="Connections at once to one host."
+    "--per-host",
+    type=click.IntRange(min=1, max=1000),
+    default=4,
+    show_default=True,
+    help="Connections at once to one host.",
 )
 @click.option(
     "--retries",
-    type=int,
+    type=click.IntRange(min=0, max=100),
     default=1,
     show_default=True,
     help="Retries of a timed-out or reset endpoint.",
 )
-@click.option("--rate", type=float, help="At most this many new connections per second.")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    help="At most this many new connections per second.",
+)
 @click.option(
     "--profile",
     type=click.Choice(["quick", "full"]),
@@ -342,6 +370,7 @@ def scan(
     exclude: tuple[str, ...],
     workers: int,
     sni: str | None,
+    file_timeout: float,
     timeout: float,
     concurrency: int,
     per_host: int,
@@ -360,7 +389,10 @@ def scan(
     _check_policy(policy)
     scenario = resolve_scenario(scenario_id, crqc_year)
     gate_config = _gate_config(fail_on, fail_on_status, baseline, waivers, strict)
-    raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
+    try:
+        raw = list(targets) + (read_targets_file(targets_file) if targets_file else [])
+    except ConfigError as exc:
+        fail(str(exc))
     if estate and raw:
         fail("give either TARGETS or --estate (the estate file lists the targets)")
     if shard and not estate:
@@ -388,6 +420,7 @@ def scan(
         rate=rate,
         sni=sni,
         workers=workers,
+        file_timeout=file_timeout,
         profile=profile,
         progress=Progress(verbose, quiet),
     )
@@ -431,10 +464,7 @@ def report(
     waivers: Path | None,
 ) -> None:
     """Render a saved JSON inventory again, in any format."""
-    try:
-        inv = load_inventory(inventory)
-    except (ValueError, KeyError, TypeError) as exc:
-        fail(f"{inventory}: not a valid qscan inventory ({exc})")
+    inv = _load_inventory(inventory)
     if policy:
         _check_policy(policy)
     if scenario_id or crqc_year:
@@ -447,6 +477,22 @@ def report(
     code = gate(inv, gate_config)
     write_outputs(inv, _outputs(formats, outputs), lang)
     sys.exit(code)
+
+
+def _load_inventory(path: Path) -> Inventory:
+    try:
+        return load_inventory(path)
+    except OSError as exc:
+        fail(f"{path}: cannot read the inventory: {exc.strerror or exc}")
+    except RecursionError:
+        fail(f"{path}: not a valid qscan inventory (nested too deeply)")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        fail(f"{path}: not a valid qscan inventory ({_first_line(exc)})")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @click.group()
@@ -485,13 +531,11 @@ def baseline_create(
     """Write the fingerprints of every finding of TARGETS (or of --inventory files)."""
     if not targets and not inventories:
         fail("give targets to scan or --inventory files")
+    check_output(output)
     _check_policy(policy)
     combined = Inventory(policy=policy, tool={"name": "qscan", "version": __version__})
     for path in inventories:
-        try:
-            inv = load_inventory(path)
-        except (ValueError, KeyError, TypeError) as exc:
-            fail(f"{path}: not a valid qscan inventory ({exc})")
+        inv = _load_inventory(path)
         combined.findings += inv.findings
         combined.scanned_at = max(combined.scanned_at, inv.scanned_at)
     if targets:
@@ -504,11 +548,8 @@ def baseline_create(
         scanned = run_scan(parsed, options, policy)
         combined.findings += scanned.findings
         combined.scanned_at = max(combined.scanned_at, scanned.scanned_at)
-    text = dump_baseline(combined)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    write_output(dump_baseline(combined), output)
+    if output != "-":
         click.echo(
             f"qscan: baseline of {len(combined.findings)} finding(s) written to {output}", err=True
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from qscan.configfile import ConfigError, line_of, node_at, parse_yaml, read_text
 from qscan.targets import TargetError, parse_target
 
 if TYPE_CHECKING:
@@ -118,24 +119,17 @@ def estate_schema() -> dict[str, Any]:
 
 def load_estate(path: Path) -> Estate:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EstateError(str(path), [(None, f"cannot read the estate file: {exc}")]) from exc
+        text = read_text(path, "estate file")
+    except ConfigError as exc:
+        raise EstateError(exc.source, [(exc.line, exc.message)]) from None
     return parse_estate(text, source=str(path), base_dir=path.resolve().parent)
 
 
 def parse_estate(text: str, source: str = "estate.yaml", base_dir: Path | None = None) -> Estate:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark is not None:
-            problem += f" ({context} started on line {context_mark.line + 1})"
-        raise EstateError(source, [(line, f"not valid YAML: {problem}")]) from exc
+        data, root = parse_yaml(text, source)
+    except ConfigError as exc:
+        raise EstateError(source, [(exc.line, exc.message)]) from None
     if root is None or not isinstance(data, dict):
         raise EstateError(
             source, [(1, "the estate file must be a mapping with organisation and systems")]
@@ -254,31 +248,12 @@ def _duplicate_keys(node: yaml.Node) -> Iterable[tuple[int, str]]:
             yield from _duplicate_keys(item)
 
 
-def _node_at(root: yaml.Node, path: Sequence[Any]) -> tuple[yaml.Node, yaml.Node | None]:
-    """The node at a JSON-pointer-like path (and the key node of its last step, if any)."""
-    node, key_node = root, None
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(step)), None)
-            if match is None:
-                break
-            key_node, node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            if step >= len(node.value):
-                break
-            key_node, node = None, node.value[step]
-        else:
-            break
-    return node, key_node
-
-
 def _line_of(root: yaml.Node, path: Sequence[Any]) -> int:
-    node, key_node = _node_at(root, path)
-    return (key_node or node).start_mark.line + 1
+    return line_of(root, path) or 1
 
 
 def _error_line(root: yaml.Node, error: jsonschema.ValidationError) -> int:
-    node, key_node = _node_at(root, list(error.absolute_path))
+    node, key_node = node_at(root, list(error.absolute_path))
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
         node, yaml.MappingNode
     ):

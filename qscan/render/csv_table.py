@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from qscan.model import Finding, Inventory
@@ -44,10 +45,18 @@ COLUMNS = (
     "fix",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_BLANKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A leading apostrophe for text a spreadsheet could read as a formula: one that starts
+    with = + - @, a tab or a carriage return, also after leading whitespace or control
+    characters (some spreadsheets skip those)."""
+    if not isinstance(value, str):
+        return value
+    blanks = _LEADING_BLANKS.match(value)
+    rest = value[blanks.end() :] if blanks else value
+    if value.startswith(_FORMULA_START) or rest.startswith(_FORMULA_START):
         return "'" + value
     return value
 

@@ -27,6 +27,7 @@ ERRORS = 10
 # Inside a line (every value follows "| " or "- "), these are the characters that can start
 # Markdown or HTML syntax; a backslash makes each literal (CommonMark, GFM tables).
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~&])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Md(str):
@@ -34,9 +35,12 @@ class Md(str):
 
 
 def escape(value: Any) -> str:
+    """Markdown-escaped text from input, on one line, without control characters (ESC,
+    BEL and their kind would drive the terminal of whoever reads the file)."""
     if isinstance(value, Md):
         return value
     text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))  # no line breaks inside a table cell
+    text = _CONTROL.sub("?", text)
     return _SPECIAL.sub(r"\\\1", text)
 
 

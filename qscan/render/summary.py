@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qscan.assess.gate import lost_targets
 from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
 
 
@@ -18,6 +19,8 @@ class Summary:
     readiness: float
     errors: int
     notes: int
+    lost: int
+    """Targets lost to the scanning machine's resource limits."""
     top: list[Finding]
 
 
@@ -48,6 +51,7 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         readiness=(ready / total) if total else 1.0,
         errors=len(inventory.errors),
         notes=len(inventory.notes),
+        lost=lost_targets(inventory),
         top=ranked[:top],
     )
 

@@ -16,12 +16,14 @@ only: workers cost more than they save there.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import multiprocessing as mp
 import os
 import pickle
 import signal
 import stat
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -31,7 +33,9 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from qscan.model import TARGET_UNREADABLE, Finding, ScanError
+from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
+from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.repo.text import is_test_path
 from qscan.scan.walk import FileEntry, WalkItem, walk
 from qscan.targets import Target
@@ -47,6 +51,7 @@ PROGRESS_EVERY = 2000
 MAX_REMEMBERED_PICKS = 4096
 # Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
 MAX_AUTO_WORKERS = 8
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
     ("/sys/fs/cgroup/cpu.max", None),
     ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
@@ -171,25 +176,61 @@ def analyze_file(
         os.close(fd)
     ctx = FileContext(target=target, path=path, relpath=entry.relpath, options=options)
     records: list[Record] = []
-    for analyzer, failed in chosen:
-        try:
-            if failed is not None:
-                raise failed
-            records.extend(analyzer.analyze(data, ctx))
-        except Exception as exc:  # an analyzer bug on odd input is reported, not fatal
-            records.append(
-                ScanError(
-                    target=target,
-                    kind="analyzer-error",
-                    message=f"{analyzer.name}: {type(exc).__name__}: {exc}",
-                    path=entry.relpath,
-                )
-            )
+    seconds = budget_seconds(options.file_timeout, len(data))
+    try:
+        with file_budget(seconds):
+            for analyzer, failed in chosen:
+                _analyze(analyzer, failed, data, ctx, records)
+    except FileTimeout:
+        message = f"analysis stopped after {seconds:.0f}s (--file-timeout); records may be missing"
+        records.append(
+            ScanError(target=target, kind="timeout", message=message, path=entry.relpath)
+        )
+    if len(records) > MAX_RECORDS_PER_FILE:
+        del records[MAX_RECORDS_PER_FILE:]
+        records.append(_too_many(target, entry.relpath))
     if records and is_test_path(entry.relpath):
         for record in records:  # rules may judge test fixtures more mildly
             if isinstance(record, Finding):
                 record.context.setdefault("test_path", True)
     return records
+
+
+def _analyze(
+    analyzer: FileAnalyzer,
+    failed: Exception | None,
+    data: bytes,
+    ctx: FileContext,
+    records: list[Record],
+) -> None:
+    """One analyzer's records of a file, appended as they come (those made before the
+    file's budget runs out are kept); an analyzer bug on odd input is reported, not fatal."""
+    try:
+        if failed is not None:
+            raise failed
+        for record in analyzer.analyze(data, ctx):
+            records.append(record)
+            if len(records) > MAX_RECORDS_PER_FILE:
+                return
+    except Exception as exc:
+        records.append(
+            ScanError(
+                target=ctx.target,
+                kind="analyzer-error",
+                message=f"{analyzer.name}: {type(exc).__name__}: {exc}",
+                path=ctx.relpath,
+            )
+        )
+
+
+def _too_many(target: str, relpath: str) -> ScanError:
+    return ScanError(
+        target=target,
+        kind="too-many-records",
+        message=f"more than {MAX_RECORDS_PER_FILE} findings and errors in one file; "
+        "the rest of it is not inventoried",
+        path=relpath,
+    )
 
 
 _folder_path: list = ["", None]
@@ -293,11 +334,25 @@ def _scan_batch(
 
 
 def _worker_main(
-    conn: Connection, analyzers: list[FileAnalyzer], options: ScanOptions, target: str
+    conn: Connection,
+    analyzers: list[FileAnalyzer],
+    options: ScanOptions,
+    target: str,
+    inherited: list[Connection],
+    parent: int,
 ) -> None:
     """A worker process: scan each batch received, send its records back, until an empty
-    message (or the scanning process going away) ends it."""
+    message (or the scanning process going away) ends it.
+
+    It closes the scanning process's ends of the pipes it inherited (its own and earlier
+    workers'), so that the pipe reports the end of the scanning process, and asks the
+    kernel to end it with the scanning process: a killed scan leaves no worker behind
+    holding the caller's stderr."""
+    for other in inherited:
+        other.close()
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scanning process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command line's handler: just end
     try:
         while data := conn.recv_bytes():
             batch = pickle.loads(data)
@@ -305,6 +360,15 @@ def _worker_main(
             conn.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
     except (EOFError, OSError):
         return
+
+
+def _die_with(parent: int) -> None:
+    """SIGTERM this process when the scanning process ends (Linux PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(0)
 
 
 def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]:
@@ -336,10 +400,15 @@ class _Worker:
         analyzers: list[FileAnalyzer],
         options: ScanOptions,
         target: str,
+        siblings: Sequence[_Worker] = (),
     ) -> None:
         self.conn, child = context.Pipe(duplex=True)
+        forked = context.get_start_method() == "fork"
+        inherited = [self.conn, *(w.conn for w in siblings)] if forked else []
         self.process = context.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child, analyzers, options, target), daemon=True
+            target=_worker_main,
+            args=(child, analyzers, options, target, inherited, os.getpid()),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -515,9 +584,9 @@ class PathScanner(FileScanner):
                 prepare()
         context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         worker_options = replace(options, progress=None)
-        pool = [
-            _Worker(context, self.analyzers, worker_options, target) for _ in range(workers - 1)
-        ]
+        pool: list[_Worker] = []
+        for _ in range(workers - 1):
+            pool.append(_Worker(context, self.analyzers, worker_options, target, pool))
         queue: deque[Pending] = deque()
         window_limit = workers * WINDOW_BATCHES_PER_WORKER
         batches = _batches(iter(items))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qscan.model import Finding, ScanError
+from qscan.scan.limits import FILE_TIMEOUT, KdfBudget
 from qscan.targets import Target
 
 Record = Finding | ScanError
@@ -33,6 +34,8 @@ class ScanOptions:
     sni: str | None = None
     profile: str = "full"
     workers: int = 0
+    file_timeout: float = FILE_TIMEOUT
+    """Seconds one file's analysis may take (plus a second per MiB); 0: no limit."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
@@ -48,6 +51,17 @@ class FileScanner(ABC):
     def scan(self, target: Target, options: ScanOptions) -> Iterator[Record]: ...
 
 
+class Reader(Protocol):
+    """The read side of a connection as the engine hands it out (an asyncio.StreamReader
+    has the same methods): every read bounded in time and size by the engine."""
+
+    async def read(self, n: int = -1) -> bytes: ...
+
+    async def readexactly(self, n: int) -> bytes: ...
+
+    async def readline(self) -> bytes: ...
+
+
 class Net(Protocol):
     """The network as an endpoint scanner sees it: connections through the engine
     (qscan.scan.net.engine), which applies the limits and counts them."""
@@ -59,7 +73,7 @@ class Net(Protocol):
 
     def connect(
         self, host: str, port: int, *, timeout: float | None = None
-    ) -> AbstractAsyncContextManager[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    ) -> AbstractAsyncContextManager[tuple[Reader, asyncio.StreamWriter]]:
         """Open one TCP connection (within the per-host limit, the rate and the timeout)."""
         ...
 
@@ -81,12 +95,15 @@ class EndpointScanner(ABC):
 @dataclass(frozen=True)
 class FileContext:
     """Where a file sits: `target` is the scan target as given, `relpath` the file's path
-    relative to it (forward slashes; the file name itself for a single-file target)."""
+    relative to it (forward slashes; the file name itself for a single-file target).
+    `kdf` is the key-derivation work the file may still spend on password attempts,
+    shared by every analyzer of the file and the files it references."""
 
     target: str
     path: Path
     relpath: str
     options: ScanOptions
+    kdf: KdfBudget = field(default_factory=KdfBudget, compare=False)
 
 
 class FileAnalyzer(ABC):

@@ -9,7 +9,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "qscan"
 
-GROUND = {"version", "model", "targets", "catalog", "resources", "i18n", "protocols"}
+GROUND = {
+    "version",
+    "model",
+    "targets",
+    "catalog",
+    "resources",
+    "configfile",
+    "i18n",
+    "protocols",
+}
 
 MAY_IMPORT = {
     "ground": {"ground"},

@@ -53,3 +53,9 @@ def test_gate_column(plain_inventory):
     rows = _rows(plain_inventory)
     assert {r["gate"] for r in rows if r["severity"] == "critical"} == {"failing"}
     assert {r["gate"] for r in rows if r["severity"] != "critical"} == {""}
+
+
+def test_formula_after_leading_blanks_or_control_characters_is_neutralised():
+    for value in ("\n=cmd|' /C calc'!A0", " =1+1", "\x00@SUM(1)", "\u00a0+1", "\x1b-2"):
+        assert neutralise(value) == "'" + value
+    assert neutralise(" plain") == " plain"

@@ -48,3 +48,12 @@ def test_gate_and_dutch(plain_inventory):
     text = render(plain_inventory, "nl")
     assert "**CI-controle: Niet geslaagd (exitcode 1)**" in text
     assert "Urgentste bevindingen" in text and "kritiek" in text
+
+
+def test_control_characters_never_reach_the_markdown(inventory):
+    inventory.extra["estate"]["organisation"]["name"] = "Ministry\x1b]0;owned\x07 of Examples"
+    for f in inventory.findings:
+        f.location.path = "evil\x1b[2J\x9bname.pem"
+    out = render(inventory)
+    assert not any(ch in out for ch in "\x1b\x07\x9b")
+    assert "Ministry?\\]0;owned? of Examples" in out

@@ -1,32 +1,42 @@
 """The walker and PathScanner: bad input becomes error records, the scan goes on."""
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.model import Finding, Location, ScanError
+from qscan.scan import files
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import FileAnalyzer, FileContext, Record, ScanOptions
 from qscan.targets import parse_target
 
 
 class MarkerAnalyzer(FileAnalyzer):
-    """Reports one finding per file that starts with MARK; raises on BOOM."""
+    """Reports one finding per file that starts with MARK (one per line with MANY); raises
+    on BOOM; never ends on LOOP (however hard it tries to swallow exceptions)."""
 
     name = "marker"
 
     def wants(self, path: Path, head: bytes) -> bool:
-        return head.startswith((b"MARK", b"BOOM"))
+        return head.startswith((b"MARK", b"BOOM", b"LOOP", b"MANY"))
 
     def analyze(self, data: bytes, ctx: FileContext) -> Iterator[Record]:
         if data.startswith(b"BOOM"):
             raise ValueError("analyzer exploded")
-        yield Finding(
-            algorithm="RSA",
-            function="signature",
-            asset="key",
-            location=Location(target=ctx.target, path=ctx.relpath, line=1),
-        )
+        if data.startswith(b"LOOP"):
+            while True:
+                try:
+                    time.sleep(0.01)
+                except Exception:
+                    continue
+        for line in range(data.count(b"\n") if data.startswith(b"MANY") else 1):
+            yield Finding(
+                algorithm="RSA",
+                function="signature",
+                asset="key",
+                location=Location(target=ctx.target, path=ctx.relpath, line=line + 1),
+            )
 
 
 def run(path: Path, **opts):
@@ -120,3 +130,22 @@ def test_excludes(tmp_path):
     (tmp_path / "y").write_bytes(b"MARK")
     findings, _ = run(tmp_path, excludes=("vendor",))
     assert [f.location.path for f in findings] == ["y"]
+
+
+def test_file_over_its_budget_is_a_timeout_and_the_scan_goes_on(tmp_path):
+    (tmp_path / "a-loop").write_bytes(b"LOOP")
+    (tmp_path / "b-good").write_bytes(b"MARK")
+    started = time.monotonic()
+    findings, errors = run(tmp_path, file_timeout=0.3, workers=1)
+    assert time.monotonic() - started < 5
+    assert [f.location.path for f in findings] == ["b-good"]
+    assert [(e.kind, e.path) for e in errors] == [("timeout", "a-loop")]
+    assert "--file-timeout" in errors[0].message
+
+
+def test_records_of_one_file_are_capped(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "MAX_RECORDS_PER_FILE", 5)
+    (tmp_path / "many").write_bytes(b"MANY" + b"\n" * 50)
+    findings, errors = run(tmp_path)
+    assert len(findings) == 5
+    assert [e.kind for e in errors] == ["too-many-records"]

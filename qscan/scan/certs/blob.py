@@ -89,10 +89,10 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
             for info in pkcs7.certificates(raw):
                 blob.certs.append((info, line))
         elif label == "ENCRYPTED PRIVATE KEY":
-            pk = encrypted_pkcs8(raw, blob.ctx.options.passwords)
+            pk = encrypted_pkcs8(raw, blob.ctx.options.passwords, blob.ctx.kdf)
             blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS and "ENCRYPTED" in block.headers.get("Proc-Type", ""):
-            pem_text = _pem_text(data, line)
+            pem_text = data[block.span[0] : block.span[1]]
             pk = legacy_encrypted_pem(label, pem_text, block.headers, blob.ctx.options.passwords)
             blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS:
@@ -116,16 +116,6 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
 
 def _reason(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
-
-
-def _pem_text(data: bytes, line: int) -> bytes:
-    """The PEM block starting at `line` (1-based) with its headers, for cryptography."""
-    lines = data.splitlines(keepends=True)
-    text = b"".join(lines[line - 1 :])
-    start = text.find(b"-----BEGIN ")
-    end = text.find(b"-----END ", start)
-    end = text.find(b"-----", end + 9) + 5
-    return text[start:end]
 
 
 def _opaque(pk: PrivateKey, encrypted: bytes) -> str | None:
@@ -281,7 +271,7 @@ def _der_object(obj: bytes, blob: Blob) -> None:
     elif kind == "rsa-public":
         _public_key(obj, "PKCS#1 public", blob, None, "DER RSA public key")
     elif kind == "encrypted-pkcs8":
-        pk = encrypted_pkcs8(obj, blob.ctx.options.passwords)
+        pk = encrypted_pkcs8(obj, blob.ctx.options.passwords, blob.ctx.kdf)
         evidence = _key_evidence("DER private key", pk)
         blob.private_key(pk, None, "private key", evidence, _opaque(pk, obj))
     elif kind in ("PKCS#8", "PKCS#1", "SEC1", "DSA (OpenSSL)"):

@@ -74,6 +74,9 @@ class Blob(FileRecords):
         key = pk.key
         ident = identity or key.fingerprint or f"{component}@{line}"
         context = {"format": pk.fmt, **pk.context}
+        reason = pk.context.get("locked_reason")
+        if reason:
+            self.error("locked-keystore", f"{pk.fmt} {component} stays locked: {reason}", line)
         self.add(
             key_findings(
                 key,

@@ -3,6 +3,8 @@ without building full ASN.1 objects (pyasn1 is kept off the hot path)."""
 
 from __future__ import annotations
 
+from qscan.scan.limits import MAX_DER_ELEMENTS, MAX_OID_BYTES
+
 SEQUENCE = 0x30
 SET = 0x31
 INTEGER = 0x02
@@ -62,12 +64,16 @@ def span(buf: bytes, pos: int) -> tuple[int, int]:
 
 
 def children(buf: bytes, start: int, end: int) -> list[Item]:
-    """All elements inside a constructed value's contents [start, end).
+    """All elements inside a constructed value's contents [start, end); DerError past
+    MAX_DER_ELEMENTS of them.
 
     The short-length case of tlv() is inlined: this loop is the scanner's hot path."""
-    out = []
+    out: list[Item] = []
     pos = start
+    most = MAX_DER_ELEMENTS
     while pos < end:
+        if len(out) == most:
+            raise DerError(f"more than {most} elements in one DER value")
         if pos + 2 <= end:
             first = buf[pos + 1]
             if first < 0x80 and buf[pos] & 0x1F != 0x1F:
@@ -107,6 +113,8 @@ def oid_str(raw: bytes) -> str:
 def _decode_oid(raw: bytes) -> str:
     if not raw:
         raise DerError("empty OID")
+    if len(raw) > MAX_OID_BYTES:
+        raise DerError(f"OID of {len(raw)} bytes (at most {MAX_OID_BYTES} are read)")
     parts: list[int] = []
     value = 0
     for byte in raw:

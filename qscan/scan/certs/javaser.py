@@ -8,6 +8,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from qscan.scan.limits import MAX_JAVA_DEPTH
+
 MAGIC = b"\xac\xed\x00\x05"
 TC_NULL, TC_REFERENCE, TC_CLASSDESC, TC_OBJECT, TC_STRING, TC_ARRAY = range(0x70, 0x76)
 TC_BLOCKDATA, TC_ENDBLOCKDATA = 0x77, 0x78
@@ -50,6 +52,7 @@ class Reader:
         self.data = data
         self.pos = pos
         self.handles: list[Any] = []
+        self.depth = 0
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.data):
@@ -73,6 +76,17 @@ class Reader:
         return self.content()
 
     def content(self) -> Any:
+        """One content element; objects, arrays and class descriptors nest at most
+        MAX_JAVA_DEPTH deep."""
+        if self.depth >= MAX_JAVA_DEPTH:
+            raise JavaSerError(f"objects nested deeper than {MAX_JAVA_DEPTH}")
+        self.depth += 1
+        try:
+            return self._content()
+        finally:
+            self.depth -= 1
+
+    def _content(self) -> Any:
         tag = self.take(1)[0]
         if tag == TC_NULL:
             return None
@@ -135,14 +149,11 @@ class Reader:
         if not isinstance(desc, ClassDesc):
             raise JavaSerError("array without a class")
         size = self.unpack(">i")
-        if desc.name == "[B":
-            value: Any = self.take(size)
+        code = desc.name[1:2]
+        if code in _PRIMITIVE:  # kept as its bytes (byte[] is what JCEKS needs)
+            value: Any = self.take(size * struct.calcsize(_PRIMITIVE[code]))
         else:
-            code = desc.name[1:2]
-            if code in _PRIMITIVE:
-                value = [self.unpack(_PRIMITIVE[code]) for _ in range(size)]
-            else:
-                value = [self.content() for _ in range(size)]
+            value = [self.content() for _ in range(size)]
         self.handles.append(value)
         return value
 
@@ -152,9 +163,13 @@ class Reader:
             raise JavaSerError("object without a class")
         obj = JavaObject(desc.name)
         self.handles.append(obj)
-        chain = []
+        chain: list[ClassDesc] = []
         current: ClassDesc | None = desc
         while current is not None:
+            if len(chain) >= MAX_JAVA_DEPTH or any(c is current for c in chain):
+                raise JavaSerError(
+                    f"class {desc.name!r} has a circular or endless superclass chain"
+                )
             chain.append(current)
             current = current.super
         for cls in reversed(chain):

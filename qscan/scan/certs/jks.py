@@ -17,16 +17,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qscan.catalog import UNKNOWN, catalog
 from qscan.model import Finding
 from qscan.scan.certs import der, javaser
 from qscan.scan.certs.algorithms import KeyInfo, function_of
 from qscan.scan.certs.findings import chain_findings
-from qscan.scan.certs.keys import PrivateKey, plain_private_key
+from qscan.scan.certs.keys import Attempts, PrivateKey, plain_private_key
 from qscan.scan.certs.x509 import parse_certificate
+from qscan.scan.limits import KdfBudget, KdfCost
 
 if TYPE_CHECKING:
     from qscan.scan.certs.collect import Blob
@@ -42,6 +45,12 @@ _PROTECTION = {
     JKS_KEY_PROTECTOR: "JKS KeyProtector (SHA-1 keystream)",
     PBE_MD5_3DES: "PBEWithMD5AndTripleDES",
 }
+
+
+T = TypeVar("T")
+
+# A crafted sealed key can derive a degenerate 3DES key; it is decrypted all the same.
+warnings.filterwarnings("ignore", message="Single-key TripleDES", category=UserWarning)
 
 
 class KeystoreError(ValueError):
@@ -149,13 +158,32 @@ def integrity_password(data: bytes, store: Keystore, passwords: tuple[str, ...])
     return None
 
 
-def _jks_recover(protected: bytes, password: str) -> bytes | None:
+@dataclass(frozen=True)
+class _Sealed:
+    """An encrypted key of a keystore entry and how it is sealed: Sun's KeyProtector (JKS,
+    a SHA-1 keystream) or PBEWithMD5AndTripleDES (JCEKS keys and sealed secret keys)."""
+
+    scheme: str
+    encrypted: bytes
+    salt: bytes = b""
+    iterations: int = 0
+
+    @property
+    def cost(self) -> KdfCost:
+        # Sun's PBE runs its MD5 chain once per salt half; the keystream is one SHA-1 per
+        # 20 bytes of key
+        if self.scheme == PBE_MD5_3DES:
+            return KdfCost(self.iterations, "PBEWithMD5AndTripleDES", weight=2)
+        return KdfCost(len(self.encrypted) // 20 + 1, "JKS KeyProtector")
+
+    def open(self, password: str) -> bytes | None:
+        if self.scheme == JKS_KEY_PROTECTOR:
+            return _jks_recover(self.encrypted, password)
+        return _pbe_md5_3des(self.encrypted, self.salt, self.iterations, password)
+
+
+def _jks_recover(blob: bytes, password: str) -> bytes | None:
     """sun.security.provider.KeyProtector: salt(20) || key XOR SHA-1 keystream || check(20)."""
-    _, start, end, _ = der.tlv(protected, 0)
-    algid, octets = der.children(protected, start, end)[:2]
-    if der.oid_at(protected, der.children(protected, algid[1], algid[2])[0]) != JKS_KEY_PROTECTOR:
-        return None
-    blob = der.content(protected, octets)
     salt, encrypted, check = blob[:20], blob[20:-20], blob[-20:]
     secret = _password_bytes(password)
     stream = bytearray()
@@ -175,7 +203,7 @@ def _pbe_md5_3des(encrypted: bytes, salt: bytes, iterations: int, password: str)
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-    if len(salt) != 8 or len(encrypted) % 8 or iterations > 10_000_000:
+    if len(salt) != 8 or len(encrypted) % 8:
         return None
     secret = bytes(ord(c) & 0x7F for c in password)
     halves = [bytearray(salt[:4]), bytearray(salt[4:])]
@@ -200,14 +228,19 @@ def _pbe_params(buf: bytes, item: der.Item) -> tuple[bytes, int]:
     return der.content(buf, salt_item), der.small_int(buf, count_item)
 
 
-def _jceks_recover(protected: bytes, password: str) -> bytes | None:
+def _sealed_key(protected: bytes) -> _Sealed | None:
+    """The EncryptedPrivateKeyInfo of a private key entry, if its scheme is one of Sun's."""
     _, start, end, _ = der.tlv(protected, 0)
     algid, octets = der.children(protected, start, end)[:2]
     alg_parts = der.children(protected, algid[1], algid[2])
-    if der.oid_at(protected, alg_parts[0]) != PBE_MD5_3DES or len(alg_parts) < 2:
-        return None
-    salt, iterations = _pbe_params(protected, alg_parts[1])
-    return _pbe_md5_3des(der.content(protected, octets), salt, iterations, password)
+    dotted = der.oid_at(protected, alg_parts[0])
+    encrypted = der.content(protected, octets)
+    if dotted == JKS_KEY_PROTECTOR:
+        return _Sealed(dotted, encrypted)
+    if dotted == PBE_MD5_3DES and len(alg_parts) >= 2:
+        salt, iterations = _pbe_params(protected, alg_parts[1])
+        return _Sealed(dotted, encrypted, salt, iterations)
+    return None
 
 
 def _protection_of(protected: bytes) -> str:
@@ -220,45 +253,62 @@ def _protection_of(protected: bytes) -> str:
     return _PROTECTION.get(dotted, dotted)
 
 
-def _recover_key(entry: Entry, passwords: tuple[str, ...]) -> bytes | None:
-    for password in passwords:
-        try:
-            plain = _jks_recover(entry.protected, password) or _jceks_recover(
-                entry.protected, password
-            )
-        except (der.DerError, IndexError, ValueError):
-            return None
-        if plain is not None:
-            return plain
-    return None
+def _open(
+    sealed: _Sealed,
+    passwords: tuple[str, ...],
+    budget: KdfBudget,
+    read: Callable[[bytes], T | None],
+) -> tuple[T | None, str | None]:
+    """What `read` makes of the first plaintext a password gives, or None and why the
+    key stayed locked when the budget refused an attempt."""
+    attempts = Attempts(budget, sealed.cost)
+    for password in attempts.over(passwords):
+        plain = sealed.open(password)
+        value = None if plain is None else read(plain)
+        if value is not None:
+            return value, None
+    return None, attempts.refused
 
 
-def _secret_key(entry: Entry, passwords: tuple[str, ...]) -> tuple[str, int | None] | None:
-    """(algorithm name, bits) of a JCEKS sealed SecretKeySpec, if a password opens it."""
-    sealed = entry.sealed
+def _recover_key(
+    entry: Entry, passwords: tuple[str, ...], budget: KdfBudget
+) -> tuple[bytes | None, str | None]:
+    try:
+        sealed = _sealed_key(entry.protected)
+    except (der.DerError, IndexError, ValueError):
+        return None, None
     if sealed is None:
-        return None
-    params, content = sealed.fields.get("encodedParams"), sealed.fields.get("encryptedContent")
+        return None, None
+    return _open(sealed, passwords, budget, lambda plain: plain)
+
+
+def _secret_key(
+    entry: Entry, passwords: tuple[str, ...], budget: KdfBudget
+) -> tuple[tuple[str, int | None] | None, str | None]:
+    """(algorithm name, bits) of a JCEKS sealed SecretKeySpec if a password opens it, and
+    why it stayed locked when the budget refused an attempt."""
+    fields = entry.sealed.fields if entry.sealed is not None else {}
+    params, content = fields.get("encodedParams"), fields.get("encryptedContent")
     if not isinstance(params, bytes) or not isinstance(content, bytes):
-        return None
+        return None, None
     try:
         salt, iterations = _pbe_params(params, der.tlv(params, 0))
     except (der.DerError, IndexError, ValueError):
+        return None, None
+    return _open(_Sealed(PBE_MD5_3DES, content, salt, iterations), passwords, budget, _spec)
+
+
+def _spec(plain: bytes) -> tuple[str, int | None] | None:
+    """(algorithm name, bits) of a serialized SecretKeySpec."""
+    try:
+        spec = javaser.Reader(plain).stream()
+    except javaser.JavaSerError:
         return None
-    for password in passwords:
-        plain = _pbe_md5_3des(content, salt, iterations, password)
-        if plain is None:
-            continue
-        try:
-            spec = javaser.Reader(plain).stream()
-        except javaser.JavaSerError:
-            continue
-        if isinstance(spec, javaser.JavaObject):
-            name = spec.fields.get("algorithm")
-            key = spec.fields.get("key")
-            bits = len(key) * 8 if isinstance(key, bytes) else None
-            return (str(name) if name else UNKNOWN), bits
-    return None
+    if not isinstance(spec, javaser.JavaObject):
+        return None
+    name = spec.fields.get("algorithm")
+    key = spec.fields.get("key")
+    return (str(name) if name else UNKNOWN), len(key) * 8 if isinstance(key, bytes) else None
 
 
 def _symmetric_algorithm(name: str, bits: int | None) -> tuple[str, dict[str, Any]]:
@@ -323,7 +373,7 @@ def _private_entry(
     candidates: tuple[str, ...],
 ) -> None:
     protection = _protection_of(entry.protected)
-    plain = _recover_key(entry, candidates)
+    plain, refused = _recover_key(entry, candidates, blob.ctx.kdf)
     key: KeyInfo | None = None
     if plain is not None:
         try:
@@ -336,7 +386,10 @@ def _private_entry(
     if key is None:
         key = KeyInfo(algorithm=UNKNOWN, function="unknown", params={}, label="private key")
     fmt = f"{context['container']} private key entry"
-    pk = PrivateKey(key, True, fmt, {**context, "protection": protection, "algorithm_from": source})
+    extra = {"protection": protection, "algorithm_from": source}
+    if refused:
+        extra["locked_reason"] = refused
+    pk = PrivateKey(key, True, fmt, {**context, **extra})
     blob.private_key(
         pk,
         None,
@@ -349,7 +402,7 @@ def _private_entry(
 def _secret_entry(
     entry: Entry, blob: Blob, prefix: str, base: dict[str, Any], candidates: tuple[str, ...]
 ) -> None:
-    opened = _secret_key(entry, candidates)
+    opened, refused = _secret_key(entry, candidates, blob.ctx.kdf)
     sealed = entry.sealed.fields if entry.sealed else {}
     context: dict[str, Any] = {
         **base,
@@ -362,6 +415,9 @@ def _secret_entry(
         algorithm, params = UNKNOWN, {}
         context["locked"] = True
         label = "secret key (algorithm visible only with the password)"
+        if refused:
+            context["locked_reason"] = refused
+            blob.error("locked-keystore", f"JCEKS secret key entry {entry.alias!r}: {refused}")
     else:
         algorithm, params = _symmetric_algorithm(*opened)
         label = f"{opened[0]} secret key" + (f", {opened[1]} bits" if opened[1] else "")

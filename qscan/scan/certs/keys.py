@@ -5,7 +5,7 @@ never the key)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from qscan.scan.certs.algorithms import (
     describe_spki,
     rsa_spki,
 )
+from qscan.scan.limits import SCRYPT_MAX_WORK, KdfBudget, KdfCost
 
 # An inventory reads the finite-field DH keys that are deployed: cryptography's deprecation
 # of FFDH is not news for the scan's stderr.
@@ -31,7 +32,9 @@ warnings.filterwarnings(
 
 PBES2 = "1.2.840.113549.1.5.13"
 PBKDF2 = "1.2.840.113549.1.5.12"
-_NAMES = {PBES2: "PBES2", PBKDF2: "PBKDF2"}  # RFC 8018 appendix A
+PBMAC1 = "1.2.840.113549.1.5.14"  # RFC 8018 appendix A.5, PKCS#12 MACs per RFC 9579
+SCRYPT = "1.3.6.1.4.1.11591.4.11"  # RFC 7914 section 7
+_NAMES = {PBES2: "PBES2", PBKDF2: "PBKDF2", PBMAC1: "PBMAC1", SCRYPT: "scrypt"}
 
 # PEM labels of traditional (OpenSSL) private keys -> algorithm when nothing else is visible.
 LABEL_ALGORITHM = {
@@ -62,8 +65,15 @@ def key_from_object(private_key: Any) -> KeyInfo:
 
 
 def _load(data: bytes, password: bytes | None, pem: bool) -> Any:
+    """cryptography's loader; a panic in its Rust code (a BaseException) on input it does
+    not expect becomes a ValueError like any other refusal."""
     loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
-    return loader(data, password, unsafe_skip_rsa_key_validation=True)
+    try:
+        return loader(data, password, unsafe_skip_rsa_key_validation=True)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ValueError(f"cryptography could not read the key: {exc}") from None
 
 
 def plain_private_key(data: bytes, fmt: str) -> PrivateKey:
@@ -93,22 +103,83 @@ def _pkcs8_algorithm(data: bytes) -> KeyInfo:
     return describe_algorithm(data, algid)
 
 
-def encrypted_pkcs8(data: bytes, passwords: Sequence[str]) -> PrivateKey:
-    """EncryptedPrivateKeyInfo: the key algorithm is visible only after decryption."""
+def encrypted_pkcs8(data: bytes, passwords: Sequence[str], budget: KdfBudget) -> PrivateKey:
+    """EncryptedPrivateKeyInfo: the key algorithm is visible only after decryption. Each
+    password tried pays its key derivation from the file's budget; a key whose derivation
+    the budget refuses stays locked, with `locked_reason` saying why."""
     protection = pkcs8_protection(data)
-    for password in ("", *passwords):
+    cost = pkcs8_kdf_cost(data)
+    # cryptography refuses the empty password for an encrypted key without deriving anything
+    attempts = Attempts(budget, cost)
+    for password in attempts.over(passwords):
         try:
             key = _load(data, password.encode(), pem=False)
         except Exception:
             continue
-        context = {"protection": protection, "opened_with": _which(password)}
-        return PrivateKey(key_from_object(key), True, "encrypted PKCS#8", context)
+        opened = {"protection": protection, "opened_with": _which(password)}
+        return PrivateKey(key_from_object(key), True, "encrypted PKCS#8", opened)
+    locked: dict[str, Any] = {"protection": protection, "locked": True}
+    if attempts.refused:
+        locked["locked_reason"] = attempts.refused
     return PrivateKey(
         _unknown("encrypted private key (algorithm visible only with the password)"),
         True,
         "encrypted PKCS#8",
-        {"protection": protection, "locked": True},
+        locked,
     )
+
+
+class Attempts:
+    """Password attempts at one key derivation, each paid from a file's KdfBudget; `refused`
+    says why the attempts stopped early, if they did."""
+
+    def __init__(self, budget: KdfBudget, cost: KdfCost) -> None:
+        self.budget = budget
+        self.cost = cost
+        self.refused: str | None = None
+
+    def over(self, candidates: Sequence[str | None]) -> Iterator[Any]:
+        for candidate in candidates:
+            self.refused = self.budget.spend(self.cost)
+            if self.refused:
+                return
+            yield candidate
+
+
+def pkcs8_kdf_cost(data: bytes) -> KdfCost:
+    try:
+        _, start, end, _ = der.tlv(data, 0)
+        return kdf_cost(data, der.children(data, start, end)[0])
+    except (der.DerError, IndexError):
+        return KdfCost(1, "key derivation")
+
+
+def kdf_cost(buf: bytes, algid: der.Item) -> KdfCost:
+    """What deriving the key of a password-based AlgorithmIdentifier costs: PBES2 and
+    PBMAC1 name their KDF (PBKDF2: its iteration count; scrypt: N * r * p); PBES1, the
+    PKCS#12 PBE schemes and Sun's PBE carry SEQUENCE {salt, iterations}. Anything else
+    costs one step (it derives nothing, or no library here implements it)."""
+    parts = der.children(buf, algid[1], algid[2])
+    dotted = der.oid_at(buf, parts[0])
+    if len(parts) < 2 or parts[1][0] != der.SEQUENCE:
+        return KdfCost(1, _oid_name(dotted))
+    params = der.children(buf, parts[1][1], parts[1][2])
+    if dotted in (PBES2, PBMAC1) and params and params[0][0] == der.SEQUENCE:
+        return kdf_cost(buf, params[0])
+    if dotted == SCRYPT and len(params) >= 4:
+        n, r, p = (_count(buf, item) for item in params[1:4])
+        return KdfCost(n * r * p, "scrypt", SCRYPT_MAX_WORK)
+    if len(params) >= 2 and params[1][0] == der.INTEGER:
+        return KdfCost(_count(buf, params[1]), _oid_name(dotted))
+    return KdfCost(1, _oid_name(dotted))
+
+
+def _count(buf: bytes, item: der.Item) -> int:
+    """A non-negative count; one too long for 64 bits counts as more than any ceiling."""
+    tag, start, end, _ = item
+    if tag != der.INTEGER:
+        raise der.DerError("expected an INTEGER count")
+    return int.from_bytes(buf[start:end], "big") if end - start <= 8 else 1 << 64
 
 
 def _which(password: str) -> str:
@@ -153,9 +224,13 @@ def _oid_name(dotted: str) -> str:
 def legacy_encrypted_pem(
     label: str, pem_text: bytes, headers: dict[str, str], passwords: Sequence[str]
 ) -> PrivateKey:
-    """OpenSSL 'Proc-Type: 4,ENCRYPTED' keys: the label names the algorithm."""
-    cipher = headers.get("DEK-Info", "").split(",")[0] or "unknown"
-    for password in ("", *passwords):
+    """OpenSSL 'Proc-Type: 4,ENCRYPTED' keys: the label names the algorithm (their key
+    derivation is one MD5 step: no budget needed)."""
+    cipher, _, iv = headers.get("DEK-Info", "").partition(",")
+    cipher = cipher or "unknown"
+    # an IV shorter than the cipher's makes cryptography panic (a Rust assertion)
+    usable = _iv_bytes(iv.strip()) >= (16 if cipher.upper().startswith("AES") else 8)
+    for password in ("", *passwords) if usable else ():
         try:
             key = _load(pem_text, password.encode(), pem=True)
         except Exception:
@@ -169,6 +244,13 @@ def legacy_encrypted_pem(
     algorithm = LABEL_ALGORITHM.get(label, UNKNOWN)
     key = _unknown(f"encrypted {label.lower()}", algorithm)
     return PrivateKey(key, True, "encrypted PEM", {"protection": cipher, "locked": True})
+
+
+def _iv_bytes(text: str) -> int:
+    try:
+        return len(bytes.fromhex(text))
+    except ValueError:
+        return 0
 
 
 def public_key(data: bytes, fmt: str) -> KeyInfo:

@@ -7,11 +7,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from qscan.scan.limits import MAX_PEM_HEADERS
+
 _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9][A-Z0-9 #._/-]{0,60})-----")
 # String concatenation ("..." + "..."), escaped newlines, quotes and separators around
 # base64 that sits in source code or JSON; '+' alone is a base64 character and stays.
 _CODE_NOISE = re.compile(rb"[\"']\s*\+\s*[\"']|\\[nrt]|[\"',;\s\\]")
-_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
+_HEADER = re.compile(rb"^[ \t]*([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*?)[ \t\r]*$", re.MULTILINE)
+_LINE_BREAK = re.compile(rb"[\r\n]")
+_BLANK_LINE = re.compile(rb"(?:\r\n|\r|\n)[ \t\x0b\x0c]*(?:\r\n|\r|\n)")
+_WHITESPACE = b" \t\r\n\x0b\x0c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,8 @@ class PemBlock:
     der: bytes | None
     headers: dict[str, str]
     error: str | None = None
+    span: tuple[int, int] = (0, 0)
+    """Where the block (BEGIN to END line) sits in the scanned data."""
 
 
 def blocks(data: bytes) -> Iterator[PemBlock]:
@@ -40,22 +47,24 @@ def blocks(data: bytes) -> Iterator[PemBlock]:
         if end < 0:
             yield PemBlock(label, line, None, {}, "no matching END line (truncated PEM block)")
             return
-        yield _decode(label, line, data[match.end() : end])
         pos = end + len(end_marker)
+        yield _decode(label, line, data[match.end() : end], (match.start(), pos))
 
 
-def _decode(label: str, line: int, body: bytes) -> PemBlock:
+def _decode(label: str, line: int, body: bytes, where: tuple[int, int]) -> PemBlock:
+    body = body.strip()
     headers: dict[str, str] = {}
-    lines = body.strip().splitlines()
-    if lines and b":" in lines[0]:
+    first_break = _LINE_BREAK.search(body)
+    if b":" in body[: first_break.start() if first_break else len(body)]:
         # RFC 1421 encapsulated headers (Proc-Type, DEK-Info) end at the first blank line.
-        while lines and lines[0].strip():
-            header = _HEADER.match(lines.pop(0).strip())
-            if header:
-                headers[header.group(1).decode("ascii")] = header.group(2).decode("latin-1")
-        while lines and not lines[0].strip():
-            lines.pop(0)
-    text = b"".join(part.strip() for part in lines)
+        blank = _BLANK_LINE.search(body)
+        head, body = (body, b"") if blank is None else (body[: blank.start()], body[blank.end() :])
+        for count, header in enumerate(_HEADER.finditer(head)):
+            if count == MAX_PEM_HEADERS:
+                error = f"more than {MAX_PEM_HEADERS} header lines"
+                return PemBlock(label, line, None, headers, error, where)
+            headers[header.group(1).decode("ascii")] = header.group(2).decode("latin-1")
+    text = body.translate(None, _WHITESPACE)
     try:
         raw = binascii.a2b_base64(text, strict_mode=True)
     except binascii.Error as exc:
@@ -64,7 +73,7 @@ def _decode(label: str, line: int, body: bytes) -> PemBlock:
         try:
             raw = binascii.a2b_base64(relaxed, strict_mode=True)
         except binascii.Error:
-            return PemBlock(label, line, None, headers, f"base64 does not decode: {exc}")
+            return PemBlock(label, line, None, headers, f"base64 does not decode: {exc}", where)
     if not raw:
-        return PemBlock(label, line, None, headers, "empty PEM block")
-    return PemBlock(label, line, raw, headers)
+        return PemBlock(label, line, None, headers, "empty PEM block", where)
+    return PemBlock(label, line, raw, headers, span=where)

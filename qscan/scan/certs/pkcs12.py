@@ -4,6 +4,8 @@ algorithms (MAC, certificate and key encryption) are readable without the passwo
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
@@ -14,8 +16,16 @@ from qscan.model import Finding
 from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import lookup
 from qscan.scan.certs.findings import chain_findings
-from qscan.scan.certs.keys import PrivateKey, key_from_object, protection_scheme
+from qscan.scan.certs.keys import (
+    PBMAC1,
+    Attempts,
+    PrivateKey,
+    kdf_cost,
+    key_from_object,
+    protection_scheme,
+)
 from qscan.scan.certs.x509 import parse_certificate
+from qscan.scan.limits import PYASN1_MAX_BYTES, KdfBudget, KdfCost
 
 if TYPE_CHECKING:
     from qscan.scan.certs.collect import Blob
@@ -24,6 +34,11 @@ DATA = "1.2.840.113549.1.7.1"
 ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
 SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2"
 PREFIX = "pkcs12 "
+
+# A BER-encoded store is read all the same; what it is made of is no news for stderr.
+warnings.filterwarnings(
+    "ignore", message="PKCS#12 bundle could not be parsed as DER", category=UserWarning
+)
 
 
 def looks_like(data: bytes) -> bool:
@@ -37,23 +52,27 @@ def looks_like(data: bytes) -> bool:
 
 
 def analyze(data: bytes, blob: Blob, line: int | None) -> None:
-    protection = _protection(data)
-    blob.add(_protection_findings(protection, blob, line))
+    layout = _layout(data)
+    blob.add(_protection_findings(layout.protection, blob, line))
+    refused = _refusal(layout, blob.ctx.kdf)
     loaded = None
     used: str | None = None
-    for password in (None, "", *blob.ctx.options.passwords):
-        try:
-            loaded = cpkcs12.load_pkcs12(data, None if password is None else password.encode())
-        except (ValueError, TypeError):
-            continue
-        used = password
-        break
+    if refused is None:
+        attempts = Attempts(blob.ctx.kdf, layout.attempt)
+        for password in attempts.over((None, "", *blob.ctx.options.passwords)):
+            try:
+                loaded = cpkcs12.load_pkcs12(data, None if password is None else password.encode())
+            except (ValueError, TypeError):
+                continue
+            used = password
+            break
+        refused = attempts.refused
     if loaded is None:
-        problem = _structure_problem(data)
+        problem = None if refused else _structure_problem(data)
         if problem:
             blob.error("unparseable", f"PKCS#12 file does not parse: {problem}", line)
         else:
-            _locked(blob, line, protection)
+            _locked(blob, line, layout.protection, refused)
         return
     opened_with = "no password" if not used else "a password from --password-file"
     extra: dict[str, Any] = {"container": "PKCS#12", "opened_with": opened_with}
@@ -73,7 +92,7 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
         blob.add(_with_names(findings, infos, names))
     if loaded.key is not None:
         key = key_from_object(loaded.key)
-        context = {**extra, "protection": protection.get("keys", ("none", ""))[0]}
+        context = {**extra, "protection": layout.protection.get("keys", ("none", ""))[0]}
         pk = PrivateKey(key, bool(used), "PKCS#12", context)
         state = "password-protected" if used else "no password"
         blob.private_key(
@@ -84,12 +103,13 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
 def _structure_problem(data: bytes) -> str | None:
     """Why data is not a well-formed PFX (then a failed open is corruption, not a lock)."""
     from pyasn1.codec.ber import decoder
-    from pyasn1.error import PyAsn1Error
     from pyasn1_modules import rfc7292
 
+    if len(data) > PYASN1_MAX_BYTES:
+        return None
     try:
         _, rest = decoder.decode(data, asn1Spec=rfc7292.PFX())
-    except (PyAsn1Error, ValueError, IndexError) as exc:
+    except Exception as exc:  # pyasn1 fails on hostile input in many ways (AttributeError...)
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{len(rest)} unexpected bytes after the PFX" if rest.strip(b"\x00") else None
 
@@ -105,8 +125,18 @@ def _with_names(
     return findings
 
 
-def _locked(blob: Blob, line: int | None, protection: dict[str, tuple[str, str]]) -> None:
+def _locked(
+    blob: Blob, line: int | None, protection: dict[str, tuple[str, str]], refused: str | None
+) -> None:
     tried = 2 + len(blob.ctx.options.passwords)
+    context: dict[str, Any] = {
+        "locked": True,
+        "format": "PKCS#12",
+        "passwords_tried": tried,
+        **{f"{role}_protection": text for role, (text, _) in protection.items()},
+    }
+    if refused:
+        context["locked_reason"] = refused
     blob.add(
         [
             Finding(
@@ -116,16 +146,14 @@ def _locked(blob: Blob, line: int | None, protection: dict[str, tuple[str, str]]
                 location=blob.location(line, "pkcs12 keystore"),
                 params={},
                 evidence="PKCS#12 keystore: locked, contents not inventoried",
-                context={
-                    "locked": True,
-                    "format": "PKCS#12",
-                    "passwords_tried": tried,
-                    **{f"{role}_protection": text for role, (text, _) in protection.items()},
-                },
+                context=context,
                 identity="pkcs12/locked",
             )
         ]
     )
+    if refused:
+        blob.error("locked-keystore", f"PKCS#12 keystore stays locked: {refused}", line)
+        return
     blob.error(
         "locked-keystore",
         f"PKCS#12 keystore could not be opened with the empty password or {tried - 2} supplied "
@@ -134,18 +162,32 @@ def _locked(blob: Blob, line: int | None, protection: dict[str, tuple[str, str]]
     )
 
 
-def _protection(data: bytes) -> dict[str, tuple[str, str]]:
-    """role -> (scheme text, OID of the algorithm doing the work) for the MAC and the
-    certificate and key encryption of a DER PFX; empty when they cannot be read."""
-    out: dict[str, tuple[str, str]] = {}
+@dataclass
+class _Layout:
+    """What a DER PFX shows without the password: role -> (scheme text, OID of the
+    algorithm doing the work) for its MAC and its certificate and key encryption, and what
+    opening it costs: `attempt` per password tried (the MAC; without one, the first
+    decryption), `rest` the other decryptions once a password works."""
+
+    protection: dict[str, tuple[str, str]] = field(default_factory=dict)
+    attempt: KdfCost = KdfCost(1, "PKCS#12")
+    rest: list[KdfCost] = field(default_factory=list)
+
+
+def _layout(data: bytes) -> _Layout:
+    layout = _Layout()
+    out = layout.protection
+    costs: list[KdfCost] = []
+    mac: KdfCost | None = None
     try:
         _, start, end, _ = der.tlv(data, 0)
         parts = der.children(data, start, end)
         if len(parts) > 2:
-            digest_info = der.children(data, parts[2][1], parts[2][2])[0]
-            algid = der.children(data, digest_info[1], digest_info[2])[0]
+            mac_parts = der.children(data, parts[2][1], parts[2][2])
+            algid = der.children(data, mac_parts[0][1], mac_parts[0][2])[0]
             dotted = der.oid_at(data, der.children(data, algid[1], algid[2])[0])
             out["mac"] = (f"HMAC with {lookup(dotted)[0]}", dotted)
+            mac = _mac_cost(data, dotted, algid, mac_parts)
         auth = der.children(data, parts[1][1], parts[1][2])
         octets = der.tlv(data, auth[1][1], auth[1][2])
         safe = der.tlv(data, octets[1], octets[2])
@@ -157,6 +199,7 @@ def _protection(data: bytes) -> dict[str, tuple[str, str]]:
                 eci = der.children(data, enc[1], enc[2])[1]
                 algid = der.children(data, eci[1], eci[2])[1]
                 out["certificates"] = protection_scheme(data, algid)
+                costs.append(kdf_cost(data, algid))
             elif kind == DATA:
                 octets = der.tlv(data, body[1], body[2])
                 bags = der.tlv(data, octets[1], octets[2])
@@ -166,9 +209,39 @@ def _protection(data: bytes) -> dict[str, tuple[str, str]]:
                         epki = der.tlv(data, bag_parts[1][1], bag_parts[1][2])
                         algid = der.children(data, epki[1], epki[2])[0]
                         out["keys"] = protection_scheme(data, algid)
+                        costs.append(kdf_cost(data, algid))
     except (der.DerError, IndexError, ValueError):
         pass
-    return out
+    if mac is not None:
+        layout.attempt, layout.rest = mac, costs
+    elif costs:
+        layout.attempt, layout.rest = costs[0], costs[1:]
+    return layout
+
+
+def _mac_cost(data: bytes, dotted: str, algid: der.Item, mac_parts: list[der.Item]) -> KdfCost:
+    """MacData ::= SEQUENCE {mac DigestInfo, macSalt, iterations INTEGER DEFAULT 1}; a PBMAC1
+    MAC (RFC 9579) names its PBKDF2 instead. OpenSSL may compute the MAC twice for an
+    empty password (as NULL, then as "")."""
+    if dotted == PBMAC1:
+        cost = kdf_cost(data, algid)
+        return replace(cost, what=f"the PKCS#12 MAC ({cost.what})", weight=2)
+    iterations = 1
+    if len(mac_parts) > 2 and mac_parts[2][0] == der.INTEGER:
+        iterations = der.small_int(data, mac_parts[2])
+    return KdfCost(iterations, "the PKCS#12 MAC", weight=2)
+
+
+def _refusal(layout: _Layout, budget: KdfBudget) -> str | None:
+    """Why the keystore is not even tried: a derivation above its ceiling, or decryptions
+    that, once a password works, would pass the file's budget."""
+    for cost in (layout.attempt, *layout.rest):
+        if max(cost.iterations, 1) > cost.ceiling:
+            return budget.spend(cost)
+    rest = sum(max(c.iterations, 1) * c.weight for c in layout.rest)
+    if rest:
+        return budget.spend(KdfCost(rest, "decrypting the keystore's contents", rest))
+    return None
 
 
 def _protection_findings(

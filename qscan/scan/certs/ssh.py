@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from qscan.model import Finding
 from qscan.scan.certs.algorithms import KeyInfo, function_of, label
 from qscan.scan.certs.findings import short
 from qscan.scan.certs.keys import PrivateKey
+from qscan.scan.limits import MAX_PPK_LINES, MAX_RECORDS_PER_FILE
 
 if TYPE_CHECKING:
     from qscan.scan.certs.collect import Blob
@@ -261,13 +263,28 @@ def public_key_findings(
     return findings
 
 
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def numbered_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, line) of each line, as data.splitlines() gives them, without a
+    list of them all."""
+    pos = 0
+    number = 0
+    for number, end in enumerate(_LINE_END.finditer(data), start=1):
+        yield number, data[pos : end.start()]
+        pos = end.end()
+    if pos < len(data):
+        yield number + 1, data[pos:]
+
+
 def has_key_lines(data: bytes) -> bool:
     return b" AAAA" in data or b"\tAAAA" in data
 
 
 def analyze_lines(data: bytes, blob: Blob) -> None:
     """Public key lines: *.pub, authorized_keys (with options), known_hosts (hashed hosts,
-    @cert-authority / @revoked markers)."""
+    @cert-authority / @revoked markers), read one line at a time."""
     name = blob.ctx.relpath.rsplit("/", 1)[-1].lower()
     default = (
         "authorized_keys entry"
@@ -276,7 +293,9 @@ def analyze_lines(data: bytes, blob: Blob) -> None:
         if "known_hosts" in name
         else "ssh public key"
     )
-    for number, raw_line in enumerate(data.splitlines(), start=1):
+    for number, raw_line in numbered_lines(data):
+        if len(blob.records) > MAX_RECORDS_PER_FILE:
+            return  # the file scanner records what is left out
         stripped = raw_line.strip()
         if not stripped or stripped.startswith(b"#") or b"AAAA" not in stripped:
             continue
@@ -376,7 +395,10 @@ def analyze_ppk(data: bytes, blob: Blob) -> None:
         name, _, value = text[i].partition(":")
         value = value.strip()
         if name == "Public-Lines":
-            count = int(value)
+            count = int(value) if value.isdigit() and len(value) < 6 else -1
+            if not 0 <= count <= min(MAX_PPK_LINES, len(text) - i - 1):
+                blob.error("unparseable", f"PuTTY key: bad Public-Lines {value[:20]!r}", i + 1)
+                return
             public_lines = text[i + 1 : i + 1 + count]
             i += count
         else:

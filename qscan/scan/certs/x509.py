@@ -135,7 +135,7 @@ def parse_certificate(data: bytes, outer: der.Item | None = None) -> CertInfo:
         blob = data if outer[2] == len(data) else data[: outer[2]]
         cx509.load_der_x509_certificate(blob)
         return _read(blob, blob, "der")
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, cx509.InvalidVersion) as exc:
         if not _worth_pyasn1(data):
             raise CertificateError(f"not a readable X.509 certificate: {exc}") from exc
         try:

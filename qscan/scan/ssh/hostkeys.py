@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from qscan.protocols.ssh import HostKey
@@ -68,9 +69,9 @@ def _x509(key_type: str, buf: Buffer, fp: str) -> HostKey:
         raise malformed(f"{key_type} blob holds no certificate")
     try:
         cert = x509.load_der_x509_certificate(buf.string())
-    except ValueError as exc:
+        key = cert.public_key()
+    except (ValueError, x509.InvalidVersion, UnsupportedAlgorithm) as exc:
         raise malformed(f"{key_type} certificate unreadable: {exc}") from None
-    key = cert.public_key()
     details = {"subject": cert.subject.rfc4514_string()[:200], "x509": True}
     if isinstance(key, rsa.RSAPublicKey):
         return HostKey(key_type, "RSA", fp, key.key_size, None, details)

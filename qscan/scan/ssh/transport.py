@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from qscan.scan.interface import Reader
 from qscan.scan.ssh.wire import Buffer, SshError, malformed, u32
 
 MAX_PACKET = 256 * 1024
@@ -21,9 +22,7 @@ MSG_DEBUG = 4
 
 
 class Transport:
-    def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float
-    ) -> None:
+    def __init__(self, reader: Reader, writer: asyncio.StreamWriter, timeout: float) -> None:
         self.reader = reader
         self.writer = writer
         self._deadline = asyncio.get_running_loop().time() + timeout

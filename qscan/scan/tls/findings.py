@@ -94,14 +94,28 @@ def _chain(results: Results, base: Location, host: str | None) -> Chain:
 
 
 def _versions(results: Results) -> list[int]:
-    modern = results.modern
-    tls13 = bool(
-        (results.groups13 and results.groups13.found)
-        or (results.suites13 and results.suites13.found)
-        or (isinstance(modern, Accepted) and modern.hello.version == TLS13)
-    )
     legacy = [v for v in LEGACY_VERSIONS if v in results.legacy and results.legacy[v].found]
-    return ([TLS13] if tls13 else []) + legacy
+    return ([TLS13] if results.completed13 else []) + legacy
+
+
+def _tls13_groups(results: Results) -> list[T.Group]:
+    """The TLS 1.3 groups of the sweep, a post-quantum one only when a completed
+    ServerHello selected it (a HelloRetryRequest alone credits nothing); what was left
+    out is noted."""
+    found = results.groups13.found if results.groups13 else []
+    groups = [g for g in map(T.group, found) if g is not None]
+    kept = [
+        g
+        for g in groups
+        if results.completed13 and (not g.post_quantum or g.codepoint in results.confirmed13)
+    ]
+    dropped = [g.name for g in groups if g not in kept]
+    if dropped:
+        results.notes.append(
+            "TLS 1.3 groups named only in HelloRetryRequests, never in a completed "
+            f"ServerHello, are not credited: {', '.join(dropped)}"
+        )
+    return kept
 
 
 def _refusals(results: Results) -> list[str]:
@@ -135,19 +149,19 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
             )
         ]
     chain = _chain(results, base, target.host)
-    groups13 = [
-        g
-        for cp in (results.groups13.found if results.groups13 else [])
-        if (g := T.group(cp)) is not None
-    ]
+    groups13 = _tls13_groups(results)
     modern = results.modern if isinstance(results.modern, Accepted) else None
-    modern_group = T.group(modern.hello.group) if modern and modern.hello.group else None
+    modern_group = (
+        T.group(modern.hello.group)
+        if modern and modern.hello.group and not modern.hello.hrr
+        else None
+    )
     hybrid_supported = any(g.standard_pq for g in groups13) or bool(
         modern_group and modern_group.standard_pq
     )
     hybrid_preferred = bool(
         modern and modern.hello.version == TLS13 and modern_group and modern_group.standard_pq
-    )
+    )  # modern_group is None after a HelloRetryRequest
     classical_fallback = any(not g.post_quantum for g in groups13) or any(
         v != TLS13 for v in versions
     )
@@ -167,7 +181,8 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
                 g, at(T.COMPONENT_GROUP13), preference=rank, context=_offered_in(TLS13), **kex
             )
         )
-    for rank, cp in enumerate(results.suites13.found if results.suites13 else [], 1):
+    suites13 = results.suites13.found if results.suites13 and results.completed13 else []
+    for rank, cp in enumerate(suites13, 1):
         s = T.suite(cp)
         if s is not None:
             findings.append(
@@ -319,6 +334,8 @@ def _endpoint(
             if modern.hello.version == TLS13 and modern.hello.group
             else None
         )
+        if group is not None and group.post_quantum and group.codepoint not in results.confirmed13:
+            group = None  # named by a HelloRetryRequest only
         curve = _curve_name(modern.key_exchange.curve)
         return T.endpoint_finding(
             at(T.COMPONENT_ENDPOINT),

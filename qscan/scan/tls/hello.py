@@ -86,24 +86,40 @@ def _ec(curve_name: str) -> bytes:
     return key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
 
 
+# The generator of curveSM2 (RFC 8998 section 2, GB/T 32918.5), uncompressed: a valid
+# point for the classical half of a curveSM2MLKEM768 share (cryptography has no SM2 keys);
+# the probes never complete the key exchange, so a fixed point is enough.
+_SM2_GENERATOR = bytes.fromhex(
+    "04"
+    "32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7"
+    "BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0"
+)
+
+_SHARES: dict[int, Callable[[], bytes]] = {
+    0x001D: _x25519,
+    0x001E: _x448,
+    0x0017: lambda: _ec("P-256"),
+    0x0018: lambda: _ec("P-384"),
+    0x0019: lambda: _ec("P-521"),
+    0x0201: _mlkem768,
+    0x0202: _mlkem1024,
+    0x11EC: lambda: _mlkem768() + _x25519(),
+    0x11EB: lambda: _ec("P-256") + _mlkem768(),
+    0x11ED: lambda: _ec("P-384") + _mlkem1024(),
+    0x11EE: lambda: _SM2_GENERATOR + _mlkem768(),
+}
+
+
+def has_key_share(group: int) -> bool:
+    return group in _SHARES
+
+
 def key_share(group: int) -> bytes:
     """A valid client key share. The probes never finish a handshake with it, so one key per
     group and process is enough (the pyOpenSSL chain handshake uses its own keys)."""
-    shares: dict[int, Callable[[], bytes]] = {
-        0x001D: _x25519,
-        0x001E: _x448,
-        0x0017: lambda: _ec("P-256"),
-        0x0018: lambda: _ec("P-384"),
-        0x0019: lambda: _ec("P-521"),
-        0x0201: _mlkem768,
-        0x0202: _mlkem1024,
-        0x11EC: lambda: _mlkem768() + _x25519(),
-        0x11EB: lambda: _ec("P-256") + _mlkem768(),
-        0x11ED: lambda: _ec("P-384") + _mlkem1024(),
-    }
-    if group not in shares:
+    if group not in _SHARES:
         raise ValueError(f"no key share generator for group {T.hex16(group)}")
-    return shares[group]()
+    return _SHARES[group]()
 
 
 def _u16_list(values: tuple[int, ...]) -> bytes:

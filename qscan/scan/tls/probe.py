@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qscan.protocols import tls as T
+from qscan.scan.interface import Reader
 from qscan.scan.tls.hello import TLS13, Offer, client_hello
 from qscan.scan.tls.messages import (
     KeyExchange,
@@ -35,6 +36,10 @@ from qscan.scan.tls.wire import (
 
 if TYPE_CHECKING:
     from qscan.scan.interface import Net
+
+MAX_FLIGHT_MESSAGES = 16
+"""ServerHello to ServerHelloDone is at most 7 messages (with CertificateStatus and
+CertificateRequest); a peer sending more is not finishing its flight."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,7 @@ class Endpoint:
     timeout: float
 
 
-async def starttls(
-    endpoint: Endpoint, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
+async def starttls(endpoint: Endpoint, reader: Reader, writer: asyncio.StreamWriter) -> None:
     preamble = PREAMBLES.get(endpoint.scheme)
     if preamble is None:
         return
@@ -84,16 +87,28 @@ async def probe(endpoint: Endpoint, offer: Offer) -> Answer:
         await starttls(endpoint, reader, writer)
         writer.write(client_hello(offer))
         await writer.drain()
-        return await _answer(reader, endpoint.timeout)
+        answer = await _answer(reader, endpoint.timeout)
+    if (
+        isinstance(answer, Accepted)
+        and answer.hello.hrr
+        and answer.hello.group in (offer.key_shares or ())
+    ):
+        # RFC 8446 4.1.4: a client aborts on it; no server that completes handshakes sends it
+        return Rejected("HelloRetryRequest for a group whose key share was sent")
+    return answer
 
 
-async def _answer(reader: asyncio.StreamReader, timeout: float) -> Answer:
+async def _answer(reader: Reader, timeout: float) -> Answer:
     hello: ServerHello | None = None
     suite: T.Suite | None = None
     kex = KeyExchange()
     certificates: tuple[bytes, ...] = ()
+    messages = 0
     try:
         async for msg_type, body in handshake_messages(reader, timeout):
+            messages += 1
+            if messages > MAX_FLIGHT_MESSAGES:
+                raise NotTLS(f"more than {MAX_FLIGHT_MESSAGES} handshake messages in one flight")
             if hello is None:
                 if msg_type != SERVER_HELLO:
                     raise NotTLS(f"expected ServerHello, got handshake message {msg_type}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from qscan.protocols import tls as T
-from qscan.scan.tls.hello import SSL3, TLS12, TLS13, VERSION_IDS, Offer
+from qscan.scan.tls.hello import SSL3, TLS12, TLS13, VERSION_IDS, Offer, has_key_share
 from qscan.scan.tls.probe import Accepted, Answer, Endpoint, Rejected, probe
 
 
@@ -274,3 +274,28 @@ def modern_offer(sni: str | None) -> Offer:
         sigalgs=MODERN_SIGALGS,
         sni=sni,
     )
+
+
+def unconfirmed_pq(found: Sequence[int], confirmed: set[int]) -> list[int]:
+    """Post-quantum groups a HelloRetryRequest named that no completed ServerHello has
+    selected yet and that a real key share can be offered for."""
+    out = []
+    for cp in found:
+        group = T.group(cp)
+        if group is not None and group.post_quantum and cp not in confirmed and has_key_share(cp):
+            out.append(cp)
+    return out
+
+
+async def confirm_group(endpoint: Endpoint, group: int) -> Answer:
+    """Offer only `group`, with a real key share: a server that supports it completes a
+    ServerHello with it."""
+    offer = Offer(
+        version=TLS12,
+        suites=tls13_suites_offered(),
+        groups=(group,),
+        key_shares=(group,),
+        tls13=(TLS13,),
+        sni=endpoint.sni,
+    )
+    return await probe(endpoint, offer)

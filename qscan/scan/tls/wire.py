@@ -8,8 +8,11 @@ import asyncio
 import struct
 from collections.abc import AsyncIterator
 
+from qscan.scan.interface import Reader
+
 CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA = 20, 21, 22, 23
 MAX_RECORD = 2**14 + 2048
+MAX_CHANGE_CIPHER_SPECS = 2
 
 # Handshake message types (RFC 8446 4, RFC 5246 7.4).
 SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE = 2, 11, 12
@@ -62,9 +65,7 @@ def record(content_type: int, version: int, payload: bytes) -> bytes:
     return struct.pack("!BHH", content_type, version, len(payload)) + payload
 
 
-async def _read_exact(
-    reader: asyncio.StreamReader, n: int, timeout: float, boundary: bool = False
-) -> bytes:
+async def _read_exact(reader: Reader, n: int, timeout: float, boundary: bool = False) -> bytes:
     try:
         async with asyncio.timeout(timeout):  # cheaper than wait_for: no extra task
             return await reader.readexactly(n)
@@ -75,7 +76,7 @@ async def _read_exact(
         ) from None
 
 
-async def read_record(reader: asyncio.StreamReader, timeout: float) -> tuple[int, int, bytes]:
+async def read_record(reader: Reader, timeout: float) -> tuple[int, int, bytes]:
     header = await _read_exact(reader, 5, timeout, boundary=True)
     content_type, version, length = struct.unpack("!BHH", header)
     if content_type not in (CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA) or (
@@ -87,12 +88,11 @@ async def read_record(reader: asyncio.StreamReader, timeout: float) -> tuple[int
     return content_type, version, await _read_exact(reader, length, timeout)
 
 
-async def handshake_messages(
-    reader: asyncio.StreamReader, timeout: float
-) -> AsyncIterator[tuple[int, bytes]]:
+async def handshake_messages(reader: Reader, timeout: float) -> AsyncIterator[tuple[int, bytes]]:
     """Yield (type, body) of each plaintext handshake message; raise TLSAlert on an alert.
     Ends when the peer switches to encrypted records (TLS 1.3 after ServerHello)."""
     buffer = b""
+    change_cipher_specs = 0
     while True:
         content_type, _, payload = await read_record(reader, timeout)
         if content_type == ALERT:
@@ -100,6 +100,10 @@ async def handshake_messages(
                 raise NotTLS("truncated alert")
             raise TLSAlert(payload[1])
         if content_type == CHANGE_CIPHER_SPEC:
+            # one is allowed (TLS 1.3 middlebox compatibility, RFC 8446 D.4)
+            change_cipher_specs += 1
+            if change_cipher_specs > MAX_CHANGE_CIPHER_SPECS:
+                raise NotTLS(f"more than {MAX_CHANGE_CIPHER_SPECS} ChangeCipherSpec records")
             continue
         if content_type == APPLICATION_DATA:
             return

@@ -40,7 +40,7 @@ def referenced_file(
     options = ctx.options
     if passwords:
         options = replace(options, passwords=tuple(options.passwords) + passwords)
-    sub = FileContext(target=ctx.target, path=path, relpath=ref, options=options)
+    sub = replace(ctx, path=path, relpath=ref, options=options)
     records = list(analyze_bytes(data, sub))
     where = f"{ctx.relpath}:{line}" if line else ctx.relpath
     for record in records:

@@ -1,0 +1,56 @@
+"""Every hostile file of the campaign ends within 20 s and 2 GB of address space with a
+finding or an error record, and the scan of its folder goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qscan.model import ScanError
+from qscan.pipeline import collect
+from qscan.scan.interface import ScanOptions
+from qscan.targets import parse_target
+from tests.hostile.files import CASES, Case, write_all
+from tests.hostile.limited import run_limited
+
+PASSWORDS = ("first-guess", "second-guess")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_all(tmp_path_factory.mktemp("hostile"))
+
+
+def scan_file(path: Path) -> tuple[int, list[tuple[str, str]]]:
+    findings, errors = collect(
+        [parse_target(str(path))], ScanOptions(passwords=PASSWORDS, workers=1)
+    )
+    return len(findings), [(e.kind, e.message) for e in errors]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_hostile_file_ends_with_a_record(case: Case, hostile: dict[str, Path]) -> None:
+    outcome = run_limited(scan_file, hostile[case.name])
+    findings, errors = outcome.value
+    assert findings or errors, "neither a finding nor an error record"
+    kinds = {kind for kind, _ in errors}
+    assert "timeout" not in kinds, errors  # ended by its own limits, not the file budget
+    assert "analyzer-error" not in kinds, errors
+    if case.expect:
+        assert kinds & set(case.expect), errors
+
+
+def test_folder_of_hostile_files_completes(hostile: dict[str, Path]) -> None:
+    folder = next(iter(hostile.values())).parent
+
+    def scan_folder() -> list[str]:
+        _, errors = collect([parse_target(str(folder))], ScanOptions(passwords=PASSWORDS))
+        return sorted({e.path or "" for e in errors if isinstance(e, ScanError)})
+
+    failed = run_limited(scan_folder).value
+    assert set(failed) >= {name for name, path in hostile.items() if _expects(name)}
+
+
+def _expects(name: str) -> bool:
+    return any(case.name == name and case.expect for case in CASES)
