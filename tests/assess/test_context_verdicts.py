@@ -110,3 +110,20 @@ def test_malformed_fix_variants_are_rejected(fixes):
     }
     with pytest.raises(RuleError):
         _parse_rule(raw, "x")
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "function", "params", "rule"),
+    [
+        # RSA-OAEP / MGF1 with SHA-1: key transport, the hash is no signature hash
+        ("RSA", "encryption", {"bits": 2048, "padding": "OAEP", "hash": "SHA-1"}, "QS101"),
+        ("RSA", "encryption", {"bits": 3072, "hash": "SHA-256", "mgf_hash": "SHA-1"}, "QS101"),
+        # HMAC over SHA-1 (a PKCS#12 MAC, an SSH or TLS MAC): a MAC, not a broken hash
+        ("HMAC-SHA1", "mac", {"hash": "SHA-1"}, "QS303"),
+        # a signature made with SHA-1 stays broken
+        ("RSA", "signature", {"bits": 2048, "hash": "SHA-1"}, "QS205"),
+        ("SHA-1", "hash", {}, "QS302"),
+    ],
+)
+def test_a_hash_is_judged_by_the_construction_it_serves(algorithm, function, params, rule):
+    assert judge(algorithm, function, asset="key", params=params).verdict.rule == rule

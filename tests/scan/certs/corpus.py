@@ -211,6 +211,25 @@ def rows() -> list[Row]:
             SAFE,
             function="kem",
         ),
+        # RSAES-OAEP keys (RFC 4055): key transport, their SHA-1 serves OAEP and MGF1, where
+        # collisions do not matter: judged as RSA key establishment, not as a broken hash
+        cert(
+            "oaep-default.pem",
+            "RSA",
+            {"bits": 2048, "padding": "OAEP", "hash": "SHA-1", "mgf_hash": "SHA-1"},
+            ("quantum-vulnerable", "high", "2030-12-31"),
+            function="encryption",
+        ),
+        Row(
+            "oaep-public.pem",
+            "public key",
+            "RSA",
+            {"bits": 3072, "padding": "OAEP", "hash": "SHA-256", "mgf_hash": "SHA-1"},
+            "quantum-vulnerable",
+            "high",
+            "2035-12-31",
+            function="encryption",
+        ),
         cert("unknown-oid.pem", "unknown", {"oid": "1.2.3.4.5.6.7.8"}, ("unknown", "low", None)),
         cert(
             "catalyst.pem",
@@ -472,6 +491,13 @@ def build(folder: Path) -> None:
         data = b.rebuild(template, key_oid=key_oid, key_bytes=b"\x42" * size, sig_oid=sig_oid)
         write(name, _pem("CERTIFICATE", data))
     write("catalyst.pem", _pem("CERTIFICATE", b.catalyst(template, b.mldsa_key(65))))
+    oaep = b.oaep_spki(rsa2048.public_key(), None, None)
+    write("oaep-default.pem", _pem("CERTIFICATE", b.rebuild(template, spki=oaep)))
+    sha256, sha1 = "2.16.840.1.101.3.4.2.1", "1.3.14.3.2.26"
+    write(
+        "oaep-public.pem",
+        _pem("PUBLIC KEY", b.oaep_spki(b.rsa_key(3072).public_key(), sha256, sha1)),
+    )
 
     write("chain.pem", b"".join(b.pem(c) for c in chain()))
     p7 = pkcs7.serialize_certificates(
