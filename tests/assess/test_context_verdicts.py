@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qscan.assess.engine import assess
-from qscan.assess.rules import UNKNOWN_FACT, RuleError, _parse_rule, fill
+from qscan.assess.rules import UNKNOWN_FACT, fill
 from qscan.model import Finding, Inventory, Location
 from qscan.render.localize import localize
 from tests.assess.test_engine import judge
@@ -87,29 +87,6 @@ def test_placeholders_without_a_value_say_so():
     assert fill("OpenSSH {context.openssh_version}, {params.bits} bits", finding) == (
         f"OpenSSH 9.2, {UNKNOWN_FACT} bits"
     )
-
-
-@pytest.mark.parametrize(
-    "fixes",
-    [
-        [{"fix": "no condition"}],
-        [{"when": {"context": {"x": 1}}}],
-        [{"when": {"colour": "red"}, "fix": "f"}],
-        [{"when": {"context": {"x": 1}}, "fix": "f", "nl": {"why": "w"}}],
-    ],
-)
-def test_malformed_fix_variants_are_rejected(fixes):
-    raw = {
-        "id": "QS999",
-        "title": "t",
-        "severity": "low",
-        "status": "hybrid",
-        "why": "w",
-        "fix": "f",
-        "fixes": fixes,
-    }
-    with pytest.raises(RuleError):
-        _parse_rule(raw, "x")
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,21 @@ def test_referenced_dh_parameters_are_key_exchange(tmp_path):
         assert "ML-KEM" in finding.verdict.fix or "X25519MLKEM768" in finding.verdict.fix
 
 
+def test_sha1_signature_schemes_in_a_config_are_disabled_not_reissued():
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "openssl-cnf"
+    rules = {
+        (f.algorithm, f.params["hash"]): f.verdict.rule
+        for f in judged(scan(corpus / "legacy-sigalgs.cnf"))
+        if f.location.component.endswith("SignatureAlgorithms")
+    }
+    assert rules == {
+        ("RSA", "SHA-1"): "QS230",
+        ("ECDSA", "SHA-1"): "QS230",
+        ("RSA", "SHA-256"): "QS202",  # the key size is not in the configuration
+        ("ECDSA", "SHA-256"): "QS201",
+    }
+
+
 def test_kubernetes_tls_secret_certificate_is_scanned(tmp_path):
     import base64
     from datetime import datetime, timedelta
