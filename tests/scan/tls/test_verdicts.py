@@ -1,11 +1,13 @@
 """Endpoint verdicts that depend on the whole endpoint: servers that speak only post-quantum
 groups, SHA-1 handshake signatures, and what a client's checks of the leaf certificate find."""
 
+import json
 import ssl
 
 import pytest
 
-from qscan.scan.tls.leaf import is_loopback, matches
+from qscan.model import CERTIFICATE_CHECK
+from qscan.scan.tls.leaf import CHECKS, is_loopback, matches
 from tests.assess.test_engine import judge
 from tests.scan.tls.servers import make_chain, pyopenssl_server, python_ssl_server
 
@@ -74,10 +76,13 @@ def checks(result, port):
     }
 
 
-def test_expired_leaf_certificate(tmp_path, scan):
+def test_expired_leaf_certificate(tmp_path, scan, validate_inventory):
     chain = make_chain(tmp_path, "rsa", valid_from_days=-60, valid_days=30)
     with python_ssl_server(chain) as server:
         result = scan(server.address, profile="quick")
+    doc = json.loads(result.inventory.to_json())
+    doc.update(tool={"name": "qscan", "version": "test"}, scanned_at="2026-12-01T00:00:00Z")
+    validate_inventory(doc)
     found = checks(result, server.port)
     assert set(found) == {"expired"}
     expired = found["expired"]
@@ -119,6 +124,12 @@ def test_a_valid_ca_issued_leaf_has_no_findings_of_its_own(chains, scan):
     with python_ssl_server(chains["ecdsa"]) as server:
         result = scan(f"localhost:{server.port}", profile="quick")
     assert checks(result, server.port) == {}
+
+
+def test_every_check_is_in_the_inventory_schema(inventory_schema):
+    context = inventory_schema["$defs"]["finding"]["properties"]["context"]["properties"]
+    assert tuple(context["check"]["enum"]) == CHECKS
+    assert CERTIFICATE_CHECK in context["role"]["enum"]
 
 
 @pytest.mark.parametrize(
