@@ -7,6 +7,7 @@ print(qscan.render(inventory, "md"))
 
 from qscan.api import FORMATS, load_inventory, render, scan, scan_async, scan_options
 from qscan.assess.engine import assess
+from qscan.assess.issues import Issue, issues_of
 from qscan.assess.policy import PolicyError
 from qscan.model import Finding, Inventory, Location, ScanError, Verdict
 from qscan.scan.interface import ScanOptions
@@ -17,6 +18,7 @@ __all__ = [
     "FORMATS",
     "Finding",
     "Inventory",
+    "Issue",
     "Location",
     "PolicyError",
     "ScanError",
@@ -26,6 +28,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "assess",
+    "issues_of",
     "load_inventory",
     "parse_target",
     "render",

@@ -65,7 +65,10 @@ class Translator:
             text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
         return text
 
-    def percent(self, share: float) -> str:
+    def percent(self, share: float | None) -> str:
+        """A share as a percentage; "n/a" for a readiness with nothing to measure."""
+        if share is None:
+            return self("summary.not_applicable")
         return f"{self.number(share * 100)}%"
 
     def prefix(self, prefix: str) -> dict[str, str]:

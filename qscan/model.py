@@ -64,6 +64,10 @@ CERTIFICATE_CHECK = "certificate check"
 """`context.role` of a finding about a certificate as a whole rather than one of its
 algorithms (a TLS server's leaf that has expired or does not name the server); the problem
 is in `context.check` and ends its component."""
+SCOPES = ("production", "test", "documentation", "vendored")
+"""`context.material_scope` of a finding: what kind of material it was found in (rules/scopes.yaml).
+Only production material drives the priority; the others are counted and shown apart."""
+PRODUCTION = SCOPES[0]
 DEFAULT_POLICY = "nist-ir-8547"
 """The policy timeline of a scan that names none, and of an inventory that records none."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -84,9 +88,37 @@ FUNCTIONS = (
 )
 
 
+def scope_of(finding: Finding) -> str:
+    """The finding's scope; findings without one (endpoints, older inventories) are
+    production."""
+    scope = finding.context.get("material_scope")
+    return scope if scope in SCOPES else PRODUCTION
+
+
+STATUS_ORDER = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
+"""The statuses from worst to best."""
+
+
+_STATUS_RANK = {status: n for n, status in enumerate(STATUS_ORDER)}
+_SEVERITY_RANK = {severity: len(SEVERITIES) - n for n, severity in enumerate(SEVERITIES)}
+
+
+def status_rank(status: str) -> int:
+    """Lower is worse; unknown statuses rank with "unknown"."""
+    return _STATUS_RANK.get(status, 2)
+
+
+def place_text(path: str | None, host: str | None, port: int | None, service: str | None) -> str:
+    """File path, or service://host:port for an endpoint (no line, no component)."""
+    if path is not None:
+        return path
+    shown = f"[{host}]" if host and ":" in host else host
+    return f"{service or 'tls'}://{shown}:{port}"
+
+
 def severity_rank(severity: str) -> int:
     """Higher is more severe; unknown severities rank lowest."""
-    return len(SEVERITIES) - SEVERITIES.index(severity) if severity in SEVERITIES else 0
+    return _SEVERITY_RANK.get(severity, 0)
 
 
 class _Positional:
@@ -147,6 +179,8 @@ class Finding(_Positional):
     fingerprint: str = ""
     verdict: Verdict | None = None
     priority: Priority | None = None
+    issue: str = ""
+    """The id of the issue (one rule on one asset) this finding belongs to, set by assess."""
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
@@ -182,6 +216,8 @@ class Finding(_Positional):
             out["verdict"] = dict(vars(self.verdict))
         if self.priority is not None:
             out["priority"] = dict(vars(self.priority))
+        if self.issue:
+            out["issue"] = self.issue
         return out
 
     @classmethod
@@ -199,6 +235,7 @@ class Finding(_Positional):
             fingerprint=data["fingerprint"],
             verdict=Verdict(**_known(Verdict, verdict)) if verdict else None,
             priority=Priority(**_known(Priority, priority)) if priority else None,
+            issue=str(data.get("issue") or ""),
         )
 
 
@@ -278,6 +315,8 @@ class Inventory:
         for key, value in replace(self, findings=[], errors=[], notes=[]).to_dict().items():
             if key in records:
                 parts.append(f"  {json.dumps(key)}: {_json_lines(records[key])}")
+            elif key in LINE_ARRAYS and isinstance(value, list):
+                parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
             else:
                 text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
                 indented = text.replace("\n", "\n  ")
@@ -305,13 +344,15 @@ class Inventory:
         )
 
 
+LINE_ARRAYS = ("issues",)
+"""Top-level arrays of `extra` written one compact item per line, like the findings."""
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
 
 
-def _json_lines(items: Sequence[Finding | ScanError]) -> str:
+def _json_lines(items: Sequence[Finding | ScanError | dict[str, Any]]) -> str:
     if not items:
         return "[]"
-    lines = (_JSON_LINE.encode(item.to_dict()) for item in items)
+    lines = (_JSON_LINE.encode(i if isinstance(i, dict) else i.to_dict()) for i in items)
     return "[\n    " + ",\n    ".join(lines) + "\n  ]"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from qscan.assess.issues import group
 from qscan.assess.policy import VALID_UNTIL, Policy, deadline_class, get_policy
 from qscan.assess.priority import PrioritySetting, prioritise, rollup_systems, setting_for
 from qscan.assess.rules import FROM_ALGORITHM, Rule, RuleIndex, load_rules
@@ -67,10 +68,15 @@ def assess_findings(
 
 
 def assess(inventory: Inventory, policy_id: str | None = None) -> Inventory:
-    """Judge every finding of the inventory in place under the policy, and return it."""
+    """Judge every finding of the inventory in place under the policy, group the findings
+    into issues (`extra["issues"]`, each finding's `issue`), and return it."""
     inventory.policy = policy_id or inventory.policy
     inventory.findings = list(
         assess_findings(inventory.findings, inventory.policy, setting_for(inventory))
     )
-    rollup_systems(inventory)
+    for finding in inventory.findings:
+        finding.issue = ""  # judged afresh: grouped afresh
+    issues = group(inventory.findings)
+    inventory.extra["issues"] = [issue.to_dict() for issue in issues]
+    rollup_systems(inventory, issues)
     return inventory

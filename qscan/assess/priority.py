@@ -2,8 +2,12 @@
 
 x = how long the data must stay confidential, y = how long the migration takes, z = years
 until a cryptographically relevant quantum computer (CRQC) under the chosen scenario. When
-x + y > z, data protected today is already at risk. The formula, its weights and worked
-examples are documented in docs/priority.md; keep the two in step.
+x + y > z, data protected today is already at risk. Wave 1 is for what must move now:
+classically broken uses in production, and harvest-now-decrypt-later exposures (and operated
+roots and code signing) where the inequality holds with an x the estate states. Everything
+else takes its wave from its deadlines; test, documentation and vendored material never
+ranks with production. The formula, its weights and worked examples are documented in
+docs/priority.md; keep the two in step.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qscan.assess.issues import Issue
 from qscan.assess.policy import KEX_FUNCTIONS, Policy
 from qscan.assess.reasons import reason
-from qscan.assess.scenario import Assumptions, Scenario, book, get_scenario, scenario_from_dict
-from qscan.model import READY, Finding, Inventory, Priority
+from qscan.assess.scenario import Scenario, book, get_scenario, scenario_from_dict
+from qscan.model import PRODUCTION, READY, Finding, Inventory, Priority, Verdict, scope_of
 
 SEVERITY_POINTS = {"critical": 20, "high": 15, "medium": 10, "low": 5, "info": 0}
 EXPOSURE_POINTS = {"internet": 15, "internal": 5}
@@ -29,7 +35,22 @@ WEIGHT_LONG_TRUST = 1.0
 WEIGHT_SIGNATURE = 0.7
 WEIGHT_OTHER = 0.85
 WEIGHT_UNKNOWN_STATUS = 0.5
+BROKEN_URGENCY = 40
+"""Urgency points of a classically broken use: exposed now, whatever the CRQC year."""
 BROKEN_FLOOR = 90
+"""The least score of a classically broken use in production on an internet-facing or
+critical system; elsewhere a broken use scores what its points add up to (65-80)."""
+FIRST_WAVE_ASSUMED = 2
+"""The earliest wave a harvest-now-decrypt-later or long-trust finding reaches while its
+Mosca x is only assumed (no estate value)."""
+FIRST_WAVE_DEADLINE = 2
+"""The earliest wave of a finding whose urgency comes from deadlines only (signatures,
+certificates and keys that are neither roots nor code signing; unrecognised algorithms)."""
+FIRST_WAVE_NON_PRODUCTION = 3
+NON_PRODUCTION_SCORE_MAX = 25
+"""Test, documentation and vendored material: listed, never ranked above production."""
+READY_WEIGHT = 0.5
+"""Quantum-safe and hybrid uses score half their severity points (0 for info)."""
 CODE_SIGNING_CATEGORY = "software-firmware-signing"
 
 _CODE_SIGNING_EKU = {"codesigning", "code-signing", "1.3.6.1.5.5.7.3.3"}
@@ -122,6 +143,14 @@ def _is_ca(finding: Finding) -> bool:
     return any(_truthy(ctx.get(k)) for k in ("is_ca", "trust_anchor", "ca"))
 
 
+def _is_operated_root(finding: Finding) -> bool:
+    """A self-signed CA certificate that is not one of a trust store's third-party roots:
+    a root the organisation runs, whose key relying parties keep trusting for its lifetime."""
+    ctx = finding.context
+    self_signed = _truthy(ctx.get("self_signed")) or _truthy(ctx.get("trust_anchor"))
+    return self_signed and _is_ca(finding) and not _truthy(ctx.get("trust_store"))
+
+
 def _is_code_signing(finding: Finding, profile: SystemProfile | None) -> bool:
     if profile is not None and profile.cnsa_category == CODE_SIGNING_CATEGORY:
         return True
@@ -184,30 +213,48 @@ def _deadline(
     return deadline, text
 
 
+@dataclass(frozen=True)
+class _Window:
+    """Mosca's x of one finding and what kind of exposure it measures."""
+
+    x: float
+    text: str
+    stated: bool
+    """x comes from the estate or the certificate itself, not from an assumption."""
+    weight: float
+    lead: str
+    mosca_first: bool
+    """Mosca's inequality can put it in wave 1: harvest now, decrypt later (key exchange,
+    KEM, encryption), and long trust (operated roots, code and firmware signing). Everything
+    else is not exposed before a CRQC exists, so its deadlines set its wave."""
+    setting: str
+    """The estate value that would state x."""
+
+
 def _exposure_window(
-    finding: Finding,
-    profile: SystemProfile | None,
-    now: float,
-    code_signing: bool,
-) -> tuple[float, str, float, str]:
-    """Mosca's x with its explanation, the urgency weight and the lead reason."""
+    finding: Finding, profile: SystemProfile | None, now: float, code_signing: bool
+) -> _Window:
     if finding.function in KEX_FUNCTIONS:
+        stated = profile is not None and profile.confidentiality_years is not None
         x, x_text = _pick(
             profile.confidentiality_years if profile else None,
             book().assumptions.confidentiality_years,
             "window-confidential",
         )
-        lead = reason("lead-hndl")
-        return x, x_text, WEIGHT_HNDL, lead
-    x, x_text = _signature_lifetime(finding, profile, now, code_signing, book().assumptions)
-    long_trust = _is_ca(finding) or code_signing
+        return _Window(
+            x, x_text, stated, WEIGHT_HNDL, reason("lead-hndl"), True, "confidentiality_years"
+        )
+    x, x_text, stated = _signature_lifetime(finding, profile, now, code_signing)
+    long_trust = _is_operated_root(finding) or code_signing
     if finding.function == "signature":
-        weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_SIGNATURE
         lead = reason("lead-signature")
     else:
-        weight = WEIGHT_LONG_TRUST if long_trust else WEIGHT_OTHER
         lead = reason("lead-other", function=finding.function)
-    return x, x_text, weight, lead
+    if long_trust or _is_ca(finding):
+        weight = WEIGHT_LONG_TRUST
+    else:
+        weight = WEIGHT_SIGNATURE if finding.function == "signature" else WEIGHT_OTHER
+    return _Window(x, x_text, stated, weight, lead, long_trust, "signature_lifetime_years")
 
 
 def prioritise(
@@ -217,104 +264,162 @@ def prioritise(
     verdict = finding.verdict
     if verdict is None:
         return Priority(score=0, wave=4, reasons=[reason("not-assessed")])
+    if verdict.severity == "info" and verdict.status not in READY:
+        return Priority(
+            score=0,
+            wave=4,
+            reasons=[reason("informational", rule=verdict.rule, title=verdict.title)],
+        )
     setting = setting or PrioritySetting()
-    assumed = book().assumptions
     profile = setting.profile(finding)
-    now = decimal_year(setting.today)
-    crqc = float(setting.scenario.crqc_year)
-    severity_points = SEVERITY_POINTS.get(verdict.severity, 0)
-    reasons: list[str] = []
-
     code_signing = _is_code_signing(finding, profile)
     deadline, deadline_text = _deadline(finding, profile, policy, code_signing)
-
     if verdict.status in READY:
-        reasons.append(
-            reason("safe", status=verdict.status, rule=verdict.rule, title=verdict.title)
-        )
-        wave = _wave_by_date(deadline) if deadline is not None else 4
-        if deadline is not None:
-            reasons.append(reason("policy-deadline", deadline=deadline_text))
-        return Priority(score=severity_points, wave=wave, reasons=reasons)
-
-    y, y_text = _pick(
-        profile.migration_years if profile else None, assumed.migration_years, "migration"
-    )
-    z = crqc - now
-    crqc_text = reason("crqc", year=setting.scenario.crqc_year, scenario=setting.scenario.id)
-
-    x, x_text, weight, lead = _exposure_window(finding, profile, now, code_signing)
-    cmp = ">" if x + y > z else "≤"
-    inequality = reason("inequality", sum=_years(x + y), cmp=cmp, z=_years(z))
-    reasons.append(
-        reason(
-            "mosca",
-            lead=lead,
-            window=x_text,
-            migration=y_text,
-            crqc=crqc_text,
-            inequality=inequality,
-        )
-    )
-    if verdict.status == "unknown":
-        weight *= WEIGHT_UNKNOWN_STATUS
-        reasons.append(reason("unknown-status"))
-
-    done_by = crqc - x
-    if deadline is not None and deadline < done_by:
-        done_by = deadline
-        reasons.append(reason("deadline-first", deadline=deadline_text))
-    start_by = done_by - y
-    slack = start_by - now
-    if slack <= 0:
-        reasons.append(reason("at-risk"))
+        return _ready(verdict, deadline, deadline_text)
+    points, context_reasons, urgent_context = _context_points(finding, profile)
+    if verdict.status == "classically-broken":
+        score = BROKEN_URGENCY + points
+        production = scope_of(finding) == PRODUCTION
+        if production and urgent_context:
+            score = max(score, BROKEN_FLOOR)
+        priority = Priority(min(score, 100), 1, [reason("broken"), *context_reasons])
     else:
-        reasons.append(reason("start-by", year=math.floor(start_by)))
-    urgency = max(0.0, min(float(URGENCY_MAX), 25 - 5 * slack)) * weight
+        priority = _quantum_priority(
+            finding, profile, setting, code_signing, deadline, deadline_text, points
+        )
+        priority.reasons += context_reasons
+    return _apart(priority, scope_of(finding))
 
+
+def _ready(verdict: Verdict, deadline: float | None, deadline_text: str) -> Priority:
+    """Quantum-safe and hybrid: monitored, unless a deadline says when to replace a
+    pre-standard algorithm or parameter set."""
+    reasons = [reason("safe", status=verdict.status, rule=verdict.rule, title=verdict.title)]
+    score = round(SEVERITY_POINTS.get(verdict.severity, 0) * READY_WEIGHT)
+    if deadline is None:
+        return Priority(score=score, wave=4, reasons=reasons)
+    reasons.append(reason("policy-deadline", deadline=deadline_text))
+    return Priority(
+        score=score, wave=max(FIRST_WAVE_DEADLINE, _wave_by_date(deadline)), reasons=reasons
+    )
+
+
+def _context_points(finding: Finding, profile: SystemProfile | None) -> tuple[int, list[str], bool]:
+    """Severity, exposure and criticality points with their reasons, and whether the system
+    is internet-facing or critical."""
+    verdict = finding.verdict
+    assert verdict is not None
+    assumed = book().assumptions
     exposure, exposure_text = _exposure(finding, profile, assumed.exposure_unknown_endpoint)
     criticality = (profile.criticality if profile else None) or assumed.criticality
     source = "estate" if profile and profile.criticality else "assumed"
-    context_reasons = [
+    points = (
+        SEVERITY_POINTS.get(verdict.severity, 0)
+        + EXPOSURE_POINTS.get(exposure, 0)
+        + CRITICALITY_POINTS.get(criticality, 0)
+    )
+    reasons = [
         exposure_text,
         reason("criticality", criticality=criticality, source=source),
         reason("severity", severity=verdict.severity, rule=verdict.rule),
     ]
-    score = round(
-        urgency
-        + severity_points
-        + EXPOSURE_POINTS.get(exposure, 0)
-        + CRITICALITY_POINTS.get(criticality, 0)
+    return points, reasons, exposure == "internet" or criticality == "critical"
+
+
+def _quantum_priority(
+    finding: Finding,
+    profile: SystemProfile | None,
+    setting: PrioritySetting,
+    code_signing: bool,
+    deadline: float | None,
+    deadline_text: str,
+    points: int,
+) -> Priority:
+    """A quantum-vulnerable (or unrecognised) use: Mosca's inequality and the deadlines."""
+    verdict = finding.verdict
+    assert verdict is not None
+    now = decimal_year(setting.today)
+    crqc = float(setting.scenario.crqc_year)
+    y, y_text = _pick(
+        profile.migration_years if profile else None,
+        book().assumptions.migration_years,
+        "migration",
     )
-    if verdict.status == "classically-broken":
-        reasons = [reason("broken"), *context_reasons]
-        return Priority(score=max(min(score, 100), BROKEN_FLOOR), wave=1, reasons=reasons)
-    reasons += context_reasons
-    wave = 1 if slack <= 0 else _wave_by_date(done_by)
-    return Priority(score=max(0, min(100, score)), wave=wave, reasons=reasons)
+    z = crqc - now
+    window = _exposure_window(finding, profile, now, code_signing)
+    x = window.x
+    holds = x + y > z
+    crqc_text = reason("crqc", year=setting.scenario.crqc_year, scenario=setting.scenario.id)
+    inequality = reason("inequality", sum=_years(x + y), cmp=">" if holds else "≤", z=_years(z))
+    reasons = [
+        reason(
+            "mosca",
+            lead=window.lead,
+            window=window.text,
+            migration=y_text,
+            crqc=crqc_text,
+            inequality=inequality,
+        )
+    ]
+    weight, mosca_first = window.weight, window.mosca_first
+    if verdict.status == "unknown":
+        weight *= WEIGHT_UNKNOWN_STATUS
+        mosca_first = False
+        reasons.append(reason("unknown-status"))
+    elif not mosca_first:
+        held = _is_ca(finding) and _truthy(finding.context.get("trust_store"))
+        key = "trust-store" if held else "deadline-driven"
+        reasons.append(reason(key, wave=FIRST_WAVE_DEADLINE))
+
+    done_by = crqc - x if mosca_first else crqc
+    if deadline is not None and deadline < done_by:
+        done_by = deadline
+        reasons.append(reason("deadline-first", deadline=deadline_text))
+    slack = done_by - y - now
+    if mosca_first and holds:
+        wave = 1 if window.stated else FIRST_WAVE_ASSUMED
+        if window.stated:
+            reasons.append(reason("at-risk"))
+        else:
+            reasons.append(reason("assumed-cap", wave=wave, setting=window.setting))
+    else:
+        wave = max(FIRST_WAVE_DEADLINE, _wave_by_date(done_by))
+        if slack <= 0:
+            reasons.append(reason("start-now", year=math.floor(done_by)))
+        else:
+            reasons.append(reason("start-by", year=math.floor(done_by - y)))
+    urgency = max(0.0, min(float(URGENCY_MAX), 25 - 5 * slack)) * weight
+    return Priority(score=max(0, min(100, round(urgency + points))), wave=wave, reasons=reasons)
+
+
+def _apart(priority: Priority, scope: str) -> Priority:
+    """Test, documentation and vendored material never ranks with production."""
+    if scope == PRODUCTION:
+        return priority
+    wave = max(priority.wave, FIRST_WAVE_NON_PRODUCTION)
+    score = min(priority.score, NON_PRODUCTION_SCORE_MAX)
+    note = reason("apart", scope=scope, wave=FIRST_WAVE_NON_PRODUCTION, score=score)
+    return Priority(score=score, wave=wave, reasons=[note, *priority.reasons])
 
 
 def _signature_lifetime(
-    finding: Finding,
-    profile: SystemProfile | None,
-    now: float,
-    code_signing: bool,
-    assumed: Assumptions,
-) -> tuple[float, str]:
-    """How many years signatures made now must stay trustworthy (Mosca's x for signatures)."""
-    candidates: list[tuple[float, str]] = [(0.0, reason("window-none"))]
+    finding: Finding, profile: SystemProfile | None, now: float, code_signing: bool
+) -> tuple[float, str, bool]:
+    """How many years signatures made now must stay trustworthy (Mosca's x for signatures),
+    its words, and whether it is stated (estate, certificate) rather than assumed."""
+    candidates: list[tuple[float, str, bool]] = [(0.0, reason("window-none"), True)]
     if profile is not None and profile.signature_lifetime_years is not None:
         years = profile.signature_lifetime_years
-        candidates.append((years, reason("window-signatures", span=_span(years))))
-    if code_signing:
-        years = assumed.signed_artifact_years
-        candidates.append((years, reason("window-code-signing", span=_span(years))))
+        candidates.append((years, reason("window-signatures", span=_span(years)), True))
     not_after = finding.context.get("not_after")
     remaining = _parse_year(not_after) if not_after else None
     if remaining is not None:
         years = max(0.0, remaining - now)
         key = "window-ca" if _is_ca(finding) else "window-certificate"
-        candidates.append((years, reason(key, date=str(not_after)[:10])))
+        candidates.append((years, reason(key, date=str(not_after)[:10]), True))
+    if code_signing:
+        years = book().assumptions.signed_artifact_years
+        candidates.append((years, reason("window-code-signing", span=_span(years)), False))
     return max(candidates, key=lambda c: c[0])
 
 
@@ -338,32 +443,45 @@ def _wave_by_date(done_by: float) -> int:
 
 @dataclass
 class SystemRollup:
-    """Aggregate priority of one system from its findings' priorities, in any order."""
+    """Aggregate priority of one system from its issues, in any order: the priority of its
+    most urgent production issue (of its most urgent other issue when it has no production
+    issue), never a count of rows. Counts are named in the reasons."""
 
     by_wave: dict[int, int] = field(default_factory=lambda: {1: 0, 2: 0, 3: 0, 4: 0})
-    findings: int = 0
-    _top: tuple[int, int, str] | None = None
-    _top_reasons: list[str] = field(default_factory=list)
+    """Production issues per wave."""
+    issues: int = 0
+    apart: int = 0
+    """Issues in test, documentation or vendored material."""
+    _top: tuple[bool, int, int, str] | None = None
+    _top_issue: Issue | None = None
 
-    def add(self, score: int, wave: int, reasons: list[str], fingerprint: str) -> None:
-        self.findings += 1
-        self.by_wave[wave] = self.by_wave.get(wave, 0) + 1
-        key = (score, -wave, fingerprint)
+    def add(self, issue: Issue) -> None:
+        self.issues += 1
+        p = issue.priority
+        if issue.production:
+            self.by_wave[p.wave] = self.by_wave.get(p.wave, 0) + 1
+        else:
+            self.apart += 1
+        key = (issue.production, -p.wave, p.score, issue.id)
         if self._top is None or key > self._top:
             self._top = key
-            self._top_reasons = list(reasons)
+            self._top_issue = issue
 
     def priority(self) -> Priority:
-        if self._top is None:
+        top = self._top_issue
+        if top is None:
             return Priority(score=0, wave=4, reasons=[reason("rollup-none")])
-        score = self._top[0]
-        wave = min(w for w, n in self.by_wave.items() if n)
         counts = ", ".join(
             reason("wave-count", n=n, wave=w) for w, n in sorted(self.by_wave.items()) if n
         )
-        reasons = [reason("rollup-count", n=self.findings, counts=counts)]
-        reasons += [reason("rollup-top", reason=r) for r in self._top_reasons[:2]]
-        return Priority(score=score, wave=wave, reasons=reasons)
+        reasons = []
+        if counts:
+            reasons.append(reason("rollup-count", n=self.issues - self.apart, counts=counts))
+        if self.apart:
+            reasons.append(reason("rollup-apart", n=self.apart))
+        reasons.append(reason("rollup-top-issue", rule=top.rule, title=top.title, asset=top.asset))
+        reasons += [reason("rollup-top", reason=r) for r in top.priority.reasons[:2]]
+        return Priority(score=top.priority.score, wave=top.priority.wave, reasons=reasons)
 
 
 def setting_for(inventory: Inventory) -> PrioritySetting:
@@ -388,30 +506,32 @@ def setting_for(inventory: Inventory) -> PrioritySetting:
     )
 
 
-def rollup_systems(inventory: Inventory) -> None:
-    """Write each estate system's aggregate priority into `extra["estate"]["systems"]`."""
+def rollup_systems(inventory: Inventory, issues: Iterable[Issue]) -> None:
+    """Write each estate system's aggregate priority, with its numbers of findings and issues,
+    into `extra["estate"]["systems"]`."""
     estate = inventory.extra.get("estate")
     if not isinstance(estate, dict) or not isinstance(estate.get("systems"), list):
         return
     rollups: dict[str, SystemRollup] = {}
-    for finding in inventory.findings:
-        system = finding.context.get("system")
-        if system and finding.priority is not None:
-            p = finding.priority
-            rollups.setdefault(str(system), SystemRollup()).add(
-                p.score, p.wave, p.reasons, finding.fingerprint
-            )
-    errors: dict[str, int] = {}
-    for error in inventory.errors:
-        system = (error.context or {}).get("system")
+    for issue in issues:
+        system = issue.attribution.get("system")
         if system:
-            errors[str(system)] = errors.get(str(system), 0) + 1
+            rollups.setdefault(system, SystemRollup()).add(issue)
+    findings: Counter[str] = Counter(
+        str(f.context["system"]) for f in inventory.findings if f.context.get("system")
+    )
+    errors: Counter[str] = Counter(
+        str((e.context or {})["system"])
+        for e in inventory.errors
+        if (e.context or {}).get("system")
+    )
     for system in estate["systems"]:
         if isinstance(system, dict):
             name = str(system.get("name"))
             priority = asdict(rollups.get(name, SystemRollup()).priority())
-            if errors.get(name):
+            if errors[name]:
                 priority["reasons"].append(reason("rollup-errors", n=errors[name]))
             system["priority"] = priority
-            system["findings"] = rollups[name].findings if name in rollups else 0
-            system["errors"] = errors.get(name, 0)
+            system["findings"] = findings[name]
+            system["issues"] = rollups[name].issues if name in rollups else 0
+            system["errors"] = errors[name]

@@ -82,15 +82,61 @@ TEMPLATES: dict[str, Template] = {
         "bedrijfskritiek: {criticality} ({source})",
     ),
     "severity": Template("reason", "{severity} severity ({rule})", "ernst: {severity} ({rule})"),
+    "informational": Template(
+        "reason",
+        "informational ({rule} {title}): not part of the migration priority",
+        "ter informatie ({rule} {title}): telt niet mee in de migratieprioriteit",
+    ),
+    "deadline-driven": Template(
+        "reason",
+        "not exposed before a CRQC exists: its deadlines set its wave (wave {wave} at the "
+        "earliest)",
+        "niet blootgesteld zolang er geen CRQC is: de termijnen bepalen de golf (op zijn "
+        "vroegst golf {wave})",
+    ),
+    "trust-store": Template(
+        "reason",
+        "a root held in a trust store, not operated here: its deadlines set its wave (wave "
+        "{wave} at the earliest); keep the store current and add post-quantum roots as their "
+        "vendors ship them",
+        "een root in een vertrouwensarchief, hier niet beheerd: de termijnen bepalen de golf (op "
+        "zijn vroegst golf {wave}); houd het archief actueel en voeg post-quantumroots toe zodra "
+        "de leveranciers die uitbrengen",
+    ),
+    "start-now": Template(
+        "reason",
+        "start migrating now to be done by {year}",
+        "nu met de migratie beginnen om in {year} klaar te zijn",
+    ),
+    "assumed-cap": Template(
+        "reason",
+        "x is assumed, so wave {wave} at the earliest; assumed: set {setting} in the estate "
+        "to confirm",
+        "x is aangenomen, dus op zijn vroegst golf {wave}; aangenomen: zet {setting} in het "
+        "estate-bestand om dit te bevestigen",
+    ),
+    "apart": Template(
+        "reason",
+        "{scope} material: shown apart, wave {wave} at the earliest, score at most {score}",
+        "materiaal ({scope}): apart getoond, op zijn vroegst golf {wave}, score hoogstens {score}",
+    ),
     "broken": Template(
         "reason",
         "already broken classically: migrate now",
         "nu al klassiek gebroken: direct migreren",
     ),
-    "rollup-count": Template("reason", "{n} finding(s): {counts}", "{n} bevinding(en): {counts}"),
-    "rollup-top": Template(
-        "reason", "most urgent finding: {reason}", "urgentste bevinding: {reason}"
+    "rollup-count": Template("reason", "{n} issue(s): {counts}", "{n} kwestie(s): {counts}"),
+    "rollup-apart": Template(
+        "reason",
+        "{n} issue(s) in test, documentation or vendored material, not ranked",
+        "{n} kwestie(s) in test-, documentatie- of meegeleverd materiaal, niet gerangschikt",
     ),
+    "rollup-top-issue": Template(
+        "reason",
+        "most urgent issue: {rule} {title} — {asset}",
+        "urgentste kwestie: {rule} {title} — {asset}",
+    ),
+    "rollup-top": Template("reason", "most urgent issue: {reason}", "urgentste kwestie: {reason}"),
     "rollup-none": Template("reason", "no findings", "geen bevindingen"),
     "rollup-errors": Template(
         "reason",
@@ -183,6 +229,10 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "source": Placeholder(_WORD, how="term:source"),
     "function": Placeholder(_WORD, how="term:function"),
     "rule": Placeholder(r"[^\s()]+"),
+    "scope": Placeholder(_WORD, how="term:scope"),
+    "setting": Placeholder(r"[a-z_]+"),
+    "asset": Placeholder(r".+"),
+    "score": Placeholder(r"\d+"),
     "title": Placeholder(r".+", how="title"),
     "policy": Placeholder(r"\S+"),
     "category": Placeholder(r"\S+"),

@@ -1,5 +1,6 @@
 """Attributing a scanned estate: each finding, error and note gets its organisation, system
-and owner in `context`. Fingerprints are left untouched."""
+and owner in `context`, and each finding the scope its system declares. Fingerprints are
+left untouched."""
 
 from __future__ import annotations
 
@@ -31,9 +32,13 @@ def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarg
                 ctx["owner"] = system.owner
         return ctx
 
+    scopes = {s.name: s.attributes.get("scope") for s in estate.systems}
     for finding in inventory.findings:
         loc = finding.location
         finding.context.update(context_for(loc.target, loc.host, loc.port))
+        scope = scopes.get(str(finding.context.get("system")))
+        if scope:
+            finding.context["material_scope"] = scope
     for error in [*inventory.errors, *inventory.notes]:
         error.context = {
             **(error.context or {}),

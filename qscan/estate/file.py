@@ -32,6 +32,7 @@ ATTRIBUTES = (
     "criticality",
     "cnsa_category",
     "eu_risk",
+    "scope",
 )
 _REMOTE_REPO = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 _QUOTED = re.compile(r"'([^']+)'")

@@ -1,9 +1,10 @@
 """Streaming aggregates of assessed findings by organisation, system and algorithm.
 
 Works on finding dictionaries as read from JSON (qscan.inventories.stream), so a merge of
-millions of findings never holds them as objects. The roadmap report renders from these
-aggregates alone. Findings are counted per deadline class (kex-112, sig-128, now, ...), not
-per date, so that the roadmap can judge "overdue" under any policy.
+millions of findings never holds them as objects: each is counted as a row and added to its
+issue (qscan.assess.issues), and the figures count issues. The roadmap report renders from
+these aggregates alone. Issues are counted per deadline class (kex-112, sig-128, now, ...),
+not per date, so that the roadmap can judge "overdue" under any policy.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from qscan.assess.issues import Issue, IssueSet, member_of_dict
 from qscan.assess.policy import deadline_class
 from qscan.assess.priority import SystemRollup
 from qscan.assess.reasons import reason
 from qscan.assess.rules import Rule, load_rules
 from qscan.catalog import catalog
-from qscan.model import READY, SEVERITIES, STATUSES
+from qscan.model import PRODUCTION, READY, SCOPES, SEVERITIES, STATUSES
 
 WAVES = (1, 2, 3, 4)
 NO_DEADLINE = "none"
@@ -58,25 +60,35 @@ def deadline_class_of(finding: dict[str, Any]) -> str:
 
 @dataclass
 class Counts:
-    """Findings counted once per (status, severity, wave, deadline class); every breakdown
-    is derived from that at the end, which keeps the per-finding work to one increment."""
+    """Issues counted once per (status, severity, wave, deadline class, scope), and findings
+    (rows) counted apart; every breakdown is derived from that at the end."""
 
-    cells: Counter[tuple[str, str, int, str]] = field(default_factory=Counter)
+    cells: Counter[tuple[str, str, int, str, str]] = field(default_factory=Counter)
+    findings: int = 0
 
-    def add(self, status: str, severity: str, wave: int, cls: str) -> None:
-        self.cells[(status, severity, wave, cls)] += 1
+    def add(self, issue: Issue) -> None:
+        status = issue.status
+        cls = NO_DEADLINE if status in READY else (issue.deadline_class or NO_DEADLINE)
+        self.cells[(status, issue.severity, issue.priority.wave, cls, issue.scope)] += 1
 
     @property
-    def findings(self) -> int:
+    def issues(self) -> int:
         return sum(self.cells.values())
 
     def to_dict(self) -> dict[str, Any]:
+        """Findings and issues; the breakdowns count production issues (test, documentation
+        and vendored material is counted apart in `by_scope`). Readiness is the share of
+        production issues that are quantum-ready, None (n/a) when there are none."""
+        by_scope: Counter[str] = Counter()
         by_status: Counter[str] = Counter()
         by_severity: Counter[str] = Counter()
         by_wave: Counter[int] = Counter()
         open_by_wave: Counter[int] = Counter()
         by_class: Counter[str] = Counter()
-        for (status, severity, wave, cls), n in self.cells.items():
+        for (status, severity, wave, cls, scope), n in self.cells.items():
+            by_scope[scope] += n
+            if scope != PRODUCTION:
+                continue
             by_status[status] += n
             by_severity[severity] += n
             by_wave[wave] += n
@@ -86,9 +98,12 @@ class Counts:
         total = sum(by_status.values())
         ready = sum(by_status[s] for s in READY)
         return {
-            "findings": total,
+            "findings": self.findings,
+            "issues": sum(by_scope.values()),
+            "by_scope": {s: by_scope.get(s, 0) for s in SCOPES},
             "ready": ready,
-            "readiness": round(ready / total, 4) if total else 1.0,
+            "open": sum(open_by_wave.values()),
+            "readiness": round(ready / total, 4) if total else None,
             "by_status": {s: by_status.get(s, 0) for s in STATUSES},
             "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
             "by_wave": {str(w): by_wave.get(w, 0) for w in WAVES},
@@ -103,8 +118,14 @@ class SystemStats:
     owner: str | None = None
     counts: Counts = field(default_factory=Counts)
     algorithms: Counter[str] = field(default_factory=Counter)
+    """Issues per algorithm (an issue counts once under each algorithm of its findings)."""
     rollup: SystemRollup = field(default_factory=SystemRollup)
     errors: int = 0
+
+    def add(self, issue: Issue) -> None:
+        self.counts.add(issue)
+        self.algorithms.update(issue.algorithms)
+        self.rollup.add(issue)
 
     def to_dict(self, org_id: str, org_name: str, meta: dict[str, Any]) -> dict[str, Any]:
         extra = {k: v for k, v in meta.items() if k not in _RECOMPUTED}
@@ -128,7 +149,7 @@ class SystemStats:
         }
 
 
-_RECOMPUTED = ("name", "targets", "priority", "findings", "errors")
+_RECOMPUTED = ("name", "targets", "priority", "findings", "issues", "errors")
 
 
 @dataclass
@@ -140,7 +161,10 @@ class OrganisationStats:
     errors: int = 0
     algorithms: Counter[str] = field(default_factory=Counter)
     unattributed: int = 0
+    """Findings attributed to no system."""
     systems: dict[str, SystemStats] = field(default_factory=dict)
+    issues: IssueSet = field(default_factory=IssueSet)
+    """The organisation's issues while its findings come in (grouped within it only)."""
 
     def system(self, name: str, owner: str | None = None) -> SystemStats:
         stats = self.systems.get(name)
@@ -171,7 +195,8 @@ class AlgorithmStats:
 class Aggregator:
     """Totals and per-algorithm figures for everything added, and per-organisation and
     per-system figures for the organisations not yet `finish`ed: a merge finishes each
-    organisation once its inputs are read, so memory does not grow with their number."""
+    organisation once its inputs are read, so memory does not grow with their number.
+    Findings are grouped into issues per organisation; the figures count issues."""
 
     def __init__(self) -> None:
         self.totals = Counts()
@@ -188,35 +213,27 @@ class Aggregator:
             stats = self.organisations[org_id] = OrganisationStats(org_id, name)
         return stats
 
-    def add_finding(self, org_id: str, finding: dict[str, Any]) -> None:
-        verdict = finding.get("verdict") or {}
-        priority = finding.get("priority") or {}
-        status = str(verdict.get("status") or "unknown")
-        severity = str(verdict.get("severity") or "info")
-        wave: int = priority["wave"] if priority.get("wave") in WAVES else 4
-        score: int = priority["score"] if isinstance(priority.get("score"), int) else 0
+    def _algorithm(self, name: str) -> AlgorithmStats:
+        stats = self.algorithms.get(name)
+        if stats is None:
+            stats = self.algorithms[name] = AlgorithmStats()
+        return stats
+
+    def add_finding(self, org_id: str, finding: dict[str, Any]) -> str:
+        """Count one finding and add it to its issue; returns the issue's id."""
+        status = str((finding.get("verdict") or {}).get("status") or "unknown")
         cls = NO_DEADLINE if status in READY else deadline_class_of(finding)
-        algorithm = str(finding.get("algorithm") or "unknown")
-        self.totals.add(status, severity, wave, cls)
+        member = member_of_dict(finding, cls)
         org = self.organisations[org_id]
-        org.counts.add(status, severity, wave, cls)
-        org.algorithms[algorithm] += 1
-        alg = self.algorithms.get(algorithm)
-        if alg is None:
-            alg = self.algorithms[algorithm] = AlgorithmStats()
-        alg.counts.add(status, severity, wave, cls)
-        alg.organisations.add(org_id)
-        context = finding.get("context") or {}
-        system_name = context.get("system")
-        if not system_name:
+        self.totals.findings += 1
+        org.counts.findings += 1
+        self._algorithm(member.algorithm).counts.findings += 1
+        system_name = member.attribution.get("system")
+        if system_name:
+            org.system(system_name, member.attribution.get("owner")).counts.findings += 1
+        else:
             org.unattributed += 1
-            return
-        system = org.system(str(system_name), context.get("owner"))
-        system.counts.add(status, severity, wave, cls)
-        system.algorithms[algorithm] += 1
-        system.rollup.add(
-            score, wave, list(priority.get("reasons") or []), str(finding["fingerprint"])
-        )
+        return org.issues.add(member)
 
     def add_duplicate(self, org_id: str) -> None:
         self.duplicates += 1
@@ -232,11 +249,23 @@ class Aggregator:
 
     def finish(
         self, org_id: str, systems_meta: dict[str, dict[str, Any]] | None = None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The organisation's figures and its systems' (by name), and forget them.
-        `systems_meta` (estate systems by name) adds owner, contact, exposure, ... and
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Issue]]:
+        """The organisation's figures, its systems' (by name) and its issues, and forget
+        them. `systems_meta` (estate systems by name) adds owner, contact, exposure, ... and
         lists estate systems without findings too."""
         org = self.organisations.pop(org_id)
+        issues = org.issues.issues()
+        for issue in issues:
+            self.totals.add(issue)
+            org.counts.add(issue)
+            org.algorithms.update(issue.algorithms)
+            for name in issue.algorithms:
+                algorithm = self._algorithm(name)
+                algorithm.counts.add(issue)
+                algorithm.organisations.add(org_id)
+            system_name = issue.attribution.get("system")
+            if system_name:
+                org.system(system_name).add(issue)
         meta = systems_meta or {}
         for name in meta:
             org.system(name)
@@ -246,7 +275,7 @@ class Aggregator:
         ]
         self.finished_organisations += 1
         self.finished_systems += len(systems)
-        return org.to_dict(), systems
+        return org.to_dict(), systems, issues
 
     def summary(self) -> dict[str, Any]:
         """Totals and per-algorithm figures over everything added."""
@@ -261,7 +290,7 @@ class Aggregator:
             "algorithms": [
                 {"algorithm": name, **a.counts.to_dict(), "organisations": len(a.organisations)}
                 for name, a in sorted(
-                    self.algorithms.items(), key=lambda kv: (-kv[1].counts.findings, kv[0])
+                    self.algorithms.items(), key=lambda kv: (-kv[1].counts.issues, kv[0])
                 )
             ],
         }

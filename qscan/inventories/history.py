@@ -74,7 +74,7 @@ def history_block(store: Store, inventory: Inventory) -> dict[str, Any] | None:
     now = {f.fingerprint for f in inventory.findings}
     total = len(inventory.findings)
     ready = sum(1 for f in inventory.findings if f.verdict and f.verdict.status in READY)
-    readiness = round(ready / total, 4) if total else 1.0
+    readiness = round(ready / total, 4) if total else None
     points: dict[str, dict[str, Any]] = {}
     for row in store.trend(scope.key):
         if row["scanned_at"] < scope.scanned_at and (

@@ -5,7 +5,8 @@ one organisation at a time is de-duplicated by fingerprint, aggregated and writt
 temporary spool files, and forgotten. Memory is bounded by the largest single
 organisation, not by the number of organisations or findings. The merged file is a
 `qscan/inventory@1` whose `organisations` and `aggregates` come before the findings, so
-the roadmap report reads them without parsing the rest.
+the roadmap report reads them without parsing the rest; its `issues` (grouped within each
+organisation) come last, and every finding carries its issue's id.
 """
 
 from __future__ import annotations
@@ -122,18 +123,20 @@ def merge(
         for members in groups.values():
             members.sort(key=lambda s: (s.scanned_at, str(s.path)))
 
-        out = {name: spool() for name in ("orgs", "org_aggregates", "systems", "targets")}
+        out = {name: spool() for name in ("orgs", "org_aggregates", "systems", "targets", "issues")}
         findings, errors, notes = spool(), spool(), spool()
         aggregator = Aggregator()
         for done, (org_id, members) in enumerate(groups.items(), 1):
             aggregator.organisation(org_id, members[0].org_name)
             _merge_organisation(org_id, members, aggregator, findings, errors)
             _merge_notes(org_id, members, notes)
-            entry, systems = aggregator.finish(org_id, systems_meta(members))
+            entry, systems, issues = aggregator.finish(org_id, systems_meta(members))
             out["orgs"].add(organisation_entry(members))
             out["org_aggregates"].add(entry)
             for system in systems:
                 out["systems"].add(system)
+            for issue in issues:
+                out["issues"].add(issue.to_dict())
             _copy_targets(members, target_lists, out["targets"])
             if progress:
                 progress(f"merged {done}/{len(groups)} organisations ({members[0].org_name})")
@@ -172,7 +175,7 @@ def _merge_organisation(
                 context = finding["context"] = {}
             for k, v in attribution.items():
                 context.setdefault(k, v)
-            aggregator.add_finding(org_id, finding)
+            finding["issue"] = aggregator.add_finding(org_id, finding)
             findings.add(finding)
     seen.clear()
     seen_errors: set[str] = set()
@@ -297,6 +300,8 @@ def _assemble(
     findings.copy_array(out, "findings")
     out.write(",\n")
     errors.copy_array(out, "errors")
+    out.write(",\n")
+    spools["issues"].copy_array(out, "issues")
     out.write(",\n")
     notes.copy_array(out, "notes")
     out.write("}\n")

@@ -42,7 +42,7 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         aggregator.add_finding(source.org_id, finding)
     for error in iter_errors(path):
         aggregator.add_error(source.org_id, error)
-    entry, systems = aggregator.finish(source.org_id, systems_meta([source]))
+    entry, systems, _ = aggregator.finish(source.org_id, systems_meta([source]))
     summary = aggregator.summary()
     header["organisations"] = [organisation_entry([source])]
     aggregates = {
@@ -91,7 +91,9 @@ class LeagueRow:
     id: str
     name: str
     findings: int
-    readiness: float
+    issues: int
+    readiness: float | None
+    """Share of quantum-ready production issues; None (n/a) when there are none."""
     open_by_wave: dict[str, int]
     overdue: int
     errors: int
@@ -147,13 +149,17 @@ def build(
         if trends and trends.get(org["id"]):
             trend = Trend(list(trends[org["id"]]))
         elif history and len(aggregates["organisations"]) == 1:
-            trend = Trend([(p["scanned_at"], p["readiness"]) for p in history.get("trend", [])])
+            points = history.get("trend", [])
+            trend = Trend(
+                [(p["scanned_at"], p["readiness"]) for p in points if p["readiness"] is not None]
+            )
         league.append(
             LeagueRow(
                 rank=0,
                 id=org["id"],
                 name=org["name"],
                 findings=org["findings"],
+                issues=org["issues"],
                 readiness=org["readiness"],
                 open_by_wave=org["open_by_wave"],
                 overdue=due(org["by_deadline_class"], policy, as_of_text),
@@ -164,7 +170,16 @@ def build(
                 since_last=history if len(aggregates["organisations"]) == 1 else None,
             )
         )
-    league.sort(key=lambda r: (-r.readiness, r.overdue, -r.findings, r.name, r.id))
+    league.sort(
+        key=lambda r: (
+            r.readiness is None,
+            -(r.readiness or 0.0),
+            r.overdue,
+            -r.issues,
+            r.name,
+            r.id,
+        )
+    )
     for i, row in enumerate(league, 1):
         row.rank = i
 
@@ -197,7 +212,7 @@ def build(
         m.x = x_of(m.date)
     axis = [(year, x_of(f"{year}-01-01")) for year in range(first_year, last_year + 1)]
 
-    systems = [s for s in aggregates["systems"] if s["findings"] - s["ready"] > 0]
+    systems = [s for s in aggregates["systems"] if s["issues"] - s["ready"] > 0]
     systems.sort(
         key=lambda s: (
             s["priority"]["wave"],

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -370,13 +370,15 @@ class Store:
         if scope is not None:
             query = query.where(scans.c.scope == scope)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [_scan_row(row._mapping) for row in conn.execute(query)]
 
     def trends_by_scope(self) -> dict[str, list[tuple[str, float]]]:
-        """(scanned_at, readiness) per scope, oldest first."""
+        """(scanned_at, readiness) per scope, oldest first; scans without findings (no
+        readiness) are left out."""
         trends: dict[str, list[tuple[str, float]]] = {}
         for row in self.trend():
-            trends.setdefault(row["scope"], []).append((row["scanned_at"], row["readiness"]))
+            if row["readiness"] is not None:
+                trends.setdefault(row["scope"], []).append((row["scanned_at"], row["readiness"]))
         return trends
 
     def previous(self, scope: Scope) -> dict[str, Any] | None:
@@ -392,7 +394,7 @@ class Store:
                     query.order_by(scans.c.scanned_at.desc(), scans.c.id.desc()).limit(1)
                 ).first()
                 if row is not None:
-                    return dict(row._mapping)
+                    return _scan_row(row._mapping)
         return None
 
     def fingerprints(self, scan_id: int) -> Iterator[str]:
@@ -408,6 +410,15 @@ class Store:
                 conn.execute(select(func.count()).select_from(scans)).scalar_one(),
                 conn.execute(select(func.count()).select_from(findings_table)).scalar_one(),
             )
+
+
+def _scan_row(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A stored scan as a dictionary; the readiness of a scan without findings is None (n/a:
+    the column keeps the 1.0 it was stored with, for databases made before)."""
+    out = dict(row)
+    if not out.get("findings"):
+        out["readiness"] = None
+    return out
 
 
 def _summary(conn: Connection, scan_id: int) -> dict[str, Any]:

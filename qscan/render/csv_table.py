@@ -13,7 +13,8 @@ import json
 import re
 from typing import Any
 
-from qscan.model import Finding, Inventory
+from qscan.assess.issues import issue_ids
+from qscan.model import Finding, Inventory, scope_of
 from qscan.render.interface import RenderOptions
 
 COLUMNS = (
@@ -43,6 +44,8 @@ COLUMNS = (
     "owner",
     "gate",
     "fix",
+    "issue",
+    "scope",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LEADING_BLANKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
@@ -61,7 +64,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
+def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
     loc, v, p = f.location, f.verdict, f.priority
     params = (
         json.dumps(f.params, sort_keys=True, ensure_ascii=False, default=str) if f.params else ""
@@ -93,6 +96,8 @@ def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
         str(f.context.get("owner") or ""),
         flags.get(f.fingerprint, ""),
         v.fix if v else "",
+        issue,
+        scope_of(f),
     ]
     return [neutralise(c) for c in row]
 
@@ -116,6 +121,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     flags = gate_flags(inventory)
+    issues = issue_ids(inventory)
     for finding in inventory.findings:
-        writer.writerow(_row(finding, flags))
+        writer.writerow(_row(finding, flags, issues.get(finding.fingerprint, "")))
     return out.getvalue()

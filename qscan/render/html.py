@@ -31,7 +31,7 @@ from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES,
 from qscan.render import charts
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import most_urgent_first, where
+from qscan.render.summary import most_urgent_findings, where
 from qscan.render.view import View, build_view, place
 from qscan.resources import reports_dir
 
@@ -238,9 +238,9 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
         )
     trend = (view.history or {}).get("trend") or []
     points = [
-        (str(p.get("scanned_at", "")), float(p.get("readiness", 0)))
+        (str(p.get("scanned_at", "")), float(p["readiness"]))
         for p in trend
-        if isinstance(p, dict)
+        if isinstance(p, dict) and isinstance(p.get("readiness"), int | float)
     ]
     if points:
         out["trend"] = charts.trend(points, t("charts.trend"))
@@ -253,8 +253,10 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     view = build_view(inventory, lang=t.lang)
     css, css_hash = inline_asset("_base.css.j2")
     js, js_hash = inline_asset("_report.js.j2")
-    ranked = most_urgent_first(inventory.findings)
+    ranked = most_urgent_findings(inventory.findings)
     functions = Counter(f.function for f in inventory.findings)
+    severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
+    statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
     template = environment().get_template("report.html.j2")
     return template.render(
         inv=inventory,
@@ -273,16 +275,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view_rows=VIEW_ROWS,
         error_rows=ERROR_ROWS,
         algorithm_label=algorithm_label,
-        sev_options=[
-            (i, k, view.summary.by_severity[k])
-            for i, k in enumerate(SEVERITIES)
-            if view.summary.by_severity[k]
-        ],
-        st_options=[
-            (i, k, view.summary.by_status[k])
-            for i, k in enumerate(STATUSES)
-            if view.summary.by_status[k]
-        ],
+        sev_options=[(i, k, severities[k]) for i, k in enumerate(SEVERITIES) if severities[k]],
+        st_options=[(i, k, statuses[k]) for i, k in enumerate(STATUSES) if statuses[k]],
         fn_options=[(i, k, functions[k]) for i, k in enumerate(FUNCTIONS) if functions[k]],
         ready=READY,
     )

@@ -1,5 +1,5 @@
 """Markdown summary for merge-request comments and $GITHUB_STEP_SUMMARY (template
-reports/summary.md.j2). Bounded in size whatever the inventory (top findings and errors only).
+reports/summary.md.j2). Bounded in size whatever the inventory (top issues and errors only).
 
 Every value from scanned input is escaped by default: the environment's `finalize` escapes
 anything that is not a trusted `Md` string, so neither Markdown syntax (table pipes, links,
@@ -15,10 +15,10 @@ from typing import Any
 import jinja2
 
 from qscan.i18n import Translator
-from qscan.model import READY, Inventory
+from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import most_urgent_first, where
+from qscan.render.summary import where
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 
@@ -68,9 +68,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     t = Translator(options.lang)
     inventory = localize(inventory, t.lang)
     view = build_view(inventory, lang=t.lang)
-    ranked = most_urgent_first(
-        f for f in inventory.findings if f.verdict and f.verdict.status not in READY
-    )
+    ranked = [i for i in view.summary.all_issues if i.production and not i.ready]
     template = environment().get_template("summary.md.j2")
     return template.render(
         inv=inventory,

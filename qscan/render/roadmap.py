@@ -33,8 +33,9 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def pct(value: float) -> str:
-    return f"{value * 100:.0f}%"
+def pct(value: float | None) -> str:
+    """A share as a percentage; "n/a" for the readiness of a scope with nothing found."""
+    return "n/a" if value is None else f"{value * 100:.0f}%"
 
 
 def localized(roadmap: Roadmap, lang: str) -> Roadmap:
@@ -76,6 +77,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     t = strings(lang)
     r = localized(roadmap, lang)
     tot = r.totals
+    apart = tot["issues"] - tot["by_scope"]["production"]
     out = [f"# {t['title']}\n"]
     out.append(
         f"{t['as_of']} {r.meta['as_of']} · {t['policy']} **{r.meta['policy']}** · "
@@ -84,8 +86,9 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     out.append(
         f"- {tot['organisations']} {t['organisations']}, {tot['systems']} {t['systems']}, "
         f"{tot['findings']} {t['findings']} ({tot['duplicates']} {t['duplicates']}), "
-        f"{tot['errors']} {t['errors']}\n- {pct(tot['readiness'])} {t['readiness']}, "
-        f"{r.meta['overdue']} {t['overdue']}\n"
+        f"{tot['errors']} {t['errors']}\n- {tot['issues']} {t['issues']}"
+        + (f" ({apart} {t['apart']})" if apart else "")
+        + f"\n- {pct(tot['readiness'])} {t['readiness']}, {r.meta['overdue']} {t['overdue']}\n"
     )
     out.append(f"\n## {t['league']}\n\n")
     out.append(t["league_note"].format(policy=r.meta["policy"], as_of=r.meta["as_of"]) + "\n\n")
@@ -95,7 +98,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                 t["rank"],
                 t["organisation"],
                 t["readiness"],
-                t["findings"],
+                t["issues"],
                 "1",
                 "2",
                 "3",
@@ -109,7 +112,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                     row.rank,
                     row.name,
                     pct(row.readiness),
-                    row.findings,
+                    row.issues,
                     *(row.open_by_wave[w] for w in ("1", "2", "3", "4")),
                     row.overdue,
                     row.errors,
@@ -158,11 +161,8 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     out.append(f"\n## {t['algorithms_title']}\n\n")
     out.append(
         _table(
-            [t["algorithm"], t["findings"], t["vulnerable"], t["organisations"]],
-            [
-                [a["algorithm"], a["findings"], a["findings"] - a["ready"], a["organisations"]]
-                for a in r.algorithms
-            ],
+            [t["algorithm"], t["issues"], t["vulnerable"], t["organisations"]],
+            [[a["algorithm"], a["issues"], a["open"], a["organisations"]] for a in r.algorithms],
         )
     )
     return "".join(out)
@@ -185,7 +185,7 @@ def _system_row(s: dict[str, Any]) -> list[Any]:
         s.get("criticality") or "",
         s["priority"]["wave"],
         s["priority"]["score"],
-        s["findings"] - s["ready"],
+        s["open"],
         "; ".join(s["priority"]["reasons"]),
     ]
 
@@ -209,18 +209,20 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
             "overdue",
             "errors",
             "scanned_at",
+            "issues",
         ]
         rows = [
             [
                 r.rank,
                 r.id,
                 r.name,
-                r.readiness,
+                "" if r.readiness is None else r.readiness,
                 r.findings,
                 *(r.open_by_wave[w] for w in "1234"),
                 r.overdue,
                 r.errors,
                 r.scanned_at,
+                r.issues,
             ]
             for r in roadmap.league
         ]
@@ -240,9 +242,9 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
         ]
         rows = [[s["organisation_id"], *_system_row(s)] for s in roadmap.systems_first]
     elif table == "algorithms":
-        head = ["algorithm", "findings", "to_migrate", "organisations"]
+        head = ["algorithm", "findings", "to_migrate", "organisations", "issues"]
         rows = [
-            [a["algorithm"], a["findings"], a["findings"] - a["ready"], a["organisations"]]
+            [a["algorithm"], a["findings"], a["open"], a["organisations"], a["issues"]]
             for a in roadmap.algorithms
         ]
     elif table == "timeline":

@@ -23,8 +23,9 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from qscan.assess.issues import issue_ids
 from qscan.assess.rules import Rule, load_rules
-from qscan.model import Finding, Inventory, ScanError, object_at, severity_rank
+from qscan.model import Finding, Inventory, ScanError, object_at, scope_of, severity_rank
 from qscan.render.interface import RenderOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -151,7 +152,12 @@ def _message(finding: Finding, policy: str) -> str:
 
 
 def _result(
-    finding: Finding, rule_index: int, policy: str, gate: dict[str, Any], new: set[str] | None
+    finding: Finding,
+    rule_index: int,
+    policy: str,
+    gate: dict[str, Any],
+    new: set[str] | None,
+    issue: str,
 ) -> dict[str, Any]:
     v = finding.verdict
     assert v is not None
@@ -169,8 +175,11 @@ def _result(
             "algorithm": finding.algorithm,
             "function": finding.function,
             "asset": finding.asset,
+            "scope": scope_of(finding),
         },
     }
+    if issue:
+        result["properties"]["issue"] = issue
     if v.deadline:
         result["properties"]["deadline"] = v.deadline
     if finding.priority is not None:
@@ -233,7 +242,12 @@ def build_sarif(inventory: Inventory) -> dict[str, Any]:
         )
     )
     kept = reportable[:MAX_RESULTS]
-    results = [_result(f, index[f.verdict.rule], inventory.policy, gate, new) for f in kept]  # type: ignore[union-attr]
+    issues = issue_ids(inventory)
+    results = [
+        _result(f, index[rule], inventory.policy, gate, new, issues.get(f.fingerprint, ""))
+        for f in kept
+        if (rule := f.verdict.rule if f.verdict else "")
+    ]
 
     notifications = [_error_notification(e) for e in inventory.errors]
     if len(reportable) > MAX_RESULTS:

@@ -1,4 +1,5 @@
-"""Counts every human-facing renderer shows: by status, severity, algorithm, readiness."""
+"""Counts every human-facing renderer shows, from the issues of the inventory: by status,
+severity, algorithm, readiness, and the most urgent issues."""
 
 from __future__ import annotations
 
@@ -7,62 +8,91 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qscan.assess.gate import lost_targets
-from qscan.model import READY, SEVERITIES, STATUSES, Finding, Inventory, severity_rank
+from qscan.assess.issues import Issue, issues_of
+from qscan.model import (
+    READY,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    Finding,
+    Inventory,
+    place_text,
+    severity_rank,
+)
 
 
 @dataclass(frozen=True)
 class Summary:
-    total: int
+    """The counts of an inventory, from its issues (qscan.assess.issues). Production issues
+    are counted in the breakdowns; test, documentation and vendored ones apart."""
+
+    findings: int
+    issues: int
+    """Production issues."""
+    apart: dict[str, int]
+    """Issues in test, documentation and vendored material, per scope (non-zero only)."""
     by_status: dict[str, int]
     by_severity: dict[str, int]
     by_algorithm: list[tuple[str, int]]
-    readiness: float
+    readiness: float | None
+    """Share of quantum-ready production issues; None (n/a) when there are none."""
     errors: int
     notes: int
     lost: int
     """Targets lost to the scanning machine's resource limits."""
-    top: list[Finding]
+    top: list[Issue]
+    """The most urgent production issues that are not quantum-ready."""
+    all_issues: list[Issue]
+    """Every issue, most urgent first (production and apart)."""
+
+    @property
+    def apart_total(self) -> int:
+        return sum(self.apart.values())
 
 
-def most_urgent_first(findings: Iterable[Finding]) -> list[Finding]:
-    """Highest priority score first, then highest severity: the order of every top list."""
+def summarise(inventory: Inventory, top: int = 10) -> Summary:
+    every = issues_of(inventory)
+    production = [i for i in every if i.production]
+    statuses = Counter(i.status for i in production)
+    severities = Counter(i.severity for i in production)
+    algorithms: Counter[str] = Counter()
+    for issue in production:
+        algorithms.update(issue.algorithms)
+    ready = sum(statuses[s] for s in READY)
+    apart = Counter(i.scope for i in every if not i.production)
+    return Summary(
+        findings=len(inventory.findings),
+        issues=len(production),
+        apart={s: apart[s] for s in SCOPES if apart[s]},
+        by_status={s: statuses.get(s, 0) for s in STATUSES},
+        by_severity={s: severities.get(s, 0) for s in SEVERITIES},
+        by_algorithm=algorithms.most_common(),
+        readiness=(ready / len(production)) if production else None,
+        errors=len(inventory.errors),
+        notes=len(inventory.notes),
+        lost=lost_targets(inventory),
+        top=[i for i in production if not i.ready][:top],
+        all_issues=every,
+    )
+
+
+def most_urgent_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Lowest wave, highest priority score, then highest severity: the order of finding
+    tables."""
     return sorted(
         findings,
         key=lambda f: (
+            f.priority.wave if f.priority else 4,
             -(f.priority.score if f.priority else 0),
             -severity_rank(f.verdict.severity if f.verdict else "info"),
         ),
     )
 
 
-def summarise(inventory: Inventory, top: int = 10) -> Summary:
-    statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
-    severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
-    total = len(inventory.findings)
-    ready = sum(statuses[s] for s in READY)
-    ranked = most_urgent_first(
-        f for f in inventory.findings if f.verdict and f.verdict.status not in READY
-    )
-    return Summary(
-        total=total,
-        by_status={s: statuses.get(s, 0) for s in STATUSES},
-        by_severity={s: severities.get(s, 0) for s in SEVERITIES},
-        by_algorithm=Counter(f.algorithm for f in inventory.findings).most_common(),
-        readiness=(ready / total) if total else 1.0,
-        errors=len(inventory.errors),
-        notes=len(inventory.notes),
-        lost=lost_targets(inventory),
-        top=ranked[:top],
-    )
-
-
 def place(finding: Finding) -> str:
     """File path, or service://host:port for an endpoint (no line, no component)."""
     loc = finding.location
-    if loc.path is not None:
-        return loc.path
-    host = f"[{loc.host}]" if loc.host and ":" in loc.host else loc.host
-    return f"{loc.service or 'tls'}://{host}:{loc.port}"
+    return place_text(loc.path, loc.host, loc.port, loc.service)
 
 
 def where(finding: Finding) -> str:

@@ -1,10 +1,12 @@
-"""Terminal summary: counts, top risks and errors, readable in a CI log."""
+"""Terminal summary: counts of issues, the top risks (issues) and errors, readable in a CI
+log."""
 
 from __future__ import annotations
 
+from qscan.assess.issues import Issue
 from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
-from qscan.render.summary import summarise, where
+from qscan.render.summary import summarise
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
@@ -14,11 +16,25 @@ def _sanitise(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
+def _members(issue: Issue) -> str:
+    """One issue in words: "16 × tls1.2 cipher suite" or "3 findings (RSA, ECDSA)"."""
+    if issue.component and issue.count > 1:
+        what = f"{issue.count} × {issue.component}"
+    else:
+        what = f"{issue.count} finding{'s' if issue.count != 1 else ''}"
+    if issue.lines:
+        shown = ", ".join(str(n) for n in issue.lines[:5])
+        what += f", line{'s' if len(issue.lines) > 1 else ''} {shown}"
+        what += "…" if len(issue.lines) > 5 else ""
+    return what
+
+
 def render(inventory: Inventory, options: RenderOptions) -> str:
     """Every line is built from plain text and sanitised whole (an inventory read back with
     `qscan report` may carry anything in any field); the colours, qscan's own escape
     sequences, are added last."""
     s = summarise(inventory)
+    readiness = "n/a" if s.readiness is None else f"{s.readiness:.0%}"
     lines: list[tuple[str, str | None]] = [
         (
             f"qscan {inventory.tool.get('version', '')} — policy {inventory.policy} — "
@@ -26,37 +42,51 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
             None,
         ),
         (
-            f"targets: {len(inventory.targets)}   findings: {s.total}   errors: {s.errors}   "
+            f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
+            f"errors: {s.errors}   "
             + (f"notes: {s.notes}   " if s.notes else "")
-            + f"quantum-ready: {s.readiness:.0%}",
+            + f"quantum-ready: {readiness}",
             None,
         ),
-        *(
-            [
-                (
-                    f"incomplete:  {s.lost} target(s) lost to this machine's resource limits "
-                    "(no free file descriptor: raise ulimit -n or lower --concurrency)",
-                    None,
-                )
-            ]
-            if s.lost
-            else []
-        ),
+    ]
+    if s.lost:
+        lines.append(
+            (
+                f"incomplete:  {s.lost} target(s) lost to this machine's resource limits "
+                "(no free file descriptor: raise ulimit -n or lower --concurrency)",
+                None,
+            )
+        )
+    if s.apart:
+        scopes = ", ".join(f"{scope} {n}" for scope, n in s.apart.items())
+        lines.append(
+            (
+                f"apart:       {s.apart_total} issue(s) in test, documentation or vendored "
+                f"material ({scopes}), not ranked",
+                None,
+            )
+        )
+    lines += [
         ("", None),
-        ("by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v), None),
-        ("by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v), None),
+        ("issues by status:   " + "  ".join(f"{k} {v}" for k, v in s.by_status.items() if v), None),
+        (
+            "issues by severity: " + "  ".join(f"{k} {v}" for k, v in s.by_severity.items() if v),
+            None,
+        ),
         ("algorithms:  " + ", ".join(f"{a} ×{n}" for a, n in s.by_algorithm[:12]), None),
     ]
     if s.top:
         lines += [("", None), ("top risks:", None)]
-        for f in s.top:
-            v = f.verdict
-            assert v is not None
-            params = ", ".join(f"{k}={val}" for k, val in f.params.items() if k != "oid")
-            alg = f"{f.algorithm}({params})" if params else f.algorithm
-            lines.append((f"  {v.severity:<8} {v.rule} {alg} — {where(f)}", v.severity))
-            deadline = f"; deadline {v.deadline}" if v.deadline else ""
-            lines.append((f"           {v.title}{deadline}", None))
+        for issue in s.top:
+            line = f"{issue.rule} {issue.title} — {issue.asset} — {_members(issue)}"
+            lines.append((f"  {issue.severity:<8} {line}", issue.severity))
+            p = issue.priority
+            detail = f"wave {p.wave}, score {p.score}"
+            if issue.deadline:
+                detail += f"; deadline {issue.deadline}"
+            if issue.attribution.get("system"):
+                detail += f"; system {issue.attribution['system']}"
+            lines.append((f"           {detail}", None))
     if inventory.errors:
         lines += [("", None), ("errors:", None)]
         for e in inventory.errors[:50]:

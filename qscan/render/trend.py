@@ -21,7 +21,7 @@ def render_trend(rows: list[dict[str, Any]], fmt: str) -> str:
         ]
     last = None
     for row in rows:
-        ready = f"{row['readiness'] * 100:.0f}%"
+        ready = "n/a" if row["readiness"] is None else f"{row['readiness'] * 100:.0f}%"
         if fmt == "md":
             name = str(row["organisation"]).replace("|", "\\|")
             lines.append(

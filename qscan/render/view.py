@@ -1,6 +1,7 @@
 """What the human-facing reports (HTML, Markdown) show, computed once from the inventory:
-deadline buckets, per-endpoint readiness, certificates, code grouped by file, estate
-breakdowns, history and the CI gate. Plain data; the templates only lay it out."""
+deadline buckets and estate breakdowns (counted in issues), per-endpoint readiness,
+certificates, code grouped by file, history and the CI gate. Plain data; the templates only
+lay it out."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from qscan.assess.issues import Issue
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
 from qscan.model import (
     READY,
@@ -19,6 +21,7 @@ from qscan.model import (
     Inventory,
     object_at,
     severity_rank,
+    status_rank,
 )
 from qscan.render.summary import Summary, place, summarise
 
@@ -97,8 +100,10 @@ class Breakdown:
     name: str
     owner: str
     statuses: Counter[str]
+    """Production issues per status."""
     total: int
-    readiness: float
+    readiness: float | None
+    """None (n/a) without production issues; such scopes rank last."""
 
 
 @dataclass
@@ -140,34 +145,33 @@ class View:
     today: str
 
 
-def _deadline_buckets(findings: list[Finding], today: str) -> dict[str, int]:
+def _open(issues: list[Issue]) -> list[Issue]:
+    """The production issues that are not quantum-ready: what must move."""
+    return [i for i in issues if i.production and not i.ready]
+
+
+def _deadline_buckets(issues: list[Issue], today: str) -> dict[str, int]:
     out = {"now": 0, "2030": 0, "2035": 0, "later": 0}
-    for f in findings:
-        v = f.verdict
-        if v is None or v.status in READY:
-            continue
-        if v.status == "classically-broken" or (v.deadline and v.deadline < today):
+    for i in _open(issues):
+        if i.status == "classically-broken" or (i.deadline and i.deadline < today):
             out["now"] += 1
-        elif v.deadline and v.deadline <= "2030-12-31":
+        elif i.deadline and i.deadline <= "2030-12-31":
             out["2030"] += 1
-        elif v.deadline and v.deadline <= "2035-12-31":
+        elif i.deadline and i.deadline <= "2035-12-31":
             out["2035"] += 1
         else:
             out["later"] += 1
     return out
 
 
-def _deadline_dates(findings: list[Finding], today: str) -> dict[str, int]:
-    """Not-ready findings per deadline date; broken and overdue ones fall on today."""
+def _deadline_dates(issues: list[Issue], today: str) -> dict[str, int]:
+    """Open production issues per deadline date; broken and overdue ones fall on today."""
     out: Counter[str] = Counter()
-    for f in findings:
-        v = f.verdict
-        if v is None or v.status in READY:
-            continue
-        if v.status == "classically-broken" or (v.deadline and v.deadline < today):
+    for i in _open(issues):
+        if i.status == "classically-broken" or (i.deadline and i.deadline < today):
             out[today] += 1
-        elif v.deadline:
-            out[v.deadline] += 1
+        elif i.deadline:
+            out[i.deadline] += 1
     return dict(sorted(out.items()))
 
 
@@ -316,8 +320,7 @@ def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
 
 
 def _worst_status(statuses: list[str]) -> str:
-    order = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
-    return min(statuses, key=lambda s: order.index(s) if s in order else 2, default="unknown")
+    return min(statuses, key=status_rank, default="unknown")
 
 
 def _code(findings: list[Finding]) -> list[CodeTarget]:
@@ -348,23 +351,25 @@ def _code(findings: list[Finding]) -> list[CodeTarget]:
 
 
 def _breakdown(
-    findings: list[Finding], key: str, owners: dict[str, str] | None = None
+    issues: list[Issue], key: str, owners: dict[str, str] | None = None
 ) -> list[Breakdown]:
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     found_owner: dict[str, str] = {}
-    for f in findings:
-        name = f.context.get(key)
+    for i in issues:
+        name = i.attribution.get(key)
         if name:
-            groups[str(name)][status_of(f)] += 1
-            if f.context.get("owner"):
-                found_owner.setdefault(str(name), str(f.context["owner"]))
+            statuses = groups[name]
+            if i.production:
+                statuses[i.status] += 1
+            if i.attribution.get("owner"):
+                found_owner.setdefault(name, i.attribution["owner"])
     out = []
     for name, statuses in groups.items():
         total = sum(statuses.values())
         ready = sum(statuses[s] for s in READY)
         owner = (owners or {}).get(name) or found_owner.get(name, "")
-        out.append(Breakdown(name, owner, statuses, total, ready / total if total else 1.0))
-    out.sort(key=lambda b: (b.readiness, -b.total, b.name))
+        out.append(Breakdown(name, owner, statuses, total, ready / total if total else None))
+    out.sort(key=lambda b: (b.readiness is None, b.readiness or 0.0, -b.total, b.name))
     return out
 
 
@@ -417,20 +422,22 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
     }
     history = inventory.extra.get("history")
     code = _code(findings)
+    summary = summarise(inventory)
+    issues = summary.all_issues
     return View(
-        summary=summarise(inventory),
+        summary=summary,
         policy_id=inventory.policy,
         policy_name=policy_name,
         milestones=milestones,
-        deadlines=_deadline_buckets(findings, day),
-        deadline_dates=_deadline_dates(findings, day),
+        deadlines=_deadline_buckets(issues, day),
+        deadline_dates=_deadline_dates(issues, day),
         by_function=_by_function(findings),
         endpoints=_endpoints(findings),
         certificates=_certificates(findings, day),
         code=code,
         code_files=sum(len(t.files) for t in code),
-        organisations=_breakdown(findings, "organisation"),
-        systems=_breakdown(findings, "system", owners),
+        organisations=_breakdown(issues, "organisation"),
+        systems=_breakdown(issues, "system", owners),
         estate_name=str(org.get("name") or ""),
         history=history if isinstance(history, dict) else None,
         gate=_gate(inventory),

@@ -36,7 +36,7 @@ from qscan.model import TARGET_UNREADABLE, Finding, ScanError
 from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
-from qscan.scan.repo.text import is_test_path
+from qscan.scan.scope import is_trust_store, scope_of_path
 from qscan.scan.walk import FileEntry, WalkItem, walk
 from qscan.targets import Target
 
@@ -189,11 +189,22 @@ def analyze_file(
     if len(records) > MAX_RECORDS_PER_FILE:
         del records[MAX_RECORDS_PER_FILE:]
         records.append(_too_many(target, entry.relpath))
-    if records and is_test_path(entry.relpath):
-        for record in records:  # rules may judge test fixtures more mildly
-            if isinstance(record, Finding):
-                record.context.setdefault("test_path", True)
+    if records:
+        mark_material(records, entry.relpath, where)
     return records
+
+
+def mark_material(records: list[Record], relpath: str, where: str) -> None:
+    """Every finding of one file gets its scope (production, test, documentation, vendored:
+    rules judge test fixtures more mildly, the priority ranks only production), and a
+    certificate in a trust store says so."""
+    scope = scope_of_path(relpath)
+    trust_store = is_trust_store(where)
+    for record in records:
+        if isinstance(record, Finding):
+            record.context.setdefault("material_scope", scope)
+            if trust_store and record.asset == "certificate":
+                record.context["trust_store"] = True
 
 
 def _analyze(

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from qscan.assess.engine import assess
+from qscan.assess.issues import Issue
 from qscan.assess.policy import get_policy
 from qscan.assess.priority import PrioritySetting, SystemProfile, SystemRollup, prioritise
 from qscan.assess.scenario import ScenarioError, get_scenario
-from qscan.model import Finding, Inventory, Location
+from qscan.model import Finding, Inventory, Location, Priority, Verdict
 from tests.inventories.conftest import finding
 
 TODAY = "2026-03-01T00:00:00+00:00"
@@ -40,8 +41,15 @@ def cert(
     host: str | None = "www.example.org",
     params: dict | None = None,
     component: str = "certificate chain[0] public key",
+    self_signed: bool = False,
+    context: dict | None = None,
 ) -> Finding:
-    context = {"not_after": not_after, "is_ca": is_ca}
+    context = {
+        "not_after": not_after,
+        "is_ca": is_ca,
+        "self_signed": self_signed,
+        **(context or {}),
+    }
     if system:
         context["system"] = system
     location = (
@@ -102,13 +110,32 @@ def test_the_same_ordering_holds_without_an_estate() -> None:
     assert any("(assumed)" in r for r in kex.priority.reasons)
 
 
-def test_long_lived_certificate_authority_outranks_short_lived_leaf() -> None:
-    root = cert(not_after="2045-01-01", is_ca=True, host=None, component="root certificate")
+def test_long_lived_root_outranks_short_lived_leaf() -> None:
+    root = cert(not_after="2045-01-01", is_ca=True, self_signed=True, host=None, component="root")
     leaf = cert(not_after="2026-05-30", host=None)
     root, leaf = assessed([root, leaf])
     assert root.priority.score > leaf.priority.score
+    # the root's stated lifetime passes the CRQC year minus the migration time
     assert root.priority.wave == 1
     assert any("certificate authority trusted until 2045-01-01" in r for r in root.priority.reasons)
+    assert leaf.priority.wave >= 2
+
+
+def test_a_trust_store_root_takes_its_wave_from_the_deadlines() -> None:
+    held = cert(
+        not_after="2045-01-01",
+        is_ca=True,
+        self_signed=True,
+        host=None,
+        params={"bits": 2048},
+        algorithm="RSA",
+        context={"trust_store": True},
+    )
+    (held,) = assessed([held])
+    assert held.priority.wave == 2  # RSA-2048: NIST IR 8547 deprecates it after 2030
+    assert any(
+        "a root held in a trust store, not operated here" in r for r in held.priority.reasons
+    )
 
 
 def test_code_signing_outranks_an_ordinary_signature() -> None:
@@ -138,6 +165,76 @@ def test_classically_broken_is_wave_one_with_a_high_floor() -> None:
     assert weak.priority.wave == 1
     assert weak.priority.score >= 90
     assert weak.priority.reasons[0].startswith("already broken classically")
+
+
+def test_broken_scores_90_only_in_production_on_internet_facing_or_critical_systems() -> None:
+    systems = [
+        {"name": "shop", "exposure": "internet", "criticality": "low"},
+        {"name": "intranet", "exposure": "internal", "criticality": "medium"},
+        {"name": "core", "exposure": "internal", "criticality": "critical"},
+    ]
+    weak = [
+        finding(
+            n, algorithm="RSA", function="signature", params={"bits": 1024}, context={"system": s}
+        )
+        for n, s in enumerate(("shop", "intranet", "core"))
+    ]
+    shop, intranet, core = assessed(weak, systems=systems)
+    assert [f.priority.wave for f in (shop, intranet, core)] == [1, 1, 1]
+    assert shop.priority.score >= 90 and core.priority.score >= 90
+    assert 60 <= intranet.priority.score < 90
+
+
+def test_non_production_material_is_never_in_waves_one_or_two() -> None:
+    weak = finding(1, algorithm="RSA", function="signature", params={"bits": 1024})
+    weak.context["material_scope"] = "documentation"
+    kex = finding(2, context={"system": "archive", "material_scope": "test"})
+    weak, kex = assessed([weak, kex], systems=[ARCHIVE])
+    for f in (weak, kex):
+        assert f.priority.wave >= 3 and f.priority.score <= 25
+    assert weak.priority.reasons[0].startswith("documentation material: shown apart")
+
+
+def test_harvest_now_decrypt_later_reaches_wave_one_only_with_a_stated_confidentiality() -> None:
+    stated = finding(1, context={"system": "archive"})
+    assumed = finding(2, context={"system": "no-values"})
+    stated, assumed = assessed([stated, assumed], systems=[ARCHIVE, {"name": "no-values"}])
+    assert stated.priority.wave == 1
+    assert assumed.priority.wave == 2
+    assert any(
+        "assumed: set confidentiality_years in the estate to confirm" in r
+        for r in assumed.priority.reasons
+    )
+
+
+def test_signatures_take_their_wave_from_their_deadlines() -> None:
+    slow = {"name": "slow", "migration_years": 8, "confidentiality_years": 30}
+    leaf = cert(algorithm="RSA", params={"bits": 2048}, system="slow", not_after="2027-01-01")
+    (leaf,) = assessed([leaf], systems=[slow])
+    # the deadline minus eight years of migration has passed, but a signature is not
+    # exposed before a CRQC exists: wave 2 (by the end of 2030), not wave 1
+    assert leaf.priority.wave == 2
+    assert any("start migrating now" in r for r in leaf.priority.reasons)
+
+
+def test_code_signing_reaches_wave_one_only_with_a_stated_lifetime() -> None:
+    assumed = cert(host=None, component="firmware signing key", not_after="2027-01-01")
+    stated = cert(host=None, component="firmware signing key", not_after="2027-01-01", system="fw")
+    assumed, stated = assessed(
+        [assumed, stated], systems=[{"name": "fw", "signature_lifetime_years": 15}]
+    )
+    assert assumed.priority.wave == 2 and stated.priority.wave == 1
+    assert any("set signature_lifetime_years" in r for r in assumed.priority.reasons)
+
+
+def test_an_informational_verdict_is_not_in_the_priority() -> None:
+    md5 = finding(1, algorithm="MD5", function="hash", params={})
+    md5.verdict = Verdict(
+        "classically-broken", "info", "QS399", "Non-security hash", "why", "fix", None
+    )
+    p = prioritise(md5, get_policy("nist-ir-8547"))
+    assert (p.score, p.wave) == (0, 4)
+    assert p.reasons[0].startswith("informational (QS399 Non-security hash)")
 
 
 def test_quantum_safe_is_monitored_with_a_low_score() -> None:
@@ -225,23 +322,65 @@ def test_estate_profile_is_found_by_system_name() -> None:
     assert setting.profile(finding(2)) is None
 
 
+def _issue(id: str, score: int, wave: int, scope: str = "production") -> Issue:
+    return Issue(
+        id=id,
+        rule="QS101",
+        title="Quantum-vulnerable key establishment",
+        severity="high",
+        status="quantum-vulnerable",
+        kind="endpoint",
+        asset=f"tls://{id}:443",
+        place=f"tls://{id}:443",
+        scope=scope,
+        priority=Priority(score, wave, [f"reason {id}"]),
+        deadline=None,
+        deadline_class="",
+        members=[id],
+        algorithms=["ECDH"],
+        component="",
+        lines=[],
+    )
+
+
 def test_system_rollup_is_order_independent() -> None:
     items = [
-        (40, 3, ["a"], "fp1"),
-        (90, 1, ["b"], "fp2"),
-        (90, 1, ["c"], "fp3"),
-        (10, 4, ["d"], "fp4"),
+        _issue("a", 40, 3),
+        _issue("b", 90, 1),
+        _issue("c", 90, 1),
+        _issue("d", 10, 4),
+        _issue("e", 25, 3, scope="test"),
     ]
     forward, backward = SystemRollup(), SystemRollup()
     for item in items:
-        forward.add(*item)
+        forward.add(item)
     for item in reversed(items):
-        backward.add(*item)
+        backward.add(item)
     assert forward.priority() == backward.priority()
     p = forward.priority()
     assert (p.score, p.wave) == (90, 1)
-    assert p.reasons[0] == "4 finding(s): 2 in wave 1, 1 in wave 3, 1 in wave 4"
-    assert "most urgent finding: c" in p.reasons
+    assert p.reasons[0] == "4 issue(s): 2 in wave 1, 1 in wave 3, 1 in wave 4"
+    assert p.reasons[1] == "1 issue(s) in test, documentation or vendored material, not ranked"
+    assert (
+        p.reasons[2]
+        == "most urgent issue: QS101 Quantum-vulnerable key establishment — tls://c:443"
+    )
+    assert "most urgent issue: reason c" in p.reasons
+
+
+def test_a_system_is_ranked_by_its_production_issues_not_by_counts() -> None:
+    production = SystemRollup()
+    production.add(_issue("prod", 20, 3))
+    production.add(_issue("fixture", 25, 3, scope="test"))
+    assert production.priority().score == 20  # the test fixture never drives it
+    only_tests = SystemRollup()
+    only_tests.add(_issue("fixture", 25, 3, scope="test"))
+    assert (only_tests.priority().score, only_tests.priority().wave) == (25, 3)
+    many, one = SystemRollup(), SystemRollup()
+    for n in range(50):
+        many.add(_issue(f"m{n}", 40, 2))
+    one.add(_issue("x", 60, 2))
+    assert one.priority().score > many.priority().score  # fifty issues do not outrank one worse
 
 
 def test_assess_writes_system_priorities_into_the_estate() -> None:
@@ -260,14 +399,30 @@ def test_the_worked_examples_in_docs_priority_md() -> None:
     """docs/priority.md walks through these numbers; keep the two in step."""
     archive = finding(1, algorithm="RSA", params={"bits": 2048}, context={"system": "archive"})
     web = cert(system="website", not_after="2026-05-30")
-    root = cert(not_after="2045-01-01", is_ca=True, host=None, params={"curve": "P-384"})
+    root = cert(
+        not_after="2045-01-01", is_ca=True, self_signed=True, host=None, params={"curve": "P-384"}
+    )
     x25519 = finding(2, algorithm="X25519", params={})
     found = assessed([archive, web, root, x25519], systems=[ARCHIVE, WEBSITE])
     assert [(f.priority.score, f.priority.wave) for f in found] == [
         (90, 1),
         (20, 3),
         (65, 1),
-        (66, 1),
+        (66, 2),
     ]
     (late,) = assessed([finding(2, algorithm="X25519", params={})], scenario="late")
     assert (late.priority.score, late.priority.wave) == (56, 2)
+    held = cert(
+        algorithm="RSA",
+        params={"bits": 2048},
+        not_after="2045-01-01",
+        is_ca=True,
+        self_signed=True,
+        host=None,
+        context={"trust_store": True},
+    )
+    fixture = finding(3, algorithm="RSA", function="signature", params={"bits": 1024})
+    fixture.context["material_scope"] = "test"
+    held, fixture = assessed([held, fixture])
+    assert (held.priority.score, held.priority.wave) == (36, 2)
+    assert fixture.priority.wave == 3 and fixture.priority.score <= 25

@@ -204,6 +204,18 @@ def test_scan_estate_attributes_every_finding_and_error(
     assert inv.extra["scenario"]["crqc_year"] == 2033
 
 
+def test_a_system_may_declare_the_scope_of_its_targets(
+    cert_scanner: None, cert_estate: Path
+) -> None:
+    text = cert_estate.read_text().replace("confidentiality_years: 30", "scope: test")
+    cert_estate.write_text(text)
+    inv = scan_estate(load_estate(cert_estate), ScanOptions(), "nist-ir-8547", get_scenario())
+    scopes = {(f.context["system"], f.context.get("material_scope")) for f in inv.findings}
+    assert ("hr", "test") in scopes
+    assert all(scope == "test" for system, scope in scopes if system == "hr")
+    assert all(scope != "test" for system, scope in scopes if system == "portal")
+
+
 def test_attribution_does_not_change_fingerprints(cert_scanner: None, cert_estate: Path) -> None:
     estate = load_estate(cert_estate)
     attributed = scan_estate(estate, ScanOptions(), "nist-ir-8547", get_scenario())

@@ -72,11 +72,16 @@ def cert_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_cert(
-    path: Path, kind: str = "ec", days: int = 90, ca: bool = False, name: str = "test"
+    path: Path,
+    kind: str = "ec",
+    days: int = 90,
+    ca: bool = False,
+    name: str = "test",
+    bits: int = 2048,
 ) -> Path:
-    """Write a self-signed certificate (ec = P-256, rsa = 2048 bits, ed25519)."""
+    """Write a self-signed certificate (ec = P-256, rsa = `bits` bits, ed25519)."""
     if kind == "rsa":
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     elif kind == "ed25519":
         key = ed25519.Ed25519PrivateKey.generate()
     else:

@@ -122,18 +122,23 @@ def test_aggregates_by_organisation_system_and_algorithm(
     orgs = {o["id"]: o for o in agg["organisations"]}
     agency = orgs["AGY"]
     assert (agency["findings"], agency["duplicates"], agency["errors"]) == (9, 2, 1)
+    # the eight groups of one endpoint are one issue; the RSA-1024 signature another
+    assert agency["issues"] == 2 and agency["by_scope"]["production"] == 2
     assert agency["by_status"]["classically-broken"] == 1
-    assert agency["by_algorithm"] == {"ECDH": 8, "RSA": 1}
+    assert agency["by_algorithm"] == {"ECDH": 1, "RSA": 1}
     assert agency["by_deadline_class"]["now"] == 1
     assert orgs["BUR"]["readiness"] == 0.5
     systems = {(s["organisation_id"], s["name"]): s for s in agg["systems"]}
     portal = systems[("AGY", "portal")]
-    assert portal["findings"] == 8 and portal["owner"] == "Portal team"
+    assert portal["findings"] == 8 and portal["issues"] == 1 and portal["owner"] == "Portal team"
     assert portal["exposure"] == "internet" and portal["criticality"] == "high"
-    assert portal["priority"]["wave"] == 1 and portal["priority"]["score"] > 0
+    # no confidentiality_years in the estate: harvest-now-decrypt-later reaches wave 2 at most
+    assert portal["priority"]["wave"] == 2 and portal["priority"]["score"] > 0
+    assert any("set confidentiality_years" in r for r in portal["priority"]["reasons"])
     assert systems[("AGY", "mail")]["errors"] == 1
     algorithms = {a["algorithm"]: a for a in agg["algorithms"]}
     assert algorithms["ECDH"]["findings"] == 10 and algorithms["ECDH"]["organisations"] == 3
+    assert algorithms["ECDH"]["issues"] == 3
     assert algorithms["X25519MLKEM768"]["ready"] == 1
 
 

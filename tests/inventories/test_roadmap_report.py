@@ -72,20 +72,22 @@ def test_league_table_ranks_and_counts_overdue(merged: Path) -> None:
     r = roadmap_of(merged)
     assert [row.id for row in r.league] == ["AHEAD", "BEHIND"]
     ahead, behind = r.league
-    assert ahead.readiness == 0.75 and ahead.rank == 1
+    # issues, not rows: three hybrid groups of one endpoint are one ready issue, its ECDH group
+    # another; the archive's four ECDH groups are one issue, the RSA-1024 signature another
+    assert ahead.readiness == 0.5 and ahead.rank == 1 and ahead.issues == 2
     assert behind.overdue == 1  # the 1024-bit RSA key is broken today
-    assert behind.open_by_wave["1"] == 5
+    assert behind.open_by_wave["1"] == 2 and behind.findings == 5
     later = build(*load(merged), as_of=dt.date(2036, 1, 1))
-    assert later.league[1].overdue == 5  # every deadline under NIST IR 8547 has passed
+    assert later.league[1].overdue == 2  # every deadline under NIST IR 8547 has passed
 
 
-def test_timeline_counts_findings_due_by_each_milestone(merged: Path) -> None:
+def test_timeline_counts_issues_due_by_each_milestone(merged: Path) -> None:
     r = roadmap_of(merged)
     due = {(m.policy, m.date): m.due for m in r.timeline}
     assert due[("nist-ir-8547", "2030-12-31")] == 1  # P-256 ECDH is 128-bit: 2035
-    assert due[("nist-ir-8547", "2035-12-31")] == 6
-    assert due[("eu-pqc-roadmap", "2030-12-31")] == 6  # the EU wants key exchange by 2030
-    assert due[("cnsa-2.0", "2033-12-31")] == 6
+    assert due[("nist-ir-8547", "2035-12-31")] == 3
+    assert due[("eu-pqc-roadmap", "2030-12-31")] == 3  # the EU wants key exchange by 2030
+    assert due[("cnsa-2.0", "2033-12-31")] == 3
     assert {pid for pid, _ in r.timeline_rows} == {"nist-ir-8547", "eu-pqc-roadmap", "cnsa-2.0"}
 
 
@@ -127,7 +129,7 @@ def test_milestone_labels_follow_the_language(merged: Path) -> None:
 def test_markdown_escapes_cells(merged: Path) -> None:
     text = markdown(roadmap_of(merged), "en")
     assert "<script>" not in text and "&lt;script&gt;" in text
-    assert "| 1 | Ahead Agency | 75% |" in text
+    assert "| 1 | Ahead Agency | 50% |" in text
     widths = set()
     for block in re.split(r"\n(?!\|)", text):
         rows = [line for line in block.splitlines() if line.startswith("|")]

@@ -15,6 +15,7 @@ from qscan.inventories.merge import merge
 from qscan.inventories.store import Store, database_url, default_db
 from qscan.inventories.stream import InventoryFormatError
 from qscan.model import Inventory
+from qscan.render.trend import render_trend
 
 from .conftest import finding, inventory, write
 
@@ -51,7 +52,8 @@ def test_round_trip_and_trend(store: Store, tmp_path: Path) -> None:
         ("2026-01-10", 6, 0.0),
         ("2026-04-10", 8, 0.5),
     ]
-    assert rows[1]["wave1"] == 4 and rows[1]["wave4"] == 4
+    # no confidentiality_years in the estate: key exchange reaches wave 2 at most
+    assert rows[1]["wave2"] == 4 and rows[1]["wave4"] == 4
     assert len(set(store.fingerprints(rows[0]["id"]))) == 6
 
 
@@ -120,6 +122,16 @@ def test_history_block_since_last_scan(store: Store) -> None:
         {"scanned_at": "2026-01-10T08:00:00+00:00", "readiness": 0.0},
         {"scanned_at": "2026-04-10T08:00:00+00:00", "readiness": 0.25},
     ]
+
+
+def test_a_scan_with_nothing_found_has_no_readiness(store: Store) -> None:
+    store.ingest_inventory(agency([], "2026-01-10T08:00:00+00:00"))
+    (row,) = store.trend("AGY")
+    assert row["findings"] == 0 and row["readiness"] is None
+    assert "n/a ready" in render_trend([row], "text")
+    assert store.trends_by_scope() == {}
+    block = history_block(store, agency([], "2026-04-10T08:00:00+00:00"))
+    assert block["previous_readiness"] is None and block["trend"][-1]["readiness"] is None
 
 
 def test_cli_store_ingest_trend_and_report_history(db_url: str, tmp_path: Path) -> None:

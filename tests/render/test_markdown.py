@@ -16,7 +16,7 @@ def render(inventory, lang: str = "en") -> str:
 def test_summary_content(inventory):
     text = render(inventory)
     assert text.startswith("## qscan quantum-readiness summary — Ministry of Examples\n\n")
-    assert "**27%** of 15 cryptographic uses" in text
+    assert "**27%** of 15 issues in production material" in text
     assert "| quantum-vulnerable | 6 |" in text
     assert "QS500 Unencrypted private key stored in a file" in text
     assert "2 scan errors" in text
@@ -25,10 +25,10 @@ def test_summary_content(inventory):
 def test_scanned_text_cannot_inject_markdown_or_html(inventory):
     text = render(inventory)
     assert not re.search(r"(?<!\\)<(script|img|b)\b", text)
-    assert 'src/weird "name" \\<b\\>.java:42' in text
+    assert '| src/weird "name" \\<b\\>.java | 1 (line 42) |' in text
     for line in text.splitlines():
         if line.startswith("| ") and "QS" in line:
-            assert line.count(" | ") == 4  # no extra table cells from input
+            assert line.count(" | ") == 5  # no extra table cells from input
 
 
 def test_escape():
@@ -40,14 +40,14 @@ def test_escape():
 def test_bounded_size(make_synthetic):
     text = render(make_synthetic(5_000))
     assert len(text) < 20_000
-    assert "more findings; see the HTML report or the CSV." in text
+    assert "more issues; see the HTML report or the CSV." in text
 
 
 def test_gate_and_dutch(plain_inventory):
     apply_gate(plain_inventory, GateConfig(fail_on="critical"))
     text = render(plain_inventory, "nl")
     assert "**CI-controle: Niet geslaagd (exitcode 1)**" in text
-    assert "Urgentste bevindingen" in text and "kritiek" in text
+    assert "Urgentste kwesties" in text and "kritiek" in text
 
 
 def test_control_characters_never_reach_the_markdown(inventory):

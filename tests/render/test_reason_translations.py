@@ -11,7 +11,6 @@ from string import Formatter
 import pytest
 
 from qscan.assess.engine import assess
-from qscan.assess.priority import rollup_systems
 from qscan.assess.reasons import PLACEHOLDERS, TEMPLATES, placeholders, translate
 from qscan.model import Finding, Inventory, Location
 from qscan.render import RENDERERS, RenderOptions
@@ -83,11 +82,22 @@ def _inventory(policy: str = "cnsa-2.0") -> Inventory:
         _finding("X25519", "key-exchange", host="web.example"),
         # another function, no estate
         _finding("RSA", "key-storage", "keystore", params={"bits": 3072}),
+        # a root held in a trust store
+        _finding(
+            "RSA",
+            "signature",
+            "certificate",
+            params={"bits": 2048},
+            context={"is_ca": True, "self_signed": True, "trust_store": True},
+        ),
+        # test material
+        _finding(
+            "ECDH", "key-exchange", params={"curve": "P-256"}, context={"material_scope": "test"}
+        ),
     ]
     inventory = Inventory(findings=findings, targets=["/repo"], extra={"estate": ESTATE})
     inventory.scanned_at = "2026-06-01T00:00:00Z"
     assess(inventory, policy)
-    rollup_systems(inventory)
     return inventory
 
 
@@ -119,6 +129,10 @@ def test_inventory_covers_the_branches():
         "quantum-vulnerable key-storage",
         "file or repository",
         "network endpoint",
+        "test material: shown apart",
+        "assumed: set confidentiality_years in the estate to confirm",
+        "its deadlines set its wave",
+        "a root held in a trust store",
     ):
         assert needle in text, needle
 
@@ -155,10 +169,16 @@ def test_system_rollup_reasons_translate():
     inventory = _inventory()
     systems = {s["name"]: s for s in inventory.extra["estate"]["systems"]}
     reasons = systems["payments"]["priority"]["reasons"]
-    assert reasons[0].startswith("1 finding(s): 1 in wave ")
+    assert reasons[0].startswith("1 issue(s): 1 in wave ")
+    assert (
+        reasons[1].startswith("most urgent issue: QS") and "— tls://pay.example:443" in reasons[1]
+    )
     dutch = [translate(r, "nl") for r in reasons]
-    assert dutch[0].startswith("1 bevinding(en): 1 in golf ")
-    assert dutch[1].startswith("urgentste bevinding: nu onderscheppen, later ontsleutelen")
+    assert dutch[0].startswith("1 kwestie(s): 1 in golf ")
+    assert dutch[1].startswith("urgentste kwestie: QS") and dutch[1] != reasons[1]
+    assert dutch[2].startswith("urgentste kwestie: nu onderscheppen, later ontsleutelen")
+    apart = "2 issue(s) in test, documentation or vendored material, not ranked"
+    assert translate(apart, "nl").startswith("2 kwestie(s) in test-, documentatie-")
     assert translate("3 scan error(s): the picture of this system is incomplete", "nl") == (
         "3 scanfout(en): het beeld van dit systeem is onvolledig"
     )

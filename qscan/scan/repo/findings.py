@@ -1,4 +1,4 @@
-"""Building the findings of one file: location, test-path context and a stable identity."""
+"""Building the findings of one file: location, context and a stable identity."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from qscan.catalog import catalog
 from qscan.model import Finding
 from qscan.scan.records import FileRecords
-from qscan.scan.repo.text import is_test_path
 
 EVIDENCE_CHARS = 160
 _SPACE = re.compile(r"\s+")
@@ -32,11 +31,7 @@ class FileFindings(FileRecords):
     """Factory for the findings of one file. Identical snippets in one file get an
     occurrence number in their identity, so each keeps a distinct, stable fingerprint."""
 
-    test_path: bool = field(init=False)
     _seen: Counter[tuple[str, str, str, str]] = field(default_factory=Counter, init=False)
-
-    def __post_init__(self) -> None:
-        self.test_path = is_test_path(self.ctx.relpath)
 
     def make(
         self,
@@ -61,9 +56,6 @@ class FileFindings(FileRecords):
         key = (component, canonical, function, snippet)
         self._seen[key] += 1
         count = self._seen[key]
-        extra = dict(context or {})
-        if self.test_path:
-            extra["test_path"] = True
         return Finding(
             algorithm=canonical,
             function=function,
@@ -71,6 +63,6 @@ class FileFindings(FileRecords):
             location=self.location(line, component),
             params=params,
             evidence=shorten(evidence),
-            context=extra,
+            context=dict(context or {}),
             identity=snippet if count == 1 else f"{snippet}#{count}",
         )

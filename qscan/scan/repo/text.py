@@ -1,5 +1,5 @@
 """Text handling shared by the repository analyzers: encodings and BOMs, binary, minified
-and generated content, test paths, and offset-to-line mapping."""
+and generated content, and offset-to-line mapping."""
 
 from __future__ import annotations
 
@@ -18,27 +18,6 @@ _BOMS = (
 _CONTROL = bytes(c for c in range(32) if c not in (8, 9, 10, 12, 13, 27))
 _GENERATED = re.compile(
     rb"(?i)(?:code generated\b.{0,120}\bdo not edit|@generated\b|auto-?generated file\b.{0,40}do not edit)"
-)
-_TEST_DIRS = frozenset(
-    {
-        "test",
-        "tests",
-        "testing",
-        "testdata",
-        "test-data",
-        "test_data",
-        "__tests__",
-        "spec",
-        "specs",
-        "fixtures",
-        "__fixtures__",
-        "e2e",
-    }
-)
-_TEST_FILE = re.compile(
-    r"(?:^test_.*\.py$|_test\.(?:py|go|rs|c|cc|cpp)$|^conftest\.py$"
-    r"|(?:Test|Tests|IT|Spec)\.(?:java|kt|cs|php|scala)$|^Test[A-Z]\w*\.(?:java|cs|php)$"
-    r"|\.(?:test|spec)\.(?:[cm]?js|jsx|[cm]?ts|tsx)$|_spec\.rb$)"
 )
 
 
@@ -106,24 +85,6 @@ def lower_name(path: Path) -> str:
     if _last_name[0] is not path:
         _last_name[0], _last_name[1] = path, path.name.lower()
     return _last_name[1]
-
-
-def is_test_path(relpath: str) -> bool:
-    folder, _, name = relpath.rpartition("/")
-    if folder and _test_folder(folder):
-        return True
-    # every _TEST_FILE alternative holds "test", "spec" or "IT." (any case): most names
-    # hold none of them and skip the regular expression
-    low = name.lower()
-    if "test" not in low and "spec" not in low and "it." not in low:
-        return False
-    return _TEST_FILE.search(name) is not None
-
-
-@lru_cache(maxsize=1024)
-def _test_folder(folder: str) -> bool:
-    """A folder path (files of one folder come together: cached)."""
-    return any(p.lower() in _TEST_DIRS for p in folder.split("/"))
 
 
 class LineIndex:

@@ -132,9 +132,9 @@ def test_test_paths_are_marked_and_judged_more_mildly(tmp_path):
     findings = judged(scan(tmp_path))
     by = {(f.location.path, f.function): f for f in findings}
     app = by[("app.py", "key-generation")]
-    assert "test_path" not in app.context and app.verdict.rule == "QS154"
+    assert app.context["material_scope"] == "production" and app.verdict.rule == "QS154"
     test = by[("tests/test_keys.py", "key-generation")]
-    assert test.context["test_path"] is True and test.verdict.rule == "QS250"
+    assert test.context["material_scope"] == "test" and test.verdict.rule == "QS250"
     fixture = by[("tests/fixture.pem", "key-storage")]
     assert fixture.verdict.rule == "QS510" and fixture.verdict.severity == "medium"
 

@@ -1,0 +1,399 @@
+"""Issues, not rows: the findings of one rule on one asset are one issue.
+
+Findings stay atomic (one algorithm use in one place); an officer acts on issues: "this
+endpoint accepts RSA key transport" (16 suites), "this certificate has an RSA-1024 key"
+(public key and signature), "this file generates RSA keys" (five calls). Every summary,
+count, top list and system priority is computed from this one grouping, so no view can
+disagree with another.
+
+The asset of a finding:
+  certificate   the certificate (context.sha256) in the file or on the endpoint it was seen
+  endpoint      host, port, service (and SNI) of a network finding
+  key           a key or keystore: its identity (public key hash, SSH fingerprint) wherever
+                it is (a private key and its .pub are one key), else the file and the
+                component without chain indices
+  file          configuration and source code: the file, and the configuration block
+                (context.scope: an nginx server, an Apache virtual host) where there is one
+The issue id is a hash of the rule and the asset (never of line numbers), so it survives
+edits elsewhere in the file; within an organisation of a merged inventory it is the same as
+in the inventory the finding came from. An issue's priority is its worst member's.
+
+Grouping works on Finding objects (assess, render) and on finding dictionaries as streamed
+from JSON (merge, roadmap aggregates) alike, and does not depend on the order of the findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from qscan.model import (
+    PRODUCTION,
+    READY,
+    SCOPES,
+    Finding,
+    Inventory,
+    Priority,
+    place_text,
+    scope_of,
+    severity_rank,
+    status_rank,
+)
+
+KINDS = ("endpoint", "certificate", "key", "file")
+ATTRIBUTION = ("organisation", "organisation_id", "system", "owner")
+_INDEX = re.compile(r"\s*\[\d+\]")
+_KEY_IDENTITY = ("public_key_sha256", "ssh_fingerprint")
+
+
+class Asset(NamedTuple):
+    kind: str
+    label: str
+    """Short words for people: `tls://host:443`, `pki/root.pem: CN=Root`, `app.py`."""
+    place: str
+    """The file path or service://host:port it is in."""
+    key: tuple[str, ...]
+
+
+def component_base(component: str) -> str:
+    """The component without chain and list indices ("certificate chain[2] public key" ->
+    "certificate chain public key")."""
+    return _INDEX.sub("", component)
+
+
+def asset_of(asset: str, location: Mapping[str, Any], context: Mapping[str, Any]) -> Asset:
+    """What a finding is about, from its asset type, location and context."""
+    path = location.get("path")
+    host, port, service = location.get("host"), location.get("port"), location.get("service")
+    where = place_text(path, host, port, service)
+    target = str(location.get("target") or "") if path is not None else ""
+    org = str(context.get("organisation_id") or "")
+    component = str(location.get("component") or "")
+    if asset == "certificate":
+        identity = str(context.get("sha256") or context.get("subject") or component_base(component))
+        subject = str(context.get("subject") or "")
+        label = f"{where}: {subject}" if subject else where
+        return Asset("certificate", label, where, (org, "certificate", identity, target, where))
+    if path is None:
+        sni = str(location.get("sni") or "")
+        label = f"{where} (SNI {sni})" if sni and sni != host else where
+        return Asset(
+            "endpoint", label, where, (org, "endpoint", str(host), str(port), str(service), sni)
+        )
+    if asset in ("key", "keystore"):
+        identity = next((str(context[k]) for k in _KEY_IDENTITY if context.get(k)), "")
+        base = component_base(component)
+        comment = str(context.get("comment") or "")
+        label = f"{path} ({base}{': ' + comment if comment else ''})" if base else path
+        key = (org, "key", identity) if identity else (org, "key", target, path, base)
+        return Asset("key", label, where, key)
+    block = str(context.get("scope") or "")
+    label = f"{path} ({block})" if block else path
+    return Asset("file", label, where, (org, "file", target, path, block))
+
+
+def issue_id(rule: str, asset: Asset) -> str:
+    return hashlib.sha256("\x1f".join((rule, *asset.key)).encode("utf-8", "replace")).hexdigest()[
+        :16
+    ]
+
+
+class Member(NamedTuple):
+    """What grouping needs of one finding, from an object or a JSON dictionary."""
+
+    fingerprint: str
+    rule: str
+    title: str
+    severity: str
+    status: str
+    deadline: str | None
+    score: int
+    wave: int
+    reasons: Sequence[Any]
+    """As stored (strings); copied only for the issue's most urgent member."""
+    algorithm: str
+    function: str
+    component: str
+    line: int | None
+    scope: str
+    asset: Asset
+    attribution: dict[str, str]
+    stored_issue: str
+    deadline_class: str = ""
+    """The policy deadline class (kex-112, sig-128, now, ...), where the caller knows it."""
+
+
+def member_of(finding: Finding) -> Member:
+    v, p, loc = finding.verdict, finding.priority, finding.location
+    return Member(
+        fingerprint=finding.fingerprint,
+        rule=v.rule if v else "",
+        title=v.title if v else "",
+        severity=v.severity if v else "info",
+        status=v.status if v else "unknown",
+        deadline=v.deadline if v else None,
+        score=p.score if p else 0,
+        wave=p.wave if p else 4,
+        reasons=p.reasons if p else [],
+        algorithm=finding.algorithm,
+        function=finding.function,
+        component=loc.component,
+        line=loc.line,
+        scope=scope_of(finding),
+        asset=asset_of(finding.asset, vars(loc), finding.context),
+        attribution=_attribution(finding.context),
+        stored_issue=finding.issue,
+    )
+
+
+def member_of_dict(finding: Mapping[str, Any], deadline_class: str = "") -> Member:
+    """The member of a finding as read from a JSON inventory (qscan.inventories.stream)."""
+    v = _mapping(finding.get("verdict"))
+    p = _mapping(finding.get("priority"))
+    loc = _mapping(finding.get("location"))
+    context = _mapping(finding.get("context"))
+    scope = context.get("material_scope")
+    wave = p.get("wave")
+    score = p.get("score")
+    line = loc.get("line")
+    return Member(
+        fingerprint=str(finding.get("fingerprint") or ""),
+        rule=str(v.get("rule") or ""),
+        title=str(v.get("title") or ""),
+        severity=str(v.get("severity") or "info"),
+        status=str(v.get("status") or "unknown"),
+        deadline=v.get("deadline") if isinstance(v.get("deadline"), str) else None,
+        score=score if isinstance(score, int) else 0,
+        wave=wave if wave in (1, 2, 3, 4) else 4,
+        reasons=p.get("reasons") or (),
+        algorithm=str(finding.get("algorithm") or "unknown"),
+        function=str(finding.get("function") or "unknown"),
+        component=str(loc.get("component") or ""),
+        line=line if isinstance(line, int) else None,
+        scope=scope if scope in SCOPES else PRODUCTION,
+        asset=asset_of(str(finding.get("asset") or ""), loc, context),
+        attribution=_attribution(context),
+        stored_issue=str(finding.get("issue") or ""),
+        deadline_class=deadline_class,
+    )
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _attribution(context: Mapping[str, Any]) -> dict[str, str]:
+    return {k: str(context[k]) for k in ATTRIBUTION if context.get(k)}
+
+
+def _urgency(m: Member) -> tuple[int, int, int, str]:
+    """Sorts the most urgent member first: lowest wave, highest score, worst severity."""
+    return (m.wave, -m.score, -severity_rank(m.severity), m.fingerprint)
+
+
+@dataclass
+class Issue:
+    id: str
+    rule: str
+    title: str
+    severity: str
+    status: str
+    kind: str
+    asset: str
+    place: str
+    scope: str
+    priority: Priority
+    deadline: str | None
+    deadline_class: str
+    """The deadline class of its most urgent member, where known (merged aggregates)."""
+    members: list[str]
+    algorithms: list[str]
+    component: str
+    """The component all members share (without indices: "tls1.2 cipher suite"), or ""."""
+    lines: list[int]
+    attribution: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list, repr=False)
+    """The member findings, when the issue was grouped from Finding objects (renderers)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    @property
+    def ready(self) -> bool:
+        return self.status in READY
+
+    @property
+    def production(self) -> bool:
+        return self.scope == PRODUCTION
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "kind": self.kind,
+            "asset": self.asset,
+            "place": self.place,
+            "scope": self.scope,
+            "count": self.count,
+            "members": self.members,
+            "algorithms": self.algorithms,
+        }
+        if self.component:
+            out["component"] = self.component
+        if self.lines:
+            out["lines"] = self.lines
+        if self.deadline:
+            out["deadline"] = self.deadline
+        out["priority"] = {
+            "score": self.priority.score,
+            "wave": self.priority.wave,
+            "reasons": list(self.priority.reasons),
+        }
+        out.update(self.attribution)
+        return out
+
+
+class _Draft:
+    """One issue while its members come in: running figures, not the members themselves
+    (a merge streams millions of findings), and the most urgent member so far."""
+
+    __slots__ = (
+        "id",
+        "worst",
+        "worst_key",
+        "fingerprints",
+        "severity",
+        "status",
+        "scope",
+        "deadline",
+        "algorithms",
+        "components",
+        "lines",
+        "findings",
+    )
+
+    def __init__(self, id: str, first: Member) -> None:
+        self.id = id
+        self.worst = first
+        self.worst_key = _urgency(first)
+        self.fingerprints: list[str] = []
+        self.severity = first.severity
+        self.status = first.status
+        self.scope = first.scope
+        self.deadline: str | None = None
+        self.algorithms: set[str] = set()
+        self.components: set[str] = set()
+        self.lines: set[int] = set()
+        self.findings: list[Finding] = []
+
+    def add(self, m: Member, finding: Finding | None) -> None:
+        self.fingerprints.append(m.fingerprint)
+        key = _urgency(m)
+        if key < self.worst_key:
+            self.worst, self.worst_key = m, key
+        if m.severity != self.severity and severity_rank(m.severity) > severity_rank(self.severity):
+            self.severity = m.severity
+        if m.status != self.status and status_rank(m.status) < status_rank(self.status):
+            self.status = m.status
+        if m.scope != self.scope and SCOPES.index(m.scope) < SCOPES.index(self.scope):
+            self.scope = m.scope
+        if m.deadline and (self.deadline is None or m.deadline < self.deadline):
+            self.deadline = m.deadline
+        self.algorithms.add(m.algorithm)
+        self.components.add(component_base(m.component))
+        if m.line:
+            self.lines.add(m.line)
+        if finding is not None:
+            self.findings.append(finding)
+
+    def build(self) -> Issue:
+        worst = self.worst
+        kind = worst.asset.kind
+        return Issue(
+            id=self.id,
+            rule=worst.rule,
+            title=worst.title,
+            severity=self.severity,
+            status=self.status,
+            kind=kind,
+            asset=worst.asset.label,
+            place=worst.asset.place,
+            scope=self.scope,
+            priority=Priority(worst.score, worst.wave, [str(r) for r in worst.reasons]),
+            deadline=self.deadline,
+            deadline_class=worst.deadline_class,
+            members=sorted(self.fingerprints),
+            algorithms=sorted(self.algorithms),
+            component=next(iter(self.components)) if len(self.components) == 1 else "",
+            lines=sorted(self.lines) if kind == "file" else [],
+            attribution=dict(worst.attribution),
+            findings=sorted(self.findings, key=lambda f: f.fingerprint),
+        )
+
+
+class IssueSet:
+    """Issues as their members are added one at a time, in any order."""
+
+    def __init__(self) -> None:
+        self._drafts: dict[tuple[str, str], _Draft] = {}
+        """By organisation and issue id: ids are unique within an organisation (the same
+        endpoint scanned by two organisations is an issue of each)."""
+
+    def __len__(self) -> int:
+        return len(self._drafts)
+
+    def add(self, member: Member, finding: Finding | None = None) -> str:
+        """Add one member; returns its issue id (the one stored with the finding, if any,
+        so that a re-rendered or merged inventory keeps its grouping)."""
+        id = member.stored_issue or issue_id(member.rule, member.asset)
+        key = (member.attribution.get("organisation_id", ""), id)
+        draft = self._drafts.get(key)
+        if draft is None:
+            draft = self._drafts[key] = _Draft(id, member)
+        draft.add(member, finding)
+        return id
+
+    def issues(self) -> list[Issue]:
+        """Every issue, most urgent first."""
+        return most_urgent_first(d.build() for d in self._drafts.values())
+
+
+def most_urgent_first(issues: Iterable[Issue]) -> list[Issue]:
+    """Lowest wave, then highest score, then worst severity: the order of every top list."""
+    return sorted(
+        issues,
+        key=lambda i: (
+            i.priority.wave,
+            -i.priority.score,
+            -severity_rank(i.severity),
+            i.rule,
+            i.asset,
+            i.id,
+        ),
+    )
+
+
+def group(findings: Iterable[Finding]) -> list[Issue]:
+    """The issues of assessed findings (each finding's `issue` is set to its issue's id)."""
+    issues = IssueSet()
+    for finding in findings:
+        finding.issue = issues.add(member_of(finding), finding)
+    return issues.issues()
+
+
+def issue_ids(inventory: Inventory) -> dict[str, str]:
+    """fingerprint -> issue id, for outputs that keep one row per finding (CSV, SARIF)."""
+    return {fp: issue.id for issue in issues_of(inventory) for fp in issue.members}
+
+
+def issues_of(inventory: Inventory) -> list[Issue]:
+    """The issues of an inventory, most urgent first, with their member findings: what every
+    renderer counts and lists. Findings that carry an issue id keep it."""
+    return group(inventory.findings)
