@@ -6,6 +6,7 @@ import ssl
 
 import pytest
 
+from qscan.assess.gate import build_config, evaluate
 from qscan.model import CERTIFICATE_CHECK
 from qscan.scan.tls.leaf import CHECKS, is_loopback, matches
 from tests.assess.test_engine import judge
@@ -90,6 +91,9 @@ def test_expired_leaf_certificate(tmp_path, scan, validate_inventory):
     assert expired.context["not_after"] < expired.context["scanned_at"]
     assert (expired.verdict.rule, expired.verdict.severity) == ("QS232", "high")
     assert expired.verdict.status == "classically-broken"
+    # it counts in the CI gate like any other finding
+    gate = evaluate(result.inventory, build_config(fail_on="high"))
+    assert gate.exit_code == 1 and expired in gate.failing
 
 
 def test_leaf_certificate_not_yet_valid(tmp_path, scan):
