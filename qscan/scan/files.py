@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from qscan.model import Finding, ScanError
+from qscan.model import TARGET_UNREADABLE, Finding, ScanError
 from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
@@ -516,6 +516,14 @@ def _cgroup_cpus() -> int | None:
     return None
 
 
+def _target_error(record: Record) -> Record:
+    """A single-file target that cannot be opened or is no regular file: the whole target
+    is unscanned."""
+    if isinstance(record, ScanError) and record.kind in ("unreadable", "not-a-file"):
+        return replace(record, kind=TARGET_UNREADABLE)
+    return record
+
+
 class PathScanner(FileScanner):
     name = "files"
 
@@ -537,11 +545,12 @@ class PathScanner(FileScanner):
             )
             return
         if root.is_dir():
-            yield from self.scan_tree(walk(root, target.raw, options.excludes), target.raw, options)
+            items = walk(root, target.raw, options.excludes, target.covered)
+            yield from self.scan_tree(items, target.raw, options)
         else:
             entry = FileEntry(str(root), root.name)
             records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
-            yield from self._related(iter(records))
+            yield from self._related(map(_target_error, records))
 
     def scan_tree(
         self, items: Iterable[WalkItem], target: str, options: ScanOptions
