@@ -3,7 +3,8 @@
     python examples/generate.py examples        (or: make examples)
 
 Writes a small PKI (RSA-4096 root, ECDSA P-384 intermediate, leaves with RSA-2048, ECDSA
-P-256, Ed25519 and ML-DSA-65 keys), a SHA-1-signed legacy certificate (openssl program),
+P-256, Ed25519 and ML-DSA-65 keys), a SHA-1-signed legacy certificate and its SHA-1 root
+(openssl program),
 private keys in the usual encodings, two PKCS#12 bundles (one without a password, one
 locked with a password the demo does not know), a JKS keystore (keytool, with Java's
 default password), an OpenSSH key pair, an authorized_keys and a known_hosts file.
@@ -170,13 +171,61 @@ def legacy_sha1(out: Path) -> None:
         return
     target = out / "legacy" / "demo-legacy-sha1.pem"
     target.parent.mkdir(parents=True, exist_ok=True)
-    key = target.with_suffix(".key.tmp")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-sha1", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(target), "-days", "3650", "-subj", "/C=NL/O=Example Agency/CN=legacy-intranet.example.org"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    key.unlink()
+    ca_key, ca_pem, key, csr = (
+        target.with_suffix(f".{part}.tmp") for part in ("ca-key", "ca", "key", "csr")
+    )
+    for args in (
+        [
+            "req",
+            "-x509",
+            "-sha1",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(ca_key),
+            "-out",
+            str(ca_pem),
+            "-days",
+            "3650",
+            "-subj",
+            "/C=NL/O=Example Agency/CN=Example Agency Legacy Root",
+        ],
+        [
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(csr),
+            "-subj",
+            "/C=NL/O=Example Agency/CN=legacy-intranet.example.org",
+        ],
+        [
+            "x509",
+            "-req",
+            "-sha1",
+            "-in",
+            str(csr),
+            "-CA",
+            str(ca_pem),
+            "-CAkey",
+            str(ca_key),
+            "-set_serial",
+            "4097",
+            "-days",
+            "1825",
+            "-out",
+            str(target),
+        ],
+    ):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+    target.write_bytes(target.read_bytes() + ca_pem.read_bytes())
+    for tmp in (ca_key, ca_pem, key, csr):
+        tmp.unlink()
     print(f"  wrote {target}")
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Self
 
 SCHEMA_ID = "qscan/inventory@1"
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
@@ -60,6 +60,10 @@ the component; reports show the component and leave these out."""
 SIGNATURE_ROLES = ("signature", "alternative signature")
 """`context.role` of a certificate's signature findings; the others are "public key" and
 "alternative public key" (and "private key" for keys at rest)."""
+CERTIFICATE_CHECK = "certificate check"
+"""`context.role` of a finding about a certificate as a whole rather than one of its
+algorithms (a TLS server's leaf that has expired or does not name the server); the problem
+is in `context.check` and ends its component."""
 SCOPES = ("production", "test", "documentation", "vendored")
 """`context.material_scope` of a finding: what kind of material it was found in (rules/scopes.yaml).
 Only production material drives the priority; the others are counted and shown apart."""
@@ -274,8 +278,23 @@ class ScanError:
         return {k: v for k, v in vars(self).items() if v is not None}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScanError:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         return cls(**_known(cls, data))
+
+
+@dataclass
+class ScanNote(ScanError):
+    """Something a scan met that is worth knowing but that did not keep a target from being
+    scanned completely: a key or certificate fragment in source code or documentation that
+    does not parse (an example shortened on purpose), a target listed twice or inside
+    another one. The fields of an error record; kept apart in `Inventory.notes`, so that
+    notes never count as errors (reports, `--strict`)."""
+
+
+TARGET_UNREADABLE = "target-unreadable"
+TARGET_ERRORS = ("not-found", TARGET_UNREADABLE, "unsupported-target")
+"""Error kinds that mean a whole target could not be scanned: the scan exits non-zero
+(qscan.assess.gate) whether or not --strict was given."""
 
 
 @dataclass
@@ -288,6 +307,7 @@ class Inventory:
     tool: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     """Top-level fields added by later stages (estate, organisation, summary); kept on round trip."""
+    notes: list[ScanNote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -298,13 +318,14 @@ class Inventory:
             "targets": self.targets,
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
+            "notes": [n.to_dict() for n in self.notes],
         }
         out.update(self.extra)
         return out
 
     def to_json(self) -> str:
-        """The canonical JSON inventory. Top-level fields are indented; each finding and
-        error is one compact line. That keeps the file readable, greppable and diffable line
+        """The canonical JSON inventory. Top-level fields are indented; each finding, error
+        and note is one compact line. That keeps the file readable, greppable and diffable line
         by line, and lets the C encoder do the work (an indented dump falls back to the
         pure-Python encoder: about 4x slower and 1.6x larger). The records are turned into
         dictionaries one at a time: a large inventory never holds all of them as
@@ -312,9 +333,10 @@ class Inventory:
         records: dict[str, Sequence[Finding | ScanError]] = {
             "findings": self.findings,
             "errors": self.errors,
+            "notes": self.notes,
         }
         parts = []
-        for key, value in replace(self, findings=[], errors=[]).to_dict().items():
+        for key, value in replace(self, findings=[], errors=[], notes=[]).to_dict().items():
             if key in records:
                 parts.append(f"  {json.dumps(key)}: {_json_lines(records[key])}")
             elif key in LINE_ARRAYS and isinstance(value, list):
@@ -333,10 +355,11 @@ class Inventory:
     def from_dict(cls, data: dict[str, Any]) -> Inventory:
         if data.get("schema") != SCHEMA_ID:
             raise ValueError(f"not a qscan inventory (schema {data.get('schema')!r})")
-        core = {"schema", "tool", "scanned_at", "policy", "targets", "findings", "errors"}
+        core = {"schema", "tool", "scanned_at", "policy", "targets", "findings", "errors", "notes"}
         return cls(
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             errors=[ScanError.from_dict(e) for e in data.get("errors", [])],
+            notes=[ScanNote.from_dict(n) for n in data.get("notes", [])],
             targets=list(data.get("targets", [])),
             policy=data.get("policy", DEFAULT_POLICY),
             scanned_at=data.get("scanned_at", ""),

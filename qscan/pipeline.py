@@ -14,11 +14,11 @@ from qscan.assess.scenario import Scenario, get_scenario
 from qscan.estate.attribute import attribute
 from qscan.estate.file import Estate, EstateTarget
 from qscan.estate.shard import select_shard
-from qscan.model import Finding, Inventory, ScanError
+from qscan.model import Finding, Inventory, ScanError, ScanNote
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import run_endpoints, scan_endpoints
 from qscan.scan.registry import endpoint_scanners, file_scanners
-from qscan.targets import Target, parse_target
+from qscan.targets import Target, arrange, parse_target
 from qscan.version import __version__
 
 EndpointJobs = list[tuple[EndpointScanner, Target]]
@@ -34,17 +34,34 @@ def new_inventory(targets: Sequence[Target], policy: str) -> Inventory:
 
 
 class Records:
-    """Findings and errors in the order the scanners emit them."""
+    """Findings, errors and notes in the order the scanners emit them."""
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.errors: list[ScanError] = []
+        self.notes: list[ScanNote] = []
 
     def __call__(self, record: Record) -> None:
         if isinstance(record, Finding):
             self.findings.append(record)
+        elif isinstance(record, ScanNote):
+            self.notes.append(record)
         else:
             self.errors.append(record)
+
+    def fill(self, inventory: Inventory) -> Inventory:
+        inventory.findings, inventory.notes = self.findings, self.notes
+        inventory.errors = inventory.errors + self.errors
+        return inventory
+
+
+def _arranged(targets: Sequence[Target], emit: Records) -> list[Target]:
+    """The targets with every file read once (qscan.targets.arrange); what that changed is
+    a note."""
+    arranged = arrange(targets)
+    for target, kind, message in arranged.changes:
+        emit(ScanNote(target=target.raw, kind=kind, message=message, path=str(target.path)))
+    return arranged.targets
 
 
 def scan_paths(targets: Sequence[Target], options: ScanOptions, emit: Records) -> EndpointJobs:
@@ -80,26 +97,32 @@ def scan_paths(targets: Sequence[Target], options: ScanOptions, emit: Records) -
     return jobs
 
 
+def gather(targets: Sequence[Target], options: ScanOptions) -> Records:
+    """Run every scanner over its targets (each file once, see `_arranged`); unsupported
+    targets become error records."""
+    records = Records()
+    jobs = scan_paths(_arranged(targets, records), options, records)
+    if jobs:
+        scan_endpoints(jobs, options, records)
+    return records
+
+
+async def gather_async(targets: Sequence[Target], options: ScanOptions) -> Records:
+    """`gather` inside a running event loop: the file scanners run in a worker thread, the
+    endpoints on the caller's loop."""
+    records = Records()
+    arranged = _arranged(targets, records)
+    jobs = await asyncio.to_thread(scan_paths, arranged, options, records)
+    if jobs:
+        await run_endpoints(jobs, options, records)
+    return records
+
+
 def collect(
     targets: Sequence[Target], options: ScanOptions
 ) -> tuple[list[Finding], list[ScanError]]:
-    """Run every scanner over its targets; unsupported targets become error records."""
-    records = Records()
-    jobs = scan_paths(targets, options, records)
-    if jobs:
-        scan_endpoints(jobs, options, records)
-    return records.findings, records.errors
-
-
-async def collect_async(
-    targets: Sequence[Target], options: ScanOptions
-) -> tuple[list[Finding], list[ScanError]]:
-    """`collect` inside a running event loop: the file scanners run in a worker thread, the
-    endpoints on the caller's loop."""
-    records = Records()
-    jobs = await asyncio.to_thread(scan_paths, targets, options, records)
-    if jobs:
-        await run_endpoints(jobs, options, records)
+    """The findings and errors of `gather` (notes left out)."""
+    records = gather(targets, options)
     return records.findings, records.errors
 
 
@@ -115,7 +138,7 @@ def scan(
     targets: Sequence[Target], options: ScanOptions, policy: str, scenario: Scenario | None = None
 ) -> Inventory:
     inventory = _plain_inventory(targets, policy, scenario)
-    inventory.findings, inventory.errors = collect(targets, options)
+    gather(targets, options).fill(inventory)
     return assess(inventory, policy)
 
 
@@ -123,7 +146,7 @@ async def scan_async(
     targets: Sequence[Target], options: ScanOptions, policy: str, scenario: Scenario | None = None
 ) -> Inventory:
     inventory = _plain_inventory(targets, policy, scenario)
-    inventory.findings, inventory.errors = await collect_async(targets, options)
+    (await gather_async(targets, options)).fill(inventory)
     return assess(inventory, policy)
 
 
@@ -152,15 +175,14 @@ def scan_estate(
             by_raw[et.value] = et
             continue
         target = _to_target(et, estate.base_dir, options.sni)
-        by_raw[target.raw] = et
+        by_raw.setdefault(target.raw, et)  # a target listed twice belongs to its first system
         targets.append(target)
     inventory = new_inventory(targets, policy)
     inventory.targets += [e.target for e in early_errors]
     inventory.extra["scenario"] = scenario.to_dict()
     inventory.extra["estate"] = estate.to_dict(shard)
-    findings, errors = collect(targets, options)
-    inventory.findings = findings
-    inventory.errors = early_errors + errors
+    inventory.errors = early_errors
+    gather(targets, options).fill(inventory)
     attribute(inventory, estate, by_raw)
     return assess(inventory, policy)
 

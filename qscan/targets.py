@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qscan.configfile import ConfigError, read_text
@@ -50,6 +52,9 @@ class Target:
     files: tuple[str, ...] = ()
     """Of a folder target, only these files (paths relative to it, forward slashes): the
     files of one commit, scanned as the repository's own with repository-relative paths."""
+    covered: tuple[str, ...] = ()
+    """Paths inside this (folder) target, relative to it, that other targets of the same scan
+    cover: its walk leaves them out (see `arrange`)."""
 
     @property
     def service(self) -> str | None:
@@ -118,6 +123,59 @@ def under_root(targets: list[Target], root: Path) -> list[Target]:
     if files:
         out.insert(0, Target(raw=str(root), kind="path", path=root, files=tuple(files)))
     return out
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """A target list with every file read once: `targets` to scan, and what changed, as
+    (target, kind, message) for a note: a path listed again ("duplicate-target"), a path
+    inside another target ("nested-target")."""
+
+    targets: list[Target]
+    changes: list[tuple[Target, str, str]]
+
+
+def arrange(targets: Sequence[Target]) -> Arranged:
+    """A path target that names the same file or folder as an earlier one (however it is
+    spelt) is dropped; one inside a folder target stays a target of its own and the folder's
+    walk leaves it out, so that its findings belong to the more specific target (and, in an
+    estate, to the system that lists it)."""
+    first: dict[Path, Target] = {}
+    changes: list[tuple[Target, str, str]] = []
+    kept: list[Target] = []
+    for target in targets:
+        real = _real(target)
+        if real is not None and real in first:
+            message = f"the same as {first[real].raw}: scanned once"
+            changes.append((target, "duplicate-target", message))
+            continue
+        if real is not None:
+            first[real] = target
+        kept.append(target)
+    out = []
+    for target in kept:
+        real = _real(target)
+        if real is None:
+            out.append(target)
+            continue
+        inner = [(r, t) for r, t in first.items() if real in r.parents]
+        for _, t in inner:
+            changes.append(
+                (t, "nested-target", f"inside {target.raw}: scanned once, as a target of its own")
+            )
+        covered = tuple(sorted(os.path.relpath(r, real).replace(os.sep, "/") for r, _ in inner))
+        out.append(replace(target, covered=covered) if covered else target)
+    return Arranged(out, changes)
+
+
+def _real(target: Target) -> Path | None:
+    """Where a path target really is; a symlink loop stays as written (its scan reports it)."""
+    if target.kind != "path" or target.path is None:
+        return None
+    try:
+        return target.path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(target.path))
 
 
 def _sni(host: str) -> str | None:

@@ -50,7 +50,7 @@ def verdict_for(finding: Finding, rule: Rule | None, policy: Policy) -> Verdict:
         rule=rule.id,
         title=rule.title,
         why=rule.why,
-        fix=rule.fix,
+        fix=rule.fix_for(finding),
         deadline=deadline.date if deadline else None,
         deadline_note=note,
     )

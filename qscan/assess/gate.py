@@ -5,6 +5,9 @@ matches it. A counted finding fails the build when its severity is at or above `
 when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Waivers apply to baseline
 findings as well (an accepted risk stays accepted, so code scanning closes its alert). Expired
 waivers stop applying and are reported; waivers that matched nothing are reported as unused.
+A target that could not be scanned at all (model.TARGET_ERRORS: missing, unreadable,
+unsupported) makes the scan incomplete (exit 3) even without --strict, unless findings
+already fail it (exit 1).
 
 The result is also stored on the inventory (`inventory.extra["gate"]`) so that every output
 (SARIF suppressions and baseline state, the HTML and Markdown gate sections) shows it.
@@ -26,8 +29,10 @@ from qscan.model import (
     RESOURCE_LIMIT,
     SEVERITIES,
     STATUSES,
+    TARGET_ERRORS,
     Finding,
     Inventory,
+    ScanError,
     severity_rank,
 )
 
@@ -94,18 +99,24 @@ class GateResult:
     unused: list[Waiver] = field(default_factory=list)
     lost: int = 0
     """Targets lost to the scanning machine's resource limits."""
+    unscanned: list[ScanError] = field(default_factory=list)
+    """Error records of targets that could not be scanned at all: the scan is incomplete
+    (exit 3) with or without --strict."""
 
     def expired_waivers(self) -> list[Waiver]:
         return [w for w in self.config.waivers if w.index in self.expired]
 
     def messages(self) -> list[str]:
-        """Warnings for stderr: expired and unused waivers."""
+        """Warnings for stderr: expired and unused waivers, targets that were not scanned."""
         out = [
             f"{w.describe()} has expired and no longer applies "
             f"({plural(self.expired[w.index], 'finding counts', 'findings count')} again)"
             for w in self.expired_waivers()
         ]
         out += [f"{w.describe()} matched no finding" for w in self.unused]
+        out += [
+            f"target {e.target} was not scanned ({e.kind}: {e.message})" for e in self.unscanned
+        ]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,12 +202,13 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
         result.expired.setdefault(waiver.index, 0)
     result.unused = [w for w in live if w.index not in used]
     result.lost = lost_targets(inventory)
+    result.unscanned = [e for e in inventory.errors if e.kind in TARGET_ERRORS]
     if config.strict and result.lost:
         # an inventory known to miss targets cannot pass or fail the build on its findings
         result.exit_code = EXIT_INCOMPLETE
     elif result.failing:
         result.exit_code = EXIT_FINDINGS
-    elif config.strict and inventory.errors:
+    elif result.unscanned or (config.strict and inventory.errors):
         result.exit_code = EXIT_INCOMPLETE
     return result
 

@@ -11,6 +11,12 @@ Among the matching rules the one with the highest (precedence, severity, specifi
 `policies` restricts a rule to those policy ids. `status: from-algorithm` takes the status
 from the catalog's quantum standing of the finding's algorithm (used by hygiene rules).
 
+A rule may name its fix for what the finding says about the software, in `fixes`: a list
+of `{when: {<match conditions>}, fix: ..., nl: {fix: ...}}`; the first variant whose `when`
+holds replaces the rule's fix for that finding (`Rule.fix_for`). A fix may name facts of the
+finding with placeholders `{context.KEY}` and `{params.KEY}` (e.g. "This server runs OpenSSH
+{context.openssh_version}"), filled when the verdict is made.
+
 Translations are data next to the English text, under a language code: a rule may hold
 `nl: {title: ..., why: ..., fix: ...}` (only those keys). The same convention holds in the
 policies (rules/policies/*.yaml): a deadline `{date, note, nl: {note: ...}}` and a
@@ -36,11 +42,27 @@ _CATALOG_KEYS = ("family", "quantum", "primitive")
 _FINDING_KEYS = ("algorithm", "function", "asset")
 FROM_ALGORITHM = "from-algorithm"
 _OPS = {"lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "exists"}
+_MATCH_KEYS = frozenset({*_FINDING_KEYS, *_CATALOG_KEYS, "component", "classical_bits"}) | {
+    "params",
+    "context",
+}
 TRANSLATED_KEYS = ("title", "why", "fix")
+_PLACEHOLDER = re.compile(r"\{(context|params)\.([A-Za-z0-9_]+)\}")
+UNKNOWN_FACT = "(not observed)"
 
 
 class RuleError(ValueError):
     """A rule pack that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class FixVariant:
+    """A fix for the findings that meet `when` (match conditions), with its translations."""
+
+    when: dict[str, Any]
+    fix: str
+    translations: dict[str, str] = field(default_factory=dict)
+    """{lang: fix} for the languages other than English."""
 
 
 @dataclass(frozen=True)
@@ -61,15 +83,31 @@ class Rule:
     pack: str = ""
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     """{lang: {title, why, fix}} for the languages other than English."""
+    fixes: tuple[FixVariant, ...] = ()
 
     def text(self, lang: str = "en") -> tuple[str, str, str]:
-        """(title, why, fix) in `lang`, each falling back to English."""
+        """(title, why, fix) in `lang`, each falling back to English; the fix is the rule's
+        general one, with its placeholders unfilled (see `fix_for`)."""
         own = self.translations.get(lang, {})
         return (
             own.get("title", self.title),
             own.get("why", self.why),
             own.get("fix", self.fix),
         )
+
+    def fix_for(self, finding: Finding, lang: str = "en") -> str:
+        """The fix for this finding in `lang`: the first variant whose `when` holds, else the
+        rule's fix, with the placeholders filled from the finding."""
+        cat = catalog()
+        variant = next(
+            (v for v in self.fixes if all(_check(k, c, finding, cat) for k, c in v.when.items())),
+            None,
+        )
+        if variant is not None:
+            text = variant.translations.get(lang, variant.fix)
+        else:
+            text = self.translations.get(lang, {}).get("fix", self.fix)
+        return fill(text, finding)
 
     @property
     def specificity(self) -> int:
@@ -96,6 +134,19 @@ def _check(key: str, cond: Any, finding: Finding, cat: Catalog) -> bool:
         source = finding.params if key == "params" else finding.context
         return all(_value_ok(source.get(k), c, present=k in source) for k, c in cond.items())
     raise RuleError(f"unknown match key {key!r}")
+
+
+def fill(text: str, finding: Finding) -> str:
+    """The text with `{context.KEY}` / `{params.KEY}` replaced by the finding's values."""
+    if "{" not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        source = finding.context if match[1] == "context" else finding.params
+        found = source.get(match[2])
+        return UNKNOWN_FACT if found is None or found == "" else str(found)
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 def _value_ok(value: Any, cond: Any, present: bool = True) -> bool:
@@ -138,14 +189,7 @@ def _parse_rule(raw: dict[str, Any], pack: str) -> Rule:
         raise RuleError(f"{pack}: rule {raw['id']} has severity {raw['severity']!r}")
     if raw["status"] not in (*STATUSES, FROM_ALGORITHM):
         raise RuleError(f"{pack}: rule {raw['id']} has status {raw['status']!r}")
-    for key, cond in (raw.get("match") or {}).items():
-        if key not in {*_FINDING_KEYS, *_CATALOG_KEYS, "component", "classical_bits"} | {
-            "params",
-            "context",
-        }:
-            raise RuleError(f"{pack}: rule {raw['id']} matches on unknown key {key!r}")
-        if isinstance(cond, dict) and key == "classical_bits" and not set(cond) <= _OPS:
-            raise RuleError(f"{pack}: rule {raw['id']} has a bad operator in {key}")
+    _check_match(raw.get("match") or {}, f"{pack}: rule {raw['id']}")
     return Rule(
         translations=_parse_translations(raw, pack),
         id=raw["id"],
@@ -162,7 +206,37 @@ def _parse_rule(raw: dict[str, Any], pack: str) -> Rule:
         area=raw.get("area", ""),
         example=(raw.get("example") or "").strip(),
         pack=pack,
+        fixes=_parse_fixes(raw, pack),
     )
+
+
+def _check_match(match: dict[str, Any], where: str) -> None:
+    for key, cond in match.items():
+        if key not in _MATCH_KEYS:
+            raise RuleError(f"{where} matches on unknown key {key!r}")
+        if isinstance(cond, dict) and key == "classical_bits" and not set(cond) <= _OPS:
+            raise RuleError(f"{where} has a bad operator in {key}")
+
+
+def _parse_fixes(raw: dict[str, Any], pack: str) -> tuple[FixVariant, ...]:
+    out = []
+    for n, variant in enumerate(raw.get("fixes") or (), 1):
+        where = f"{pack}: rule {raw['id']} fix variant {n}"
+        if not isinstance(variant, dict) or not variant.get("when") or not variant.get("fix"):
+            raise RuleError(f"{where} needs `when` (match conditions) and `fix`")
+        _check_match(variant["when"], where)
+        translations = {}
+        for lang in LANGUAGES[1:]:
+            block = variant.get(lang)
+            if block is None:
+                continue
+            if not isinstance(block, dict) or set(block) != {"fix"}:
+                raise RuleError(f"{where} has a bad {lang!r} block (a map with fix)")
+            translations[lang] = " ".join(str(block["fix"]).split())
+        out.append(
+            FixVariant(dict(variant["when"]), " ".join(variant["fix"].split()), translations)
+        )
+    return tuple(out)
 
 
 def _parse_translations(raw: dict[str, Any], pack: str) -> dict[str, dict[str, str]]:

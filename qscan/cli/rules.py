@@ -53,6 +53,8 @@ def rules_show(rule_id: str) -> None:
     if rule.policies:
         click.echo(f"only under: {', '.join(rule.policies)}")
     click.echo(f"\nWhy\n  {rule.why}\n\nFix\n  {rule.fix}")
+    for variant in rule.fixes:
+        click.echo(f"\nFix when {json.dumps(variant.when)}\n  {variant.fix}")
     if rule.example:
         click.echo(f"\nExample\n  {rule.example}")
     click.echo(f"\nMatches\n  {json.dumps(rule.match)}")

@@ -35,7 +35,7 @@ from qscan.render import RENDERERS, RenderOptions
 from qscan.render.gate_failure import failure_lines
 from qscan.scan.interface import ScanOptions
 from qscan.scan.limits import ENDPOINT_TIMEOUTS, FILE_TIMEOUT
-from qscan.targets import TargetError, parse_target, read_targets_file, under_root
+from qscan.targets import Target, TargetError, parse_target, read_targets_file, under_root
 from qscan.version import __version__
 
 SCAN_EPILOG = """\b
@@ -48,8 +48,10 @@ Examples:
 
 \b
 Exit codes: 0 clean, 1 a counted finding at or above --fail-on (or matching
---fail-on-status), 2 usage or configuration error, 3 scan incomplete (errors) with
---strict. Findings in --baseline or covered by a valid --waivers entry do not count.
+--fail-on-status), 2 usage or configuration error (a path given here that does not
+exist), 3 scan incomplete: a target could not be scanned at all (missing from
+--targets-file or the estate, unreadable, unsupported), or with --strict any error.
+Findings in --baseline or covered by a valid --waivers entry do not count.
 """
 
 
@@ -126,6 +128,15 @@ class Progress:
     def __call__(self, message: str) -> None:
         if self.enabled:
             click.echo(f"qscan: {message}", err=True)
+
+
+def require_paths(targets: list[Target]) -> None:
+    """A path given on the command line that does not exist is a usage error (exit 2),
+    before anything is scanned. (Targets from --targets-file or an estate become error
+    records instead, and the scan goes on.)"""
+    missing = [t.raw for t in targets if t.kind == "path" and t.path and not t.path.exists()]
+    if missing:
+        fail(f"no such file or directory: {', '.join(missing)}")
 
 
 def _passwords(password_file: Path | None) -> tuple[str, ...]:
@@ -410,6 +421,7 @@ def scan(
             parsed = under_root(parsed, root)
     except TargetError as exc:
         fail(str(exc))
+    require_paths(parsed[: len(targets)])
     pairs = _outputs(formats, outputs)
     options = ScanOptions(
         max_file_size=max_file_size,
@@ -546,6 +558,7 @@ def baseline_create(
             parsed = [parse_target(t) for t in targets]
         except TargetError as exc:
             fail(str(exc))
+        require_paths(parsed)
         options = ScanOptions(excludes=exclude, progress=Progress(verbose, quiet))
         scanned = run_scan(parsed, options, policy)
         combined.findings += scanned.findings

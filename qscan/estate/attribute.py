@@ -1,6 +1,6 @@
-"""Attributing a scanned estate: each finding and error gets its organisation, system and
-owner in `context`, and each finding the scope its system declares. Fingerprints are left
-untouched."""
+"""Attributing a scanned estate: each finding, error and note gets its organisation, system
+and owner in `context`, and each finding the scope its system declares. Fingerprints are
+left untouched."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from qscan.targets import parse_target
 
 
 def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarget]) -> None:
-    """Set organisation, system and owner in every finding's and error's context."""
+    """Set organisation, system and owner in every finding's, error's and note's context."""
     by_endpoint: dict[tuple[str | None, int | None], EstateTarget] = {}
     for raw, et in by_raw.items():
         if et.kind == "endpoint":
@@ -39,7 +39,7 @@ def attribute(inventory: Inventory, estate: Estate, by_raw: dict[str, EstateTarg
         scope = scopes.get(str(finding.context.get("system")))
         if scope:
             finding.context["material_scope"] = scope
-    for error in inventory.errors:
+    for error in [*inventory.errors, *inventory.notes]:
         error.context = {
             **(error.context or {}),
             **context_for(error.target, error.host, error.port),

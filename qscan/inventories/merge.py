@@ -27,6 +27,7 @@ from qscan.inventories.stream import (
     InventoryFormatError,
     Spool,
     dump,
+    iter_array,
     iter_errors,
     iter_findings,
     read_header,
@@ -123,11 +124,12 @@ def merge(
             members.sort(key=lambda s: (s.scanned_at, str(s.path)))
 
         out = {name: spool() for name in ("orgs", "org_aggregates", "systems", "targets", "issues")}
-        findings, errors = spool(), spool()
+        findings, errors, notes = spool(), spool(), spool()
         aggregator = Aggregator()
         for done, (org_id, members) in enumerate(groups.items(), 1):
             aggregator.organisation(org_id, members[0].org_name)
             _merge_organisation(org_id, members, aggregator, findings, errors)
+            _merge_notes(org_id, members, notes)
             entry, systems, issues = aggregator.finish(org_id, systems_meta(members))
             out["orgs"].add(organisation_entry(members))
             out["org_aggregates"].add(entry)
@@ -143,12 +145,12 @@ def merge(
         summary["as_of"] = max((s.scanned_at for s in sources), default="")
         head = _head(sources, summary)
         if output is None:
-            _assemble(sys.stdout, head, summary, out, findings, errors)
+            _assemble(sys.stdout, head, summary, out, findings, errors, notes)
         else:
             partial = output.with_name(f".{output.name}.partial")
             try:
                 with open(partial, "w", encoding="utf-8") as sink:
-                    _assemble(sink, head, summary, out, findings, errors)
+                    _assemble(sink, head, summary, out, findings, errors, notes)
                 os.replace(partial, output)
             finally:
                 with contextlib.suppress(FileNotFoundError):
@@ -186,6 +188,19 @@ def _merge_organisation(
             seen_errors.add(text)
             aggregator.add_error(org_id, error)
             errors.add(error)
+
+
+def _merge_notes(org_id: str, members: list[Source], notes: Spool) -> None:
+    """The organisation's notes (each once), attributed like its errors."""
+    attribution = {"organisation": members[0].org_name, "organisation_id": org_id}
+    seen: set[str] = set()
+    for source in members:
+        for note in iter_array(source.path, "notes"):
+            note["context"] = {**attribution, **object_at(note, "context")}
+            text = dump(note)
+            if text not in seen:
+                seen.add(text)
+                notes.add(note)
 
 
 def _latest_estate(members: list[Source]) -> dict[str, Any] | None:
@@ -268,6 +283,7 @@ def _assemble(
     spools: dict[str, Spool],
     findings: Spool,
     errors: Spool,
+    notes: Spool,
 ) -> None:
     out.write("{")
     for key, value in head.items():
@@ -286,6 +302,8 @@ def _assemble(
     errors.copy_array(out, "errors")
     out.write(",\n")
     spools["issues"].copy_array(out, "issues")
+    out.write(",\n")
+    notes.copy_array(out, "notes")
     out.write("}\n")
 
 

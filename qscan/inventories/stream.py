@@ -1,5 +1,5 @@
 """Read large JSON inventories without loading them: the header (every top-level field
-except the finding, error and issue arrays) and the findings and errors one at a time."""
+except the finding, error, issue and note arrays) and their items one at a time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import ijson
 
 from qscan.model import SCHEMA_ID
 
-STREAMED = frozenset({"findings", "errors", "issues"})
+STREAMED = frozenset({"findings", "errors", "issues", "notes"})
 _SCALARS = frozenset({"string", "number", "boolean", "null", "end_map", "end_array"})
 BUF = 1 << 16
 
@@ -64,7 +64,8 @@ def read_header(
 
 
 def iter_array(path: Path, name: str) -> Iterator[dict[str, Any]]:
-    """The items of one top-level array (`findings`, `errors` or `issues`), one at a time."""
+    """The items of one top-level array (`findings`, `errors`, `issues`, `notes`), one at a
+    time."""
     try:
         with open(path, "rb") as fh:
             for item in ijson.items(fh, f"{name}.item", use_float=True, buf_size=BUF):

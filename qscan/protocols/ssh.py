@@ -8,7 +8,7 @@ finding has `identity` = its SSH name, so the fingerprint does not depend on the
 
 | component                | algorithm                        | function     | asset     | params                                              | context |
 |--------------------------|----------------------------------|--------------|-----------|-----------------------------------------------------|---------|
-| `ssh protocol`           | `SSH-2.0` / `SSH-1`              | protocol     | protocol  | protocol_version                                    | pq_kex_offered, pq_kex_first, pq_kex, preferred_kex, kex (+ scanner: banner, software, software_version, strict_kex, terrapin_vulnerable, ssh1_supported) |
+| `ssh protocol`           | `SSH-2.0` / `SSH-1`              | protocol     | protocol  | protocol_version                                    | pq_kex_offered, pq_kex_first, pq_kex, preferred_kex, kex (+ scanner: banner, software, software_version, openssh_version, openssh_pq_kex, strict_kex, terrapin_vulnerable, ssh1_supported) |
 | `ssh kex`                | catalog name (X25519, ECDH, DH, mlkem768x25519-sha256, ...) | key-exchange | algorithm | ssh_name, hash, bits, curve, group, gssapi | position, pq_kex_offered, pq_kex_first |
 | `ssh host key algorithm` | RSA, ECDSA, Ed25519, DSA, ...    | signature    | algorithm | ssh_name, hash, curve, certificate, security_key    | position, key_type |
 | `ssh host key`           | RSA, ECDSA, Ed25519, DSA, ...    | signature    | key       | key_type, bits, curve, certificate                  | fingerprint_sha256, host_key_algorithms, certificate details |
@@ -320,6 +320,25 @@ def openssh_version(software: str) -> str | None:
     """The OpenSSH release ('9.2') from a banner software field ('OpenSSH_9.2p1'), else None."""
     match = re.match(r"OpenSSH_(\d+\.\d+)", software)
     return match[1] if match else None
+
+
+def openssh_pq_kex(version: str) -> str | None:
+    """The hybrid post-quantum key exchange an OpenSSH release ('9.2') has to offer, by the
+    first release of each method (rules/ssh/algorithms.yaml `openssh`): an ML-KEM hybrid
+    where the release has one, else the oldest spelling of another (sntrup761x25519); None
+    before 8.5."""
+    wanted = version_tuple(version)
+    if wanted is None:
+        return None
+    cat = catalog()
+    found = []
+    for spec in ssh_data().specs[KEX].values():
+        since = version_tuple(spec.openssh or "")
+        if spec.pq == "hybrid" and since is not None and since <= wanted:
+            entry = cat.get(spec.algorithm)
+            mlkem = entry is not None and any(c.startswith("ML-KEM") for c in entry.components)
+            found.append((not mlkem, since, spec.name))
+    return min(found)[2] if found else None
 
 
 @cache

@@ -13,14 +13,18 @@ from qscan.assess.policy import Policy, PolicyError, get_policy
 from qscan.assess.reasons import translate
 from qscan.assess.rules import rule_by_id
 from qscan.i18n import Translator
-from qscan.model import Inventory, Verdict
+from qscan.model import Finding, Inventory, Verdict
 
 
-def _changes(verdict: Verdict, lang: str, policy: Policy | None) -> dict[str, str]:
+def _changes(
+    verdict: Verdict, lang: str, policy: Policy | None, finding: Finding | None = None
+) -> dict[str, str]:
     changes: dict[str, str] = {}
     rule = rule_by_id(verdict.rule)
     if rule is not None and rule.title == verdict.title:
         changes["title"], changes["why"], changes["fix"] = rule.text(lang)
+        if finding is not None and verdict.fix == rule.fix_for(finding):
+            changes["fix"] = rule.fix_for(finding, lang)  # the finding's variant, filled
     if policy is not None and verdict.deadline_note:
         changes["deadline_note"] = policy.note_text(verdict.deadline_note, lang)
     return changes
@@ -49,7 +53,7 @@ def localize(inventory: Inventory, lang: str) -> Inventory:
         policy: Policy | None = get_policy(inventory.policy)
     except PolicyError:
         policy = None
-    memo: dict[tuple[str, str, str | None], dict[str, str]] = {}
+    memo: dict[tuple[str, str, str | None, str], dict[str, str]] = {}
     findings = []
     for finding in inventory.findings:
         verdict, priority = finding.verdict, finding.priority
@@ -62,10 +66,10 @@ def localize(inventory: Inventory, lang: str) -> Inventory:
         if component != finding.location.component:
             finding.location = replace(finding.location, component=component)
         if verdict is not None:
-            key = (verdict.rule, verdict.title, verdict.deadline_note)
+            key = (verdict.rule, verdict.title, verdict.deadline_note, verdict.fix)
             changes = memo.get(key)
             if changes is None:
-                changes = memo[key] = _changes(verdict, lang, policy)
+                changes = memo[key] = _changes(verdict, lang, policy, finding)
             finding.verdict = replace(verdict, **changes)
         if priority is not None:
             reasons = [translate(r, lang) for r in priority.reasons]

@@ -36,6 +36,7 @@ class Summary:
     readiness: float | None
     """Share of quantum-ready production issues; None (n/a) when there are none."""
     errors: int
+    notes: int
     lost: int
     """Targets lost to the scanning machine's resource limits."""
     top: list[Issue]
@@ -67,6 +68,7 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
         by_algorithm=algorithms.most_common(),
         readiness=(ready / len(production)) if production else None,
         errors=len(inventory.errors),
+        notes=len(inventory.notes),
         lost=lost_targets(inventory),
         top=[i for i in production if not i.ready][:top],
         all_issues=every,

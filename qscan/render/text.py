@@ -45,7 +45,9 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         ),
         (
             f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
-            f"errors: {s.errors}   quantum-ready: {readiness}",
+            f"errors: {s.errors}   "
+            + (f"notes: {s.notes}   " if s.notes else "")
+            + f"quantum-ready: {readiness}",
             None,
         ),
     ]

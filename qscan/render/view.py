@@ -118,6 +118,7 @@ class View:
     history: dict[str, Any] | None
     gate: GateView | None
     errors_by_kind: list[tuple[str, int]]
+    notes_by_kind: list[tuple[str, int]]
     today: str
 
 
@@ -331,6 +332,7 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
         history=history if isinstance(history, dict) else None,
         gate=_gate(inventory),
         errors_by_kind=Counter(e.kind for e in inventory.errors).most_common(),
+        notes_by_kind=Counter(n.kind for n in inventory.notes).most_common(),
         today=day,
     )
 

@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from qscan.model import Finding, ScanError
+from qscan.model import TARGET_UNREADABLE, Finding, ScanError
 from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
@@ -526,6 +526,14 @@ def _cgroup_cpus() -> int | None:
     return None
 
 
+def _target_error(record: Record) -> Record:
+    """A single-file target that cannot be opened or is no regular file: the whole target
+    is unscanned."""
+    if isinstance(record, ScanError) and record.kind in ("unreadable", "not-a-file"):
+        return replace(record, kind=TARGET_UNREADABLE)
+    return record
+
+
 class PathScanner(FileScanner):
     name = "files"
 
@@ -550,7 +558,7 @@ class PathScanner(FileScanner):
             items = (
                 walk_files(root, target.raw, target.files, options.excludes)
                 if target.files
-                else walk(root, target.raw, options.excludes)
+                else walk(root, target.raw, options.excludes, target.covered)
             )
             walked = self.scan_tree(items, target.raw, options)
             # with a root, configurations' references are followed from a folder too: a file
@@ -559,7 +567,7 @@ class PathScanner(FileScanner):
         else:
             entry = FileEntry(str(root), root.name)
             records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
-            yield from self._related(iter(records))
+            yield from self._related(map(_target_error, records))
 
     def scan_tree(
         self, items: Iterable[WalkItem], target: str, options: ScanOptions

@@ -1,5 +1,5 @@
 """What a file analyzer collects while it reads one file: its findings, located in the file,
-and its error records, in order. The certificate reader (certs/collect.py), the
+and its error records and notes, in order. The certificate reader (certs/collect.py), the
 configuration readers (repo/configs/collect.py) and the source-code and embedded-material
 readers (repo/findings.py) build on it."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qscan.model import Location, ScanError
+from qscan.model import Location, ScanError, ScanNote
 from qscan.scan.interface import FileContext, Record
 
 
@@ -28,9 +28,15 @@ class FileRecords:
         )
 
     def error(self, kind: str, message: str, line: int | None = None) -> None:
+        self.records.append(self._problem(ScanError, kind, message, line))
+
+    def note(self, kind: str, message: str, line: int | None = None) -> None:
+        self.records.append(self._problem(ScanNote, kind, message, line))
+
+    def _problem(
+        self, record: type[ScanError], kind: str, message: str, line: int | None
+    ) -> ScanError:
         where = f"line {line + self.line_offset}: " if line is not None else ""
-        self.records.append(
-            ScanError(
-                target=self.ctx.target, kind=kind, message=where + message, path=self.ctx.relpath
-            )
+        return record(
+            target=self.ctx.target, kind=kind, message=where + message, path=self.ctx.relpath
         )

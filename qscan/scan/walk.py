@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from qscan.model import ScanError
+from qscan.model import TARGET_UNREADABLE, ScanError
 
 if TYPE_CHECKING:
     import pathspec
@@ -107,10 +107,15 @@ def _display(rel: str) -> str:
 
 
 class _Walker:
-    def __init__(self, root: Path, target: str, excludes: Excludes) -> None:
+    def __init__(
+        self, root: Path, target: str, excludes: Excludes, covered: Sequence[str] = ()
+    ) -> None:
         self.root = root
         self.target = target
         self.excludes = excludes
+        self.covered = frozenset(covered)
+        """Paths other targets of the scan read (qscan.targets.arrange): left out here."""
+        self.skipping = bool(excludes) or bool(covered)
 
     def error(self, kind: str, message: str, rel: str) -> ScanError:
         return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
@@ -153,6 +158,10 @@ class _Walker:
             )
 
     def skip(self, rel: str) -> bool:
+        if self.covered and (
+            rel in self.covered or any(rel.startswith(f"{c}/") for c in self.covered)
+        ):
+            return True
         return self.excludes.match(rel)
 
 
@@ -210,14 +219,16 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
-def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
+def walk_tree(
+    root: Path, target: str, excludes: Excludes, covered: Sequence[str] = ()
+) -> Iterator[WalkItem]:
     """Depth-first walk in name order, honouring `.gitignore` files below the root."""
-    walker = _Walker(root, target, excludes)
+    walker = _Walker(root, target, excludes, covered)
     seen: set[tuple[int, int]] = set()
     try:
         st = os.stat(root)
     except OSError as exc:
-        yield walker.error("unreadable", exc.strerror or str(exc), "")
+        yield walker.error(TARGET_UNREADABLE, exc.strerror or str(exc), "")
         return
     stack: list[tuple[str, str, os.stat_result, _Ignores]] = [(str(root), "", st, _Ignores())]
     while stack:
@@ -232,7 +243,8 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
             with os.scandir(folder) as it:
                 entries = sorted(it, key=_entry_name)
         except OSError as exc:
-            yield walker.error("unreadable", exc.strerror or str(exc), _display(rel))
+            kind = "unreadable" if rel else TARGET_UNREADABLE  # the target folder itself
+            yield walker.error(kind, exc.strerror or str(exc), _display(rel))
             continue
         ignores = ignores.below(folder, rel, any(e.name == ".gitignore" for e in entries))
         subdirs: list[tuple[str, str, os.stat_result, _Ignores]] = []
@@ -256,7 +268,7 @@ def walk_tree(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]
                 continue
             if is_dir and name in VENDORED_DIRS:
                 continue
-            if (walker.excludes and walker.skip(shown)) or (
+            if (walker.skipping and walker.skip(shown)) or (
                 ignores.chain and ignores.ignored(shown, is_dir)
             ):
                 continue
@@ -322,10 +334,12 @@ def _git_paths(root: Path) -> Iterator[bytes]:
         proc.wait()
 
 
-def walk_git(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
+def walk_git(
+    root: Path, target: str, excludes: Excludes, covered: Sequence[str] = ()
+) -> Iterator[WalkItem]:
     """The files git knows in the checkout (tracked, plus untracked but not ignored).
     Submodules and symlinked folders inside the root are walked as plain trees."""
-    walker = _Walker(root, target, excludes)
+    walker = _Walker(root, target, excludes, covered)
     for raw in _git_paths(root):
         rel = _display(os.fsdecode(raw))
         if vendored(rel) or walker.skip(rel):
@@ -342,7 +356,8 @@ def walk_git(root: Path, target: str, excludes: Excludes) -> Iterator[WalkItem]:
         if kind[0] == "file":
             yield FileEntry(path, rel)
             continue
-        for item in walk_tree(Path(path), target, excludes):
+        inside = [c[len(rel) + 1 :] for c in walker.covered if c.startswith(f"{rel}/")]
+        for item in walk_tree(Path(path), target, excludes, inside):
             if isinstance(item, FileEntry):
                 yield FileEntry(item.path, f"{rel}/{item.relpath}")
             else:
@@ -369,9 +384,12 @@ def walk_files(
             yield FileEntry(path, rel)
 
 
-def walk(root: Path, target: str, excludes: Sequence[str]) -> Iterator[WalkItem]:
-    """Every file under root worth scanning, lazily, with unreadable parts as ScanErrors."""
+def walk(
+    root: Path, target: str, excludes: Sequence[str], covered: Sequence[str] = ()
+) -> Iterator[WalkItem]:
+    """Every file under root worth scanning, lazily, with unreadable parts as ScanErrors;
+    `covered` paths (relative to root) are left out."""
     globs = Excludes(excludes)
     if git_toplevel(root):
-        return walk_git(root, target, globs)
-    return walk_tree(root, target, globs)
+        return walk_git(root, target, globs, covered)
+    return walk_tree(root, target, globs, covered)

@@ -169,32 +169,31 @@ def test_rule_packs_load_with_unique_ids_and_complete_docs():
         assert r.title and r.why and r.fix, r.id
 
 
-def test_malformed_rules_are_rejected():
+MINIMAL_RULE = {
+    "id": "QS999",
+    "title": "t",
+    "severity": "low",
+    "status": "hybrid",
+    "why": "w",
+    "fix": "f",
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"severity": "urgent"},
+        {"match": {"colour": 1}},
+        # fix variants: a condition and a fix each, known match keys, translations of the fix
+        {"fixes": [{"fix": "no condition"}]},
+        {"fixes": [{"when": {"context": {"x": 1}}}]},
+        {"fixes": [{"when": {"colour": "red"}, "fix": "f"}]},
+        {"fixes": [{"when": {"context": {"x": 1}}, "fix": "f", "nl": {"why": "w"}}]},
+    ],
+)
+def test_malformed_rules_are_rejected(change):
     with pytest.raises(RuleError):
-        _parse_rule(
-            {
-                "id": "QS999",
-                "title": "t",
-                "severity": "urgent",
-                "status": "hybrid",
-                "why": "w",
-                "fix": "f",
-            },
-            "x",
-        )
-    with pytest.raises(RuleError):
-        _parse_rule(
-            {
-                "id": "QS999",
-                "title": "t",
-                "severity": "low",
-                "status": "hybrid",
-                "why": "w",
-                "fix": "f",
-                "match": {"colour": 1},
-            },
-            "x",
-        )
+        _parse_rule({**MINIMAL_RULE, **change}, "x")
 
 
 def test_match_operators():

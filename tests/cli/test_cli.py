@@ -65,6 +65,8 @@ def test_rules_list_and_show(runner):
     shown = runner.invoke(main, ["rules", "show", "qs205"])
     assert shown.exit_code == 0 and "Why" in shown.output and "Fix" in shown.output
     assert runner.invoke(main, ["rules", "show", "QS999"]).exit_code == 2
+    variants = runner.invoke(main, ["rules", "show", "QS420"]).output
+    assert 'Fix when {"context": {"openssh_pq_kex": "mlkem768x25519-sha256"}}' in variants
     data = json.loads(runner.invoke(main, ["rules", "list", "--format", "json"]).output)
     assert {"id", "severity", "title"} <= data[0].keys()
     assert "cnsa-2.0" in runner.invoke(main, ["rules", "policies"]).output
@@ -87,24 +89,27 @@ def test_usage_errors_exit_2(runner, args):
 
 def test_scan_writes_schema_valid_json_and_records_errors(runner, tmp_path, validate_inventory):
     (tmp_path / "empty-dir").mkdir()
-    result = runner.invoke(
-        main,
-        [
-            "scan",
-            str(tmp_path / "empty-dir"),
-            str(tmp_path / "missing"),
-            "--format",
-            "json",
-            "--output",
-            "-",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    listed = tmp_path / "targets.txt"
+    listed.write_text(f"{tmp_path / 'missing'}\n")
+    args = ["scan", str(tmp_path / "empty-dir"), "--targets-file", str(listed)]
+    result = runner.invoke(main, [*args, "--format", "json", "--output", "-"])
+    # a listed target that does not exist: an error record, the scan goes on, exit 3
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
     validate_inventory(doc)
     assert [e["kind"] for e in doc["errors"]] == ["not-found"]
-    strict = runner.invoke(main, ["scan", str(tmp_path / "missing"), "--strict", "-q"])
-    assert strict.exit_code == 3
+    assert doc["notes"] == []
+    assert "was not scanned (not-found" in runner.invoke(main, [*args, "-q"]).stderr
+
+
+@pytest.mark.parametrize("missing", ["./does-not-exist", "no/such/folder", "/no/such/file.pem"])
+def test_a_missing_path_on_the_command_line_is_a_usage_error(runner, tmp_path, missing):
+    result = runner.invoke(main, ["scan", str(tmp_path), missing, "--fail-on", "low"])
+    assert result.exit_code == 2
+    assert f"no such file or directory: {missing}" in result.stderr
+    assert "quantum-ready" not in result.output
+    create = runner.invoke(main, ["baseline", "create", missing, "--output", "-"])
+    assert create.exit_code == 2
 
 
 def test_several_outputs(runner, tmp_path):

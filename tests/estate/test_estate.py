@@ -244,7 +244,10 @@ def test_cli_scan_with_estate(cert_scanner: None, cert_estate: Path, tmp_path: P
             "-q",
         ],
     )
-    assert result.exit_code == 0, result.output
+    # the estate lists a folder that is gone and a remote repository: both are error
+    # records, the rest is scanned, and the scan is incomplete (exit 3)
+    assert result.exit_code == 3, result.output
+    assert "certs/gone was not scanned (not-found" in result.stderr
     data = json.loads(out.read_text())
     schema = Path(__file__).resolve().parents[2] / "qscan" / "schemas" / "inventory.schema.json"
     jsonschema.validate(data, json.loads(schema.read_text()))
@@ -326,3 +329,35 @@ def test_endpoint_findings_and_errors_are_attributed(monkeypatch: pytest.MonkeyP
     (error,) = inv.errors
     assert error.kind == "connection-refused"
     assert error.context["system"] == "api" and error.context["owner"] == "API team"
+
+
+def test_nested_targets_are_scanned_once_under_the_most_specific_system(
+    cert_scanner: None, tmp_path: Path
+) -> None:
+    """A folder of one system holds a keystore folder listed by another system (an estate
+    file that lists the same target twice is rejected when it is loaded): every file is
+    read once, and the inner folder's findings belong to the system that lists it."""
+    make_cert(tmp_path / "srv/app/leaf.pem", days=30, name="app")
+    make_cert(tmp_path / "srv/keystores/signing.pem", days=365, name="signing")
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(
+        textwrap.dedent(
+            """\
+            organisation: {name: Example Agency, id: EXA}
+            defaults: {owner: IT}
+            systems:
+              - name: platform
+                targets: {paths: [srv]}
+              - name: signing
+                targets: {paths: [srv/keystores]}
+            """
+        )
+    )
+    inv = scan_estate(load_estate(estate), ScanOptions(), "nist-ir-8547", get_scenario("mid"))
+    fingerprints = [f.fingerprint for f in inv.findings]
+    assert len(fingerprints) == len(set(fingerprints))
+    systems = {(f.location.path, f.context["system"]) for f in inv.findings}
+    assert systems == {("app/leaf.pem", "platform"), ("signing.pem", "signing")}
+    notes = {(n.kind, n.context["system"]) for n in inv.notes}
+    assert notes == {("nested-target", "signing")}
+    assert not inv.errors

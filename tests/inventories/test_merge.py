@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from qscan.cli import main
 from qscan.inventories.merge import merge
 from qscan.inventories.stream import InventoryFormatError, read_header
-from qscan.model import Inventory, ScanError
+from qscan.model import Inventory, ScanError, ScanNote
 
 from .conftest import finding, inventory, write
 
@@ -204,3 +204,19 @@ def test_cli_merge(inputs: list[Path], tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "already a merged inventory" in bad.output
     to_stdout = CliRunner().invoke(main, ["merge", *map(str, inputs), "--output", "-", "-q"])
     assert json.loads(to_stdout.output)["aggregates"]["totals"]["findings"] == 12
+
+
+def test_merge_keeps_the_notes_of_each_organisation_once(tmp_path: Path) -> None:
+    note = ScanNote(target="repo", kind="corrupt-pem", message="line 3: truncated", path="a.md")
+    paths = []
+    for n, org in enumerate((("AGY", "Agency"), ("AGY", "Agency"), ("BUR", "Bureau"))):
+        inv = inventory([finding(n)], org=org, scanned_at=f"2026-01-0{n + 1}T00:00:00+00:00")
+        inv.notes = [note]
+        paths.append(write(inv, tmp_path / f"in-{n}.json"))
+    out = tmp_path / "merged.json"
+    merge(paths, out)
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, json.loads(INVENTORY_SCHEMA.read_text()))
+    owners = sorted(n["context"]["organisation_id"] for n in doc["notes"])
+    assert owners == ["AGY", "BUR"]
+    assert Inventory.from_json(out.read_text()).notes[0].kind == "corrupt-pem"

@@ -511,3 +511,21 @@ def test_empty_inventory_is_valid(plain_inventory):
     doc = render(plain_inventory)
     assert doc["components"] == []
     assert doc["dependencies"] == [{"ref": "qscan-scan"}]
+
+
+def test_leaf_certificate_checks_judge_the_certificate_not_a_key(tmp_path):
+    """An expired, self-signed server certificate: the checks' verdicts belong to the
+    certificate component (and, like every verdict of the endpoint, to its protocol); no
+    key or algorithm component is judged by them."""
+    chain = make_chain(tmp_path, "ecdsa", valid_from_days=-60, self_signed_leaf=True)
+    with python_ssl_server(chain) as server:
+        findings, errors = collect([parse_target(server.address)], ScanOptions(timeout=5.0))
+    assert errors == []
+    inventory = assess(Inventory(findings=findings, targets=[server.address]))
+    checks = [f for f in inventory.findings if f.context.get("role") == "certificate check"]
+    assert {f.context["check"] for f in checks} == {"expired", "self-signed"}
+    doc = render(inventory)
+    leaf = next(c for c in of_type(doc, "certificate") if c["name"] == "localhost")
+    assert {"QS232", "QS235"} <= rules_of(leaf)
+    material = of_type(doc, "algorithm") + of_type(doc, "related-crypto-material")
+    assert material and not any({"QS232", "QS235"} & rules_of(c) for c in material)

@@ -4,6 +4,7 @@ up by rule id at render time; the inventory and `qscan rules show` stay English.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +24,15 @@ def test_every_rule_has_dutch_texts(rule):
     assert set(rule.translations.get("nl", {})) == {"title", "why", "fix"}
     for english, dutch in zip(en, nl, strict=True):
         assert dutch.strip() and dutch != english
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules() if r.fixes], ids=lambda r: r.id)
+def test_every_fix_variant_has_dutch_with_the_same_placeholders(rule):
+    placeholder = re.compile(r"\{(?:context|params)\.[A-Za-z0-9_]+\}")
+    for variant in rule.fixes:
+        dutch = variant.translations.get("nl", "")
+        assert dutch.strip() and dutch != variant.fix
+        assert sorted(placeholder.findall(dutch)) == sorted(placeholder.findall(variant.fix))
 
 
 def test_rule_text_falls_back_to_english():

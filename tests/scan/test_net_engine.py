@@ -2,6 +2,7 @@
 
 import asyncio
 import errno
+import socket
 import time
 
 import pytest
@@ -133,8 +134,17 @@ def test_rate_limit_spaces_connections():
     assert asyncio.run(main()) >= 0.29
 
 
-@pytest.mark.parametrize("exc", [RuntimeError("bug"), KeyError("x")])
-def test_scanner_bug_is_recorded(exc):
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (RuntimeError("bug"), "scanner-error"),
+        (KeyError("x"), "scanner-error"),
+        # the resolver's answer for a host name that does not exist: the target is missing
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "not-found"),
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure"), "connection-error"),
+    ],
+)
+def test_scanner_failures_are_recorded(exc, kind):
     class Broken(EndpointScanner):
         name = "broken"
 
@@ -146,10 +156,9 @@ def test_scanner_bug_is_recorded(exc):
             yield  # pragma: no cover
 
     records = []
-    asyncio.run(
-        run_endpoints([(Broken(), parse_target("127.0.0.1:1"))], ScanOptions(), records.append)
-    )
-    assert [r.kind for r in records] == ["scanner-error"]
+    options = ScanOptions(retries=0)
+    asyncio.run(run_endpoints([(Broken(), parse_target("h.example:1"))], options, records.append))
+    assert [r.kind for r in records] == [kind]
 
 
 class Endless(EndpointScanner):

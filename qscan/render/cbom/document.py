@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding, Inventory, Verdict
+from qscan.model import CERTIFICATE_CHECK, Finding, Inventory, Verdict
 from qscan.protocols import tls
 from qscan.render.cbom.algorithms import Algorithms, AlgorithmSpec
 from qscan.render.cbom.evidence import Evidence, Place, Places, component
@@ -122,9 +122,12 @@ class _Builder:
         asset = self.certificates.get(ref)
         if asset is None:
             asset = self.certificates[ref] = CertificateAsset(ref)
-        role, own_place = certificate_role(place)
-        asset.add_context(f.context)
+        check = f.context.get("check") if f.context.get("role") == CERTIFICATE_CHECK else None
+        role, own_place = certificate_role(place, check)
         asset.evidence.add(own_place, verdict)
+        if role == "check":  # about the certificate as a whole: no algorithm use of its own
+            return ref
+        asset.add_context(f.context)
         spec = self.algorithms.spec(f.algorithm, f.function, f.params)
         algorithm = self.use(spec, f.function, place, verdict) if spec else None
         if role == "signature":

@@ -39,11 +39,14 @@ _ROLES = (
 )
 
 
-def certificate_role(place: Place) -> tuple[str, Place]:
+def certificate_role(place: Place, check: str | None = None) -> tuple[str, Place]:
     """What a certificate finding is about (key, signature, alternative key or alternative
-    signature of a catalyst certificate) and the certificate's own place: the component
-    without that part ("certificate chain[1] signature" -> "certificate chain[1]")."""
+    signature of a catalyst certificate, or a `check` of the whole certificate such as
+    "expired") and the certificate's own place: the component without that part
+    ("certificate chain[1] signature" -> "certificate chain[1]")."""
     location, line, component = place
+    if check and component.endswith(f" {check}"):
+        return "check", (location, line, component[: -len(check) - 1])
     for suffix, role in _ROLES:
         if component.endswith(suffix):
             return role, (location, line, component[: -len(suffix)])

@@ -19,11 +19,12 @@ EC_OIDS = frozenset({"1.2.840.10045.2.1", "1.3.132.1.12", "1.3.132.1.13"})
 DSA_OID = "1.2.840.10040.4.1"
 DH_OIDS = frozenset({"1.2.840.10046.2.1", "1.2.840.113549.1.3.1"})
 RSA_PSS_OID = "1.2.840.113549.1.1.10"
+RSA_OAEP_OID = "1.2.840.113549.1.1.7"
 SHA1_OID = "1.3.14.3.2.26"
 
 # Families whose parameter set is the algorithm itself (FIPS 203/204/205, SP 800-208, round 3).
 _PARAMETER_SET_FAMILIES = frozenset(
-    {"ML-DSA", "ML-KEM", "SLH-DSA", "LMS", "XMSS", "Dilithium", "Kyber", "Falcon"}
+    {"ML-DSA", "ML-KEM", "SLH-DSA", "LMS", "XMSS", "Dilithium", "Kyber", "Falcon", "FrodoKEM"}
 )
 _FUNCTION_OF_PRIMITIVE = {
     "signature": "signature",
@@ -168,8 +169,15 @@ def _key_algorithm(raw: bytes) -> tuple[str, str, dict[str, Any], str]:
     params: dict[str, Any] = dict(catalog_params)
     params.pop("hash", None)
     kind = "other"
+    function = function_of(algorithm)
     if dotted in RSA_OIDS:
         kind = "rsa"
+        if dotted == RSA_OAEP_OID:
+            # a key for RSAES-OAEP key transport only (RFC 4055 section 4): its hashes serve
+            # OAEP and MGF1, where collisions do not matter, and no signature
+            hashes = _rsa_hashes(raw, alg_parts[1] if len(alg_parts) > 1 else None)
+            params["hash"], params["mgf_hash"] = hashes
+            function = "encryption"
     elif dotted in EC_OIDS:
         if len(alg_parts) > 1 and alg_parts[1][0] == der.OID:
             name, size = _curve(der.oid_at(raw, alg_parts[1]))
@@ -186,7 +194,7 @@ def _key_algorithm(raw: bytes) -> tuple[str, str, dict[str, Any], str]:
     elif _family_function(algorithm)[0] in _PARAMETER_SET_FAMILIES:
         params.setdefault("parameter_set", algorithm)
     params["oid"] = dotted
-    return algorithm, function_of(algorithm), params, kind
+    return algorithm, function, params, kind
 
 
 def describe_sigalg(buf: bytes, item: der.Item) -> SigInfo:
@@ -203,7 +211,7 @@ def sigalg_info(raw: bytes) -> SigInfo:
     algorithm, catalog_params, _ = lookup(dotted)
     params: dict[str, Any] = dict(catalog_params)
     if dotted == RSA_PSS_OID:
-        params["hash"] = _pss_hash(raw, parts[1] if len(parts) > 1 else None)
+        params["hash"] = _rsa_hashes(raw, parts[1] if len(parts) > 1 else None)[0]
     elif _family_function(algorithm)[0] in _PARAMETER_SET_FAMILIES:
         params.setdefault("parameter_set", algorithm)
     params["oid"] = dotted
@@ -219,15 +227,23 @@ def sig_label(algorithm: str, params: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _pss_hash(buf: bytes, item: der.Item | None) -> str:
-    """RSASSA-PSS-params (RFC 4055): hashAlgorithm [0] defaults to SHA-1."""
+def _rsa_hashes(buf: bytes, item: der.Item | None) -> tuple[str, str]:
+    """(hash, MGF1 hash) of RSASSA-PSS-params or RSAES-OAEP-params (RFC 4055): hashAlgorithm
+    [0] and maskGenAlgorithm [1] (MGF1 with its hash) both default to SHA-1."""
+    hashes = ["SHA-1", "SHA-1"]
     if item is None or item[0] != der.SEQUENCE:
-        return "SHA-1"
+        return hashes[0], hashes[1]
     for tag, start, end, _ in der.children(buf, item[1], item[2]):
-        if tag == 0xA0:
-            hash_alg = der.tlv(buf, start, end)
-            return hash_name(der.oid_at(buf, der.children(buf, hash_alg[1], hash_alg[2])[0]))
-    return "SHA-1"
+        if tag not in (0xA0, 0xA1):
+            continue
+        alg = der.tlv(buf, start, end)
+        parts = der.children(buf, alg[1], alg[2])
+        if tag == 0xA1:  # MGF1: its parameters are the hash's AlgorithmIdentifier
+            if len(parts) < 2 or parts[1][0] != der.SEQUENCE:
+                continue
+            parts = der.children(buf, parts[1][1], parts[1][2])
+        hashes[tag - 0xA0] = hash_name(der.oid_at(buf, parts[0]))
+    return hashes[0], hashes[1]
 
 
 def rsa_spki(modulus: int, exponent: int) -> bytes:

@@ -9,7 +9,8 @@ from pathlib import Path
 from qscan.catalog import catalog
 from qscan.model import Location
 from qscan.scan.certs import der, pkcs12
-from qscan.scan.certs.blob import CRYPTO_SUFFIXES, analyze_blob
+from qscan.scan.certs.blob import analyze_blob
+from qscan.scan.certs.collect import CRYPTO_SUFFIXES
 from qscan.scan.certs.findings import chain_findings
 from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.jks import is_keystore

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from qscan.model import Finding
 from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
 from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
-from qscan.scan.certs.collect import Blob
+from qscan.scan.certs.collect import Blob, claims_crypto
 from qscan.scan.certs.findings import short, signer_params
 from qscan.scan.certs.keys import (
     PrivateKey,
@@ -46,6 +46,7 @@ def analyze_blob(
         blob.recognised = True
         jks.analyze(data, blob)
     elif b"-----BEGIN " in data:
+        blob.text = True
         for block in blocks(data):
             _pem_block(block, data, blob)
         blob.flush_certs()
@@ -57,9 +58,10 @@ def analyze_blob(
         blob.recognised = True
         ssh.analyze_ppk(data, blob)
     elif b"---- BEGIN SSH2 PUBLIC KEY ----" in data:
-        blob.recognised = True
+        blob.recognised = blob.text = True
         ssh.analyze_rfc4716(data, blob)
     elif ssh.has_key_lines(data):
+        blob.text = True
         ssh.analyze_lines(data, blob)
     blob.flush_certs()
     if not blob.records and not blob.recognised and claims_crypto(ctx.relpath):
@@ -250,19 +252,6 @@ def _der(data: bytes, blob: Blob) -> None:
             blob.error("unparseable", f"DER content at byte {pos} does not parse: {_reason(exc)}")
             return
         pos = item[2]
-
-
-# Not .key or .pub: Keynote documents and GnuPG exports use them too.
-CRYPTO_SUFFIXES = (
-    ".der", ".cer", ".crt", ".pem", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
-    ".csr", ".req", ".crl", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
-)  # fmt: skip
-
-
-def claims_crypto(relpath: str) -> bool:
-    """A name that promises certificate or key content: unreadable content is an error then,
-    while other files that merely start like DER are left alone."""
-    return relpath.lower().endswith(CRYPTO_SUFFIXES)
 
 
 def _der_object(obj: bytes, blob: Blob) -> None:

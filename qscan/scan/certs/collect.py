@@ -3,6 +3,7 @@ the dispatcher (blob.py) and the readers of each format (jks, pkcs12, ssh) add t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from qscan.model import Finding
@@ -10,6 +11,31 @@ from qscan.scan.certs.findings import chain_findings, key_findings
 from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.certs.x509 import CertInfo
 from qscan.scan.records import FileRecords
+
+# Not .key or .pub: Keynote documents and GnuPG exports use them too.
+CRYPTO_SUFFIXES = (
+    ".der", ".cer", ".crt", ".pem", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
+    ".csr", ".req", ".crl", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
+)  # fmt: skip
+_KEY_FILE_NAMES = re.compile(
+    r"(?:authorized_keys2?|known_hosts|ssh_known_hosts|id_[a-z0-9_]+|ssh_host_[a-z0-9_]+_key)"
+)
+FRAGMENT_KINDS = frozenset({"corrupt-pem", "unparseable"})
+
+
+def claims_crypto(relpath: str) -> bool:
+    """A name that promises certificate or key content: unreadable content is an error then,
+    while other files that merely start like DER are left alone."""
+    return relpath.lower().endswith(CRYPTO_SUFFIXES)
+
+
+def holds_key_material(relpath: str) -> bool:
+    """A file whose name says it is a certificate, key, keystore or SSH key file (and not
+    source code, documentation or configuration that shows one)."""
+    name = relpath.rsplit("/", 1)[-1].lower()
+    return name.endswith((*CRYPTO_SUFFIXES, ".key", ".pub")) or bool(
+        _KEY_FILE_NAMES.fullmatch(name)
+    )
 
 
 @dataclass
@@ -22,6 +48,17 @@ class Blob(FileRecords):
     recognised: bool = False
     """Content of a known kind that yields nothing (EC PARAMETERS, a CRL, a comment-only
     authorized_keys) is not an error."""
+    text: bool = False
+    """The content is text (PEM blocks, SSH key lines), not a binary key or keystore file."""
+
+    def error(self, kind: str, message: str, line: int | None = None) -> None:
+        """A PEM block or SSH key line that does not parse, in text whose file name promises
+        no key material (source code, documentation, configuration), is a fragment, often
+        shortened on purpose: a note. In a key, certificate or keystore file it is an error."""
+        if self.text and kind in FRAGMENT_KINDS and not holds_key_material(self.ctx.relpath):
+            self.note(kind, message, line)
+        else:
+            super().error(kind, message, line)
 
     def add(self, findings: list[Finding]) -> None:
         self.records.extend(findings)

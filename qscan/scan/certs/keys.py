@@ -4,6 +4,7 @@ never the key)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.utils import CryptographyDeprecationWarning
 
 from qscan.catalog import UNKNOWN, catalog
 from qscan.scan.certs import der
@@ -21,6 +23,12 @@ from qscan.scan.certs.algorithms import (
     rsa_spki,
 )
 from qscan.scan.limits import SCRYPT_MAX_WORK, KdfBudget, KdfCost
+
+# An inventory reads the finite-field DH keys that are deployed: cryptography's deprecation
+# of FFDH is not news for the scan's stderr.
+warnings.filterwarnings(
+    "ignore", message="Diffie-Hellman over finite fields", category=CryptographyDeprecationWarning
+)
 
 PBES2 = "1.2.840.113549.1.5.13"
 PBKDF2 = "1.2.840.113549.1.5.12"

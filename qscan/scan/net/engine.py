@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import errno
 import os
+import socket
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -250,6 +251,11 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError | ConnectionResetError | ConnectionAbortedError)
 
 
+_NO_SUCH_HOST = frozenset(
+    code for name in ("EAI_NONAME", "EAI_NODATA") if (code := getattr(socket, name, None))
+)
+
+
 def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanError:
     if kind is None:
         if isinstance(exc, TimeoutError):
@@ -260,6 +266,8 @@ def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanE
             kind = RESOURCE_LIMIT  # also a module import that found no descriptor
         elif isinstance(exc, OversizedResponse):
             kind = "oversized-response"
+        elif isinstance(exc, socket.gaierror) and exc.errno in _NO_SUCH_HOST:
+            kind = "not-found"  # the host name does not exist: the target cannot be scanned
         else:
             kind = "connection-error"
     message = str(exc) or type(exc).__name__

@@ -176,6 +176,9 @@ def _banner_context(banner: Banner) -> dict[str, object]:
     version = data.openssh_version(banner.software)
     if version:
         context["openssh_version"] = version
+        pq_kex = data.openssh_pq_kex(version)
+        if pq_kex:
+            context["openssh_pq_kex"] = pq_kex
     return context
 
 

@@ -3,6 +3,7 @@ qscan.protocols.tls and qscan.scan.certs) and error records."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
@@ -13,7 +14,9 @@ from qscan.scan.certs import CertificateError, certificate_findings
 from qscan.scan.interface import Record
 from qscan.scan.tls.collect import LEGACY_VERSIONS, Results
 from qscan.scan.tls.hello import TLS12, TLS13, VERSION_IDS
+from qscan.scan.tls.leaf import leaf_checks
 from qscan.scan.tls.probe import Accepted, Rejected
+from qscan.scan.tls.sweeps import MODERN_GROUPS
 from qscan.targets import Target
 
 CHAIN_COMPONENT = "tls server"
@@ -35,9 +38,11 @@ class Chain:
     leaf_key: str | None
     leaf_params: dict[str, Any]
     signatures: list[str]
+    checks: list[Finding]
+    """What a client's checks of the leaf certificate find wrong (qscan.scan.tls.leaf)."""
 
 
-def _chain(results: Results, base: Location) -> Chain:
+def _chain(results: Results, base: Location, host: str | None) -> Chain:
     ders: tuple[bytes, ...] = results.handshake.chain if results.handshake else ()
     if not ders:
         ders = next(
@@ -74,12 +79,17 @@ def _chain(results: Results, base: Location) -> Chain:
         for f in findings
         if f.context["role"] in SIGNATURE_ROLES
     ]
+    checks = []
+    if leaf is not None:
+        now = dt.datetime.now(dt.UTC)
+        checks = leaf_checks(ders[0], leaf, host=host, sni=base.sni, now=now)
     return Chain(
         findings,
         leaf.algorithm if leaf else None,
         leaf_key,
         dict(leaf.params) if leaf else {},
         signatures,
+        checks,
     )
 
 
@@ -138,7 +148,7 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
                 port=target.port,
             )
         ]
-    chain = _chain(results, base)
+    chain = _chain(results, base, target.host)
     groups13 = _tls13_groups(results)
     modern = results.modern if isinstance(results.modern, Accepted) else None
     modern_group = (
@@ -188,19 +198,21 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
     findings += _legacy_suites(results, at, rsa_bits, kex)
     findings += _curves_and_dh(results, at, kex)
     findings += _sigalgs(results, at, chain)
-    findings.append(
-        _endpoint(
-            results,
-            at,
-            versions,
-            chain,
-            connections,
-            hybrid_supported,
-            hybrid_preferred,
-            classical_fallback,
-        )
+    endpoint = _endpoint(
+        results,
+        at,
+        versions,
+        chain,
+        connections,
+        hybrid_supported,
+        hybrid_preferred,
+        classical_fallback,
     )
+    findings.append(endpoint)
+    if isinstance(results.modern, Rejected):
+        findings.append(_refused(endpoint, results.modern, groups13, at))
     findings += chain.findings
+    findings += chain.checks
     return [*findings, *_notes(target, results)]
 
 
@@ -299,6 +311,7 @@ def _endpoint(
         "hybrid_supported": hybrid_supported,
         "hybrid_preferred": hybrid_preferred,
         "classical_fallback": classical_fallback,
+        "hybrid_only": hybrid_supported and not classical_fallback,
         "chain_signatures": chain.signatures,
         "leaf_key": chain.leaf_key,
         "versions": [T.known_version(v).name for v in versions],
@@ -354,6 +367,31 @@ def _endpoint(
         curve=_curve_name(first.key_exchange.curve if first else None),
         dh_bits=first.key_exchange.dh_bits if first else None,
         context={**extra, "modern_client_refused": modern.reason},
+    )
+
+
+COMPONENT_REFUSED = "tls interoperability (modern client)"
+
+
+def _refused(endpoint: Finding, refusal: Rejected, groups13: list[T.Group], at: At) -> Finding:
+    """The observation that a client connecting the way current browsers and OpenSSL 3.5+
+    do (sweeps.modern_offer) is refused, with what the server accepts instead: the endpoint
+    finding's key exchange, groups and flags."""
+    offered = ", ".join(g.name for cp in MODERN_GROUPS if (g := T.group(cp)) is not None)
+    accepted = [g.name for g in groups13]
+    flags = ("hybrid_supported", "hybrid_preferred", "classical_fallback")
+    context = {k: endpoint.context[k] for k in flags}
+    context.update(modern_client_refused=refusal.reason, accepted_groups=accepted)
+    accepts = f"; the server accepts {', '.join(accepted)}" if accepted else ""
+    return Finding(
+        algorithm=endpoint.algorithm,
+        function="key-exchange",
+        asset="protocol",
+        location=at(COMPONENT_REFUSED),
+        params=dict(endpoint.params),
+        evidence=f"a client offering {offered} was refused ({refusal.reason}){accepts}"[:200],
+        context=context,
+        identity="modern-client-refused",
     )
 
 

@@ -86,6 +86,15 @@ def _ec(curve_name: str) -> bytes:
     return key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
 
 
+# The generator of curveSM2 (RFC 8998 section 2, GB/T 32918.5), uncompressed: a valid
+# point for the classical half of a curveSM2MLKEM768 share (cryptography has no SM2 keys);
+# the probes never complete the key exchange, so a fixed point is enough.
+_SM2_GENERATOR = bytes.fromhex(
+    "04"
+    "32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7"
+    "BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0"
+)
+
 _SHARES: dict[int, Callable[[], bytes]] = {
     0x001D: _x25519,
     0x001E: _x448,
@@ -97,6 +106,7 @@ _SHARES: dict[int, Callable[[], bytes]] = {
     0x11EC: lambda: _mlkem768() + _x25519(),
     0x11EB: lambda: _ec("P-256") + _mlkem768(),
     0x11ED: lambda: _ec("P-384") + _mlkem1024(),
+    0x11EE: lambda: _SM2_GENERATOR + _mlkem768(),
 }
 
 

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.x509.oid import NameOID
 from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
-from pyasn1_modules import rfc5280
+from pyasn1_modules import rfc4055, rfc5280
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PEM = serialization.Encoding.PEM
@@ -175,12 +175,17 @@ def rebuild(
     key_bytes: bytes = b"",
     sig_oid: str | None = None,
     extensions: Sequence[tuple[str, bytes]] = (),
+    spki: bytes | None = None,
 ) -> bytes:
-    """Re-encode a template certificate with another public key algorithm, signature
-    algorithm and extra extensions; the signature value becomes filler bytes, which is all
-    an inventory needs."""
+    """Re-encode a template certificate with another public key algorithm (or a whole
+    SubjectPublicKeyInfo), signature algorithm and extra extensions; the signature value
+    becomes filler bytes, which is all an inventory needs."""
     cert, _ = decoder.decode(der(template), asn1Spec=rfc5280.Certificate())
     tbs = cert["tbsCertificate"]
+    if spki is not None:
+        tbs["subjectPublicKeyInfo"] = decoder.decode(spki, asn1Spec=rfc5280.SubjectPublicKeyInfo())[
+            0
+        ]
     if key_oid is not None:
         spki = rfc5280.SubjectPublicKeyInfo()
         spki["algorithm"] = _algorithm(key_oid)
@@ -211,6 +216,27 @@ def spki_der(oid: str, key_bytes: bytes) -> bytes:
     spki = rfc5280.SubjectPublicKeyInfo()
     spki["algorithm"] = _algorithm(oid)
     spki["subjectPublicKey"] = univ.BitString.fromOctetString(key_bytes)
+    return encoder.encode(spki)
+
+
+def oaep_spki(
+    public_key: rsa.RSAPublicKey, hash_oid: str | None, mgf_hash_oid: str | None
+) -> bytes:
+    """An RSAES-OAEP SubjectPublicKeyInfo (RFC 4055 section 4.1); None leaves a hash at its
+    default (SHA-1), both None leave out the parameters."""
+    params = rfc4055.RSAES_OAEP_params()
+    if hash_oid is not None:
+        params["hashFunc"]["algorithm"] = univ.ObjectIdentifier(hash_oid)
+    if mgf_hash_oid is not None:
+        mgf = params["maskGenFunc"]
+        mgf["algorithm"] = rfc4055.id_mgf1
+        mgf["parameters"] = _algorithm(mgf_hash_oid)
+    spki = rfc5280.SubjectPublicKeyInfo()
+    spki["algorithm"] = _algorithm("1.2.840.113549.1.1.7")
+    if hash_oid is not None or mgf_hash_oid is not None:
+        spki["algorithm"]["parameters"] = params
+    key = public_key.public_bytes(DER, serialization.PublicFormat.PKCS1)
+    spki["subjectPublicKey"] = univ.BitString.fromOctetString(key)
     return encoder.encode(spki)
 
 
@@ -255,6 +281,30 @@ def openssl_sha1_cert(folder: Path, stem: str, cn: str = "legacy-sha1.example") 
         "-keyout", str(key), "-out", str(out), "-days", "365", "-subj", f"/CN={cn}",
     )  # fmt: skip
     key.unlink()
+    return out
+
+
+def openssl_sha1_chain(folder: Path, stem: str) -> Path:
+    """A SHA-1 self-signed root (`openssl req -x509` marks it CA:TRUE) and a leaf the root
+    signs with SHA-1, leaf first in one PEM file."""
+    tmp = [folder / f"{stem}.{part}.tmp" for part in ("ca.key", "ca.pem", "leaf.key", "csr")]
+    ca_key, ca_pem, leaf_key, csr = tmp
+    out = folder / f"{stem}.pem"
+    run(
+        "openssl", "req", "-x509", "-sha1", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", str(ca_key), "-out", str(ca_pem), "-days", "365", "-subj", "/CN=SHA-1 Root",
+    )  # fmt: skip
+    run(
+        "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", str(leaf_key),
+        "-out", str(csr), "-subj", "/CN=sha1-leaf.example",
+    )  # fmt: skip
+    run(
+        "openssl", "x509", "-req", "-sha1", "-in", str(csr), "-CA", str(ca_pem),
+        "-CAkey", str(ca_key), "-set_serial", "7", "-days", "30", "-out", str(out),
+    )  # fmt: skip
+    out.write_bytes(out.read_bytes() + ca_pem.read_bytes())
+    for path in tmp:
+        path.unlink()
     return out
 
 

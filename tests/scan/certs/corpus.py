@@ -136,8 +136,34 @@ def rows() -> list[Row]:
         sig("mlkem768-cert.pem", "ML-DSA-44", {"oid": "2.16.840.1.101.3.4.3.17"}, SAFE),
         key("mlkem768.key", "ML-KEM-768", {"oid": "2.16.840.1.101.3.4.4.2"}, SAFE),
         storage("mlkem768.key", "ML-KEM-768", BROKEN, encrypted=False),
-        # SHA-1 signature (openssl program)
-        sig("sha1-legacy.pem", "RSA", {"hash": "SHA-1", "oid": "1.2.840.113549.1.1.5"}, BROKEN),
+        # SHA-1 signatures (openssl program): a root's self-signature is never verified, a
+        # signature a CA makes on another certificate is
+        sig(
+            "sha1-legacy.pem",
+            "RSA",
+            {"hash": "SHA-1", "oid": "1.2.840.113549.1.1.5"},
+            ("quantum-vulnerable", "info", None),
+            context={"self_signed": True, "is_ca": True},
+        ),
+        cert("sha1-legacy.pem", "RSA", {"bits": 2048}, VULN_112),
+        Row(
+            "sha1-chain.pem",
+            "certificate chain[0] signature",
+            "RSA",
+            {"hash": "SHA-1", "bits": 2048},
+            *BROKEN,
+            context={"self_signed": False},
+        ),
+        Row(
+            "sha1-chain.pem",
+            "certificate chain[1] signature",
+            "RSA",
+            {"hash": "SHA-1"},
+            "quantum-vulnerable",
+            "info",
+            None,
+            context={"self_signed": True, "is_ca": True},
+        ),
         # Built with pyasn1: SLH-DSA, composites, pre-standard and unknown OIDs, catalyst
         cert(
             "slh-dsa.pem",
@@ -170,6 +196,39 @@ def rows() -> list[Row]:
             "Composite-pre-standard",
             {"parameter_set": "p384_mldsa65", "oid": "1.3.9999.7.7"},
             ("hybrid", "medium", "2030-12-31"),
+        ),
+        cert(
+            "frodokem976.pem",
+            "FrodoKEM-976-SHAKE",
+            {"parameter_set": "FrodoKEM-976-SHAKE", "oid": "1.0.18033.2.2.7.1"},
+            SAFE,
+            function="kem",
+        ),
+        cert(
+            "efrodokem1344-aes.pem",
+            "eFrodoKEM-1344-AES",
+            {"oid": "1.0.18033.2.2.7.8"},
+            SAFE,
+            function="kem",
+        ),
+        # RSAES-OAEP keys (RFC 4055): key transport, their SHA-1 serves OAEP and MGF1, where
+        # collisions do not matter: judged as RSA key establishment, not as a broken hash
+        cert(
+            "oaep-default.pem",
+            "RSA",
+            {"bits": 2048, "padding": "OAEP", "hash": "SHA-1", "mgf_hash": "SHA-1"},
+            ("quantum-vulnerable", "high", "2030-12-31"),
+            function="encryption",
+        ),
+        Row(
+            "oaep-public.pem",
+            "public key",
+            "RSA",
+            {"bits": 3072, "padding": "OAEP", "hash": "SHA-256", "mgf_hash": "SHA-1"},
+            "quantum-vulnerable",
+            "high",
+            "2035-12-31",
+            function="encryption",
         ),
         cert("unknown-oid.pem", "unknown", {"oid": "1.2.3.4.5.6.7.8"}, ("unknown", "low", None)),
         cert(
@@ -414,6 +473,7 @@ def build(folder: Path) -> None:
     )
     write("mlkem768.key", b.private_pem(kem))
     b.openssl_sha1_cert(folder, "sha1-legacy")
+    b.openssl_sha1_chain(folder, "sha1-chain")
 
     template = b.self_signed("template.example", b.ec_key("P-256"))
     pyasn1_cases = {
@@ -422,12 +482,22 @@ def build(folder: Path) -> None:
         "composite-mlkem.pem": ("1.3.6.1.5.5.7.6.58", "2.16.840.1.101.3.4.3.18", 1216),
         "oqs-dilithium3.pem": ("1.3.6.1.4.1.2.267.7.6.5", "1.3.6.1.4.1.2.267.7.6.5", 1952),
         "oqs-p384-mldsa65.pem": ("1.3.9999.7.7", "1.3.9999.7.7", 2049),
+        # FrodoKEM public keys are 15632 (976) and 21520 (1344) bytes
+        "frodokem976.pem": ("1.0.18033.2.2.7.1", "2.16.840.1.101.3.4.3.18", 15632),
+        "efrodokem1344-aes.pem": ("1.0.18033.2.2.7.8", "2.16.840.1.101.3.4.3.18", 21520),
         "unknown-oid.pem": ("1.2.3.4.5.6.7.8", "1.2.3.4.5.6.7.9", 64),
     }
     for name, (key_oid, sig_oid, size) in pyasn1_cases.items():
         data = b.rebuild(template, key_oid=key_oid, key_bytes=b"\x42" * size, sig_oid=sig_oid)
         write(name, _pem("CERTIFICATE", data))
     write("catalyst.pem", _pem("CERTIFICATE", b.catalyst(template, b.mldsa_key(65))))
+    oaep = b.oaep_spki(rsa2048.public_key(), None, None)
+    write("oaep-default.pem", _pem("CERTIFICATE", b.rebuild(template, spki=oaep)))
+    sha256, sha1 = "2.16.840.1.101.3.4.2.1", "1.3.14.3.2.26"
+    write(
+        "oaep-public.pem",
+        _pem("PUBLIC KEY", b.oaep_spki(b.rsa_key(3072).public_key(), sha256, sha1)),
+    )
 
     write("chain.pem", b"".join(b.pem(c) for c in chain()))
     p7 = pkcs7.serialize_certificates(

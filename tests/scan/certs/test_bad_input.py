@@ -252,3 +252,41 @@ def test_openssh_certificate_without_a_ca_key_keeps_its_key(tmp_path: Path) -> N
     assert finding.context["principals"] == ["web-1.example"]
     assert finding.context["valid_before"] == "forever"
     assert "ca_fingerprint" not in finding.context
+
+
+def test_fragments_in_code_and_documentation_are_notes_not_errors(tmp_path: Path) -> None:
+    """A key cut short on purpose in a README, a docstring or a test, and an SSH key line
+    with its base64 elided in documentation: notes. The same in key files: errors."""
+    key = b.private_pem(b.ec_key("P-256"))
+    cut = key[: len(key) // 2] + b"...\n-----END PRIVATE KEY-----\n"
+    (tmp_path / "README.md").write_bytes(b"# Setup\n\nPut a key like this in place:\n\n" + cut)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "ssh.rst").write_bytes(
+        b"Add your key::\n\n    ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA user@example\n"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_keys.py").write_bytes(
+        b'"""Key loading."""\n\nBROKEN = """\n' + cut + b'"""\n'
+    )
+    (tmp_path / "server.key").write_bytes(cut)
+    (tmp_path / "authorized_keys").write_bytes(
+        b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA user@example\n"
+    )
+    inventory = scan_folder(tmp_path)
+    notes = {(n.path, n.kind) for n in inventory.notes}
+    assert notes == {
+        ("README.md", "corrupt-pem"),
+        ("docs/ssh.rst", "unparseable"),
+        ("tests/test_keys.py", "corrupt-pem"),
+    }
+    assert {e.path for e in inventory.errors} == {"server.key", "authorized_keys"}
+    readme = next(n for n in inventory.notes if n.path == "README.md")
+    assert readme.message.startswith("line 5:")
+    text = RENDERERS["text"](inventory, RenderOptions())
+    assert "errors: 2   notes: 3" in text
+    markdown = RENDERERS["md"](inventory, RenderOptions())
+    assert "3 notes (not errors)" in markdown
+    html = RENDERERS["html"](inventory, RenderOptions())
+    assert "3 notes, not errors" in html and "damaged PEM block ×2" in html  # kind, labelled
+    again = Inventory.from_json(inventory.to_json())
+    assert [n.to_dict() for n in again.notes] == [n.to_dict() for n in inventory.notes]

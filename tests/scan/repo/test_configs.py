@@ -208,6 +208,41 @@ def test_referenced_certificate_is_read_when_the_config_is_the_target(tmp_path):
     assert len(folder) == len(single)
 
 
+def test_referenced_dh_parameters_are_key_exchange(tmp_path):
+    from tests.scan.tls.servers import ffdhe2048_params
+
+    ffdhe2048_params(tmp_path / "dhparam.pem")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "server {\n  listen 443 ssl;\n  ssl_dhparam dhparam.pem;\n"
+        "  ssl_ciphers DHE-RSA-AES128-GCM-SHA256;\n}\n"
+    )
+    dh = [f for f in judged(scan(conf)) if f.algorithm == "DH"]
+    by_place = {(f.location.path, f.location.component): f for f in dh}
+    params = by_place[("dhparam.pem", "DH parameters")]
+    assert params.context["referenced_from"] == "nginx.conf:3"
+    suite = by_place[("nginx.conf", "nginx ssl_ciphers")]
+    assert suite.params["kx"] == "DHE"
+    for finding in (params, suite):
+        assert finding.function == "key-exchange" and finding.verdict.rule == "QS101"
+        assert "ML-KEM" in finding.verdict.fix or "X25519MLKEM768" in finding.verdict.fix
+
+
+def test_sha1_signature_schemes_in_a_config_are_disabled_not_reissued():
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "openssl-cnf"
+    rules = {
+        (f.algorithm, f.params["hash"]): f.verdict.rule
+        for f in judged(scan(corpus / "legacy-sigalgs.cnf"))
+        if f.location.component.endswith("SignatureAlgorithms")
+    }
+    assert rules == {
+        ("RSA", "SHA-1"): "QS230",
+        ("ECDSA", "SHA-1"): "QS230",
+        ("RSA", "SHA-256"): "QS202",  # the key size is not in the configuration
+        ("ECDSA", "SHA-256"): "QS201",
+    }
+
+
 def test_kubernetes_tls_secret_certificate_is_scanned(tmp_path):
     import base64
     from datetime import datetime, timedelta

@@ -1,7 +1,8 @@
 """Precision and recall of the repository scanner on the labelled corpus (tests/corpus/).
 
 Every corpus file has `<file>.expected.yaml` next to it: the findings it must produce (line,
-algorithm, function and the parameters the file states). A finding matches an expected
+algorithm, function and the parameters the file states), and how many error records and
+notes (`errors: N`, `notes: N`; default 0). A finding matches an expected
 entry when path and line, algorithm, function and every listed parameter agree; an entry
 with `count: N` matches N findings (a cipher string naming N suites). Unmatched findings are
 false positives, unmatched entries false negatives. Precision and recall are computed per
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qscan.model import Finding, ScanError
+from qscan.model import Finding, ScanError, ScanNote
 from qscan.scan.interface import ScanOptions
 from qscan.scan.registry import file_scanners
 from qscan.targets import parse_target
@@ -61,9 +62,12 @@ def score_folder(folder: Path) -> Score:
     records = list(scanner.scan(parse_target(str(folder)), options))
     by_file: dict[str, list[Finding]] = defaultdict(list)
     errors: dict[str, list[ScanError]] = defaultdict(list)
+    notes: dict[str, list[ScanNote]] = defaultdict(list)
     for record in records:
         if isinstance(record, Finding):
             by_file[record.location.path or ""].append(record)
+        elif isinstance(record, ScanNote):
+            notes[record.path or ""].append(record)
         else:
             errors[record.path or ""].append(record)
     score = Score()
@@ -94,22 +98,21 @@ def score_folder(folder: Path) -> Score:
             if left:
                 score.fn += left
                 score.misses.append(f"FN {rel}: {entries[i]} (x{left})")
-        wanted_errors = int(doc.get("errors", 0))
-        got_errors = errors.pop(rel, [])
-        if len(got_errors) != wanted_errors:
-            score.error_problems.append(
-                f"{rel}: {len(got_errors)} errors, expected {wanted_errors}: "
-                f"{[e.message for e in got_errors]}"
-            )
+        for kind, found in (("errors", errors.pop(rel, [])), ("notes", notes.pop(rel, []))):
+            wanted = int(doc.get(kind, 0))
+            if len(found) != wanted:
+                score.error_problems.append(
+                    f"{rel}: {len(found)} {kind}, expected {wanted}: {[e.message for e in found]}"
+                )
     for rel, findings in by_file.items():
         score.fp += len(findings)
         score.misses.extend(
             f"FP {rel}:{f.location.line} {f.algorithm} (file without expectations)"
             for f in findings
         )
-    for rel, left in errors.items():
+    for rel, left in [*errors.items(), *notes.items()]:
         score.error_problems.append(
-            f"{rel}: errors outside corpus files {[e.message for e in left]}"
+            f"{rel}: errors or notes outside corpus files {[e.message for e in left]}"
         )
     return score
 

@@ -83,6 +83,11 @@ def test_default_configuration(sshd, host_keys):
     assert keys["ssh-rsa"].context["host_key_algorithms"] == ["rsa-sha2-512", "rsa-sha2-256"]
     judged = verdicts(findings)
     assert judged[("ssh protocol", None)].rule == "QS422"
+    protocol = next(f for f in findings if f.location.component == "ssh protocol")
+    if protocol.context.get("openssh_pq_kex") == "sntrup761x25519-sha512@openssh.com":
+        fix = judged[("ssh protocol", None)].fix
+        assert f"OpenSSH {protocol.context['openssh_version']} offers sntrup761x25519" in fix
+        assert "needs OpenSSH 9.9 or later" in fix
     assert judged[("ssh kex", "curve25519-sha256")].rule == "QS131"
 
 
@@ -98,7 +103,15 @@ def test_classical_only_key_exchange(sshd):
         "QS420",
         "quantum-vulnerable",
     )
-    assert "KexAlgorithms mlkem768x25519-sha256" in judged[("ssh protocol", None)].fix
+    # the fix names what this OpenSSH release can do (Debian 12: 9.2, sntrup761 but no ML-KEM)
+    protocol = next(f for f in findings if f.location.component == "ssh protocol")
+    version = protocol.context["openssh_version"]
+    fix = judged[("ssh protocol", None)].fix
+    if protocol.context.get("openssh_pq_kex") == "sntrup761x25519-sha512@openssh.com":
+        assert fix.startswith(f"This server runs OpenSSH {version}: enable sntrup761x25519")
+        assert "mlkem768x25519-sha256 (ML-KEM, FIPS 203) needs OpenSSH 9.9" in fix
+    else:
+        assert f"OpenSSH {version}" in fix and "KexAlgorithms mlkem768x25519-sha256" in fix
     assert judged[("ssh kex", "curve25519-sha256")].rule == "QS130"
 
 

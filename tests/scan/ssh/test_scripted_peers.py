@@ -317,3 +317,47 @@ def test_scan_goes_on_past_hostile_peers():
     assert set(errors.values()) == {"timeout", "ssh-banner-too-long"}
     assert {f.location.port for f in findings} == {good}
     assert net.connections[("127.0.0.1", good)] == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "kex", "rule", "says", "not_says"),
+    [
+        ("9.2p1 Debian-2+deb12u3", ["curve25519-sha256"], "QS420",
+         "OpenSSH 9.2: enable sntrup761x25519-sha512@openssh.com now", "mlkem768x25519-sha256,"),
+        ("9.9", ["curve25519-sha256"], "QS420",
+         "OpenSSH 9.9, which has mlkem768x25519-sha256", "needs OpenSSH 9.9"),
+        ("10.0p2", ["curve25519-sha256", "sntrup761x25519-sha512"], "QS421",
+         "OpenSSH 10.0: put mlkem768x25519-sha256 (ML-KEM, FIPS 203) first", "needs"),
+        ("8.4p1", ["curve25519-sha256"], "QS420",
+         "OpenSSH 8.4, which has no post-quantum key exchange: upgrade it", "enable"),
+        ("9.0", ["sntrup761x25519-sha512@openssh.com", "curve25519-sha256"], "QS422",
+         "OpenSSH 9.0 offers sntrup761x25519-sha512@openssh.com first", "prefer it over"),
+        ("9.9p1", ["sntrup761x25519-sha512", "mlkem768x25519-sha256"], "QS422",
+         "prefer it over sntrup761x25519-sha512", "Nothing to do"),
+    ],
+)  # fmt: skip
+def test_fix_names_what_the_observed_openssh_release_can_do(version, kex, rule, says, not_says):
+    offer = kexinit(kex, ["ssh-ed25519"], ["aes256-gcm@openssh.com"], ["hmac-sha2-256"])
+    server = ScriptedServer(offer, banner=f"SSH-2.0-OpenSSH_{version}\r\n".encode())
+    findings, errors, _ = scan_peer(server)
+    assert errors == []
+    (protocol,) = [
+        f for f in assess(Inventory(findings=findings)).findings
+        if f.location.component == "ssh protocol"
+    ]  # fmt: skip
+    assert protocol.verdict.rule == rule
+    assert says in protocol.verdict.fix and not_says not in protocol.verdict.fix
+    assert "{" not in protocol.verdict.fix
+
+
+def test_without_a_recognisable_openssh_banner_the_general_fix_applies():
+    offer = kexinit(
+        ["curve25519-sha256"], ["ssh-ed25519"], ["aes256-gcm@openssh.com"], ["hmac-sha2-256"]
+    )
+    findings, errors, _ = scan_peer(ScriptedServer(offer))
+    (protocol,) = [
+        f for f in assess(Inventory(findings=findings)).findings
+        if f.location.component == "ssh protocol"
+    ]  # fmt: skip
+    assert protocol.verdict.rule == "QS420"
+    assert protocol.verdict.fix.startswith("Offer a hybrid post-quantum key exchange first.")

@@ -48,13 +48,23 @@ def _key(kind: str):
     raise ValueError(kind)
 
 
-def make_chain(directory: Path, kind: str) -> Chain:
+def make_chain(
+    directory: Path,
+    kind: str,
+    *,
+    valid_from_days: int = 0,
+    valid_days: int = 30,
+    self_signed_leaf: bool = False,
+) -> Chain:
     """A CA and a leaf for 'localhost' / 127.0.0.1: rsa (RSA-2048, SHA-256), ecdsa (P-256 leaf
-    under a P-384 CA) or mldsa (ML-DSA-65 both)."""
+    under a P-384 CA) or mldsa (ML-DSA-65 both). The leaf is valid from `valid_from_days`
+    (negative: in the past) for `valid_days`; `self_signed_leaf` signs it with its own key."""
     ca_key = _key("ecdsa-ca" if kind == "ecdsa" else kind)
     leaf_key = _key(kind)
     digest = None if kind == "mldsa" else hashes.SHA256()
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    leaf_start = now + dt.timedelta(days=valid_from_days)
+    leaf_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"qscan test CA {kind}")])
     ca = (
         x509.CertificateBuilder()
@@ -69,18 +79,19 @@ def make_chain(directory: Path, kind: str) -> Chain:
     )
     leaf = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
+        .subject_name(leaf_name)
+        .issuer_name(leaf_name if self_signed_leaf else ca_name)
         .public_key(leaf_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_before(leaf_start)
+        .not_valid_after(leaf_start + dt.timedelta(days=valid_days))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .sign(ca_key, digest)
+        .sign(leaf_key if self_signed_leaf else ca_key, digest)
     )
     directory.mkdir(parents=True, exist_ok=True)
-    certfile = directory / f"{kind}-chain.pem"
-    keyfile = directory / f"{kind}-key.pem"
+    stem = f"{kind}{valid_from_days:+d}-{valid_days}{'-self' if self_signed_leaf else ''}"
+    certfile = directory / f"{stem}-chain.pem"
+    keyfile = directory / f"{stem}-key.pem"
     certfile.write_bytes(
         leaf.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM)
     )

@@ -332,9 +332,15 @@ def test_sigalgs_and_versions():
         ),
         (
             T.sigalg_finding(T.sigalg(0x0201), loc("tls1.2 signature algorithm"), key_bits=2048),
-            "QS205",
+            "QS230",
             "classically-broken",
-            "critical",
+            "medium",
+        ),
+        (
+            T.sigalg_finding(T.sigalg(0x0101), loc("tls1.2 signature algorithm"), key_bits=2048),
+            "QS231",
+            "classically-broken",
+            "high",
         ),
     ],
 )
