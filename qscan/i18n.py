@@ -1,15 +1,22 @@
 """Fixed texts of the human-facing reports in English and Dutch (reports/i18n/<lang>.yaml).
 
 Keys are dotted paths into the YAML (`summary.heading`); values are str.format templates.
-A key missing in a language falls back to English; tests keep both files complete.
+A text that depends on a count has `one` and `other` forms (CLDR plural categories). A key
+missing in a language falls back to English; tests keep both files complete. Numbers, shares
+and dates are formatted for the language by Babel (CLDR data).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import cache
 from typing import Any
 
 import yaml
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 
 from qscan.resources import reports_dir
 
@@ -18,26 +25,51 @@ LANGUAGES = ("en", "nl")
 are `<lang>:` blocks in rules/ and reports/i18n/<lang>.yaml."""
 
 
+def plural(n: int, one: str, other: str) -> str:
+    """`1 finding`, `2 findings`: English count words for messages on stderr and in
+    machine-facing texts (report texts have their own forms in reports/i18n/)."""
+    return f"{n} {one if n == 1 else other}"
+
+
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Texts by dotted key; lists (phrase tables) are not texts and are left out."""
     out: dict[str, str] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(_flatten(value, name + "."))
-        else:
+        elif not isinstance(value, list):
             out[name] = str(value)
     return out
 
 
 @cache
-def strings(lang: str) -> dict[str, str]:
+def _document(lang: str) -> dict[str, Any]:
     path = reports_dir() / "i18n" / f"{lang}.yaml"
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    return _flatten(_document(lang))
+
+
+@cache
+def _component_phrases(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One regex over the `component_phrases` of a language (longest first, whole words)
+    and the replacement of each phrase."""
+    pairs = {str(a): str(b) for a, b in _document(lang).get("component_phrases") or []}
+    if not pairs:
+        return None
+    ordered = sorted(pairs, key=len, reverse=True)
+    pattern = r"(?<![\w.])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w(])"
+    return re.compile(pattern), pairs
 
 
 class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
+        self.locale = Locale.parse(self.lang)
         self._own = strings(self.lang)
         self._en = strings("en")
 
@@ -59,17 +91,82 @@ class Translator:
     def function(self, function: str) -> str:
         return self(f"function.{function}") if self.has(f"function.{function}") else function
 
+    def context_key(self, key: str) -> str:
+        """The label of a finding's context field (`not_after` -> "valid until")."""
+        return self(f"context_key.{key}") if self.has(f"context_key.{key}") else key
+
+    def context_value(self, key: str, value: Any) -> Any:
+        """A context value for people: yes/no for booleans, the material scope's name, a
+        role or storage in the component phrases of this language; other values as they are
+        (scanned data)."""
+        if isinstance(value, bool):
+            return self("values.yes" if value else "values.no")
+        if key == "material_scope" and self.has(f"scope.{value}"):
+            return self(f"scope.{value}")
+        if key in ("role", "stored_in") and isinstance(value, str):
+            return self.component(value)
+        return value
+
+    def error_kind(self, kind: str) -> str:
+        """The label of a scan error kind (`connection-refused` -> "connection refused")."""
+        return self(f"error_kind.{kind}") if self.has(f"error_kind.{kind}") else kind
+
+    def component(self, component: str) -> str:
+        """A location component in this language: its fixed English words replaced
+        (`certificate chain[1] signature` -> `certificaatketen[1] handtekening`); API and
+        directive names stay as written."""
+        table = _component_phrases(self.lang)
+        if table is None:
+            return component
+        regex, pairs = table
+        return regex.sub(lambda m: pairs[m.group(0)], component)
+
     def number(self, value: float, decimals: int = 0) -> str:
-        text = f"{value:,.{decimals}f}"
-        if self.lang == "nl":
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def percent(self, share: float | None) -> str:
         """A share as a percentage; "n/a" for a readiness with nothing to measure."""
         if share is None:
             return self("summary.not_applicable")
-        return f"{self.number(share * 100)}%"
+        return format_percent(share, locale=self.locale)
+
+    def points(self, delta: float) -> str:
+        """A change of a share in percentage points, signed (`+8 pt`)."""
+        value = round(delta * 100, 1)
+        sign = "+" if value > 0 else "−" if value < 0 else "±"
+        return self(
+            "units.points", n=sign + self.number(abs(value), 0 if value == int(value) else 1)
+        )
+
+    def plural(self, key: str, n: int, **values: Any) -> str:
+        """The text under `key.one` or `key.other` (CLDR plural category of `n` in this
+        language), with `{n}` the localised number."""
+        return self(f"{key}.{self.locale.plural_form(n)}", n=self.number(n), **values)
+
+    def count(self, noun: str, n: int) -> str:
+        """`n` with its noun in the right form (`1 finding`, `3 bevindingen`): `count.<noun>`."""
+        return self.plural(f"count.{noun}", n)
+
+    def date(self, value: str) -> str:
+        """An ISO date or timestamp as a date in this language (`1 mei 2026`); text that is
+        not a date is returned as it is."""
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except (TypeError, ValueError):
+            return value
+        return format_date(day, "medium", locale=self.locale)
+
+    def timestamp(self, value: str) -> str:
+        """An ISO timestamp in this language, in UTC (`1 mei 2026 10:00 UTC`)."""
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except (TypeError, ValueError):
+            return value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        when = format_datetime(moment, "medium", tzinfo=dt.UTC, locale=self.locale)
+        return f"{when} UTC"
 
     def prefix(self, prefix: str) -> dict[str, str]:
         """Every text under a prefix (for the inline script), without the prefix."""

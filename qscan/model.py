@@ -108,12 +108,36 @@ def status_rank(status: str) -> int:
     return _STATUS_RANK.get(status, 2)
 
 
-def place_text(path: str | None, host: str | None, port: int | None, service: str | None) -> str:
-    """File path, or service://host:port for an endpoint (no line, no component)."""
-    if path is not None:
+def place_text(
+    path: str | None,
+    host: str | None,
+    port: int | None,
+    service: str | None,
+    target: str = "",
+) -> str:
+    """Where a finding is, for people (no line, no component): an endpoint as
+    service://host:port; a file with the scan target it was found under, so that equal paths
+    in two repositories never look alike:
+
+    - a file in a scanned folder or repository: `repo-a: docs/usage.rst`
+    - a file scanned on its own (the target is the file): `certs/www.pem`
+    - a file under the current folder (target `.`) or without a target: `docs/usage.rst`
+    """
+    if path is None:
+        shown = f"[{host}]" if host and ":" in host else host
+        return f"{service or 'tls'}://{shown}:{port}"
+    if target.rstrip("/") in ("", "."):
         return path
-    shown = f"[{host}]" if host and ":" in host else host
-    return f"{service or 'tls'}://{shown}:{port}"
+    if is_file_target(target, path):
+        return target
+    return f"{target}: {path}"
+
+
+def is_file_target(target: str, path: str) -> bool:
+    """True when the scan target is the file itself: the scanners then give only its name."""
+    target = target.replace("\\", "/").rstrip("/")
+    path = path.replace("\\", "/")
+    return target == path or target.endswith("/" + path)
 
 
 def severity_rank(severity: str) -> int:

@@ -49,6 +49,9 @@ class Target:
     port: int | None = None
     scheme: str | None = None
     sni: str | None = None
+    files: tuple[str, ...] = ()
+    """Of a folder target, only these files (paths relative to it, forward slashes): the
+    files of one commit, scanned as the repository's own with repository-relative paths."""
     covered: tuple[str, ...] = ()
     """Paths inside this (folder) target, relative to it, that other targets of the same scan
     cover: its walk leaves them out (see `arrange`)."""
@@ -93,6 +96,33 @@ def parse_target(raw: str, sni: str | None = None) -> Target:
     return Target(
         raw=raw, kind=kind, host=host, port=port, scheme=scheme or "tls", sni=sni or _sni(host)
     )
+
+
+def under_root(targets: list[Target], root: Path) -> list[Target]:
+    """Path targets that are files inside `root` become one folder target, `root` limited to
+    those files (so their findings carry repository-relative paths and the commit is scanned
+    as one); folders and endpoints stay as they are. A path outside `root` is a TargetError."""
+    base = root.resolve()
+    files: list[str] = []
+    out: list[Target] = []
+    for target in targets:
+        if target.kind != "path" or target.path is None:
+            out.append(target)
+            continue
+        folder = target.path.is_dir()
+        # a file's own name is kept (a symlink is not followed; the walk skips it)
+        resolved = (
+            target.path.resolve() if folder else target.path.parent.resolve() / target.path.name
+        )
+        if resolved != base and base not in resolved.parents:
+            raise TargetError(f"{target.raw} is outside --root {root}")
+        if folder:
+            out.append(target)
+        else:
+            files.append(resolved.relative_to(base).as_posix())
+    if files:
+        out.insert(0, Target(raw=str(root), kind="path", path=root, files=tuple(files)))
+    return out
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def verdict_for(finding: Finding, rule: Rule | None, policy: Policy) -> Verdict:
     note = deadline.note if deadline else None
     not_after = str(finding.context.get("not_after") or "")
     if deadline and deadline.date and not_after[:10] > deadline.date:
-        note = deadline.note + VALID_UNTIL["en"].format(date=not_after[:10])
+        note = deadline.note + VALID_UNTIL.format(date=not_after[:10])
     return Verdict(
         status=status,
         severity=rule.severity,

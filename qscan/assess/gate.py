@@ -2,11 +2,12 @@
 
 A finding counts unless its fingerprint is in the baseline or a waiver that has not expired
 matches it. A counted finding fails the build when its severity is at or above `fail_on`, or
-when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Expired waivers stop
-applying and are reported; waivers that matched nothing are reported as unused. A target
-that could not be scanned at all (model.TARGET_ERRORS: missing, unreadable, unsupported)
-makes the scan incomplete (exit 3) even without --strict, unless findings already fail it
-(exit 1).
+when it matches a `--fail-on-status STATUS[:FUNCTION]` condition. Waivers apply to baseline
+findings as well (an accepted risk stays accepted, so code scanning closes its alert). Expired
+waivers stop applying and are reported; waivers that matched nothing are reported as unused.
+A target that could not be scanned at all (model.TARGET_ERRORS: missing, unreadable,
+unsupported) makes the scan incomplete (exit 3) even without --strict, unless findings
+already fail it (exit 1).
 
 The result is also stored on the inventory (`inventory.extra["gate"]`) so that every output
 (SARIF suppressions and baseline state, the HTML and Markdown gate sections) shows it.
@@ -22,6 +23,7 @@ from typing import Any
 from qscan.assess.baseline import Baseline, load_baseline
 from qscan.assess.waivers import Waiver, load_waivers
 from qscan.configfile import ConfigError
+from qscan.i18n import plural
 from qscan.model import (
     FUNCTIONS,
     RESOURCE_LIMIT,
@@ -108,7 +110,7 @@ class GateResult:
         """Warnings for stderr: expired and unused waivers, targets that were not scanned."""
         out = [
             f"{w.describe()} has expired and no longer applies "
-            f"({self.expired[w.index]} finding(s) count again)"
+            f"({plural(self.expired[w.index], 'finding counts', 'findings count')} again)"
             for w in self.expired_waivers()
         ]
         out += [f"{w.describe()} matched no finding" for w in self.unused]
@@ -176,15 +178,18 @@ def evaluate(inventory: Inventory, config: GateConfig) -> GateResult:
         for expired in dead:
             if expired.matches(finding):
                 result.expired[expired.index] = result.expired.get(expired.index, 0) + 1
+        known = config.baseline is not None and finding.fingerprint in config.baseline
         if config.baseline is not None:
-            if finding.fingerprint in config.baseline:
+            if known:
                 result.known += 1
-                continue
-            result.new.append(finding)
+            else:
+                result.new.append(finding)
         waiver = next((w for w in live if w.matches(finding)), None)
         if waiver is not None:
             result.waived[finding.fingerprint] = waiver
             used.add(waiver.index)
+            continue
+        if known:
             continue
         verdict = finding.verdict
         if verdict is None:

@@ -70,12 +70,13 @@ def asset_of(asset: str, location: Mapping[str, Any], context: Mapping[str, Any]
     host, port, service = location.get("host"), location.get("port"), location.get("service")
     where = place_text(path, host, port, service)
     target = str(location.get("target") or "") if path is not None else ""
+    shown = place_text(path, host, port, service, target)  # for people: `repo-a: app.py`
     org = str(context.get("organisation_id") or "")
     component = str(location.get("component") or "")
     if asset == "certificate":
         identity = str(context.get("sha256") or context.get("subject") or component_base(component))
         subject = str(context.get("subject") or "")
-        label = f"{where}: {subject}" if subject else where
+        label = f"{shown}: {subject}" if subject else shown
         return Asset("certificate", label, where, (org, "certificate", identity, target, where))
     if path is None:
         sni = str(location.get("sni") or "")
@@ -87,11 +88,11 @@ def asset_of(asset: str, location: Mapping[str, Any], context: Mapping[str, Any]
         identity = next((str(context[k]) for k in _KEY_IDENTITY if context.get(k)), "")
         base = component_base(component)
         comment = str(context.get("comment") or "")
-        label = f"{path} ({base}{': ' + comment if comment else ''})" if base else path
+        label = f"{shown} ({base}{': ' + comment if comment else ''})" if base else shown
         key = (org, "key", identity) if identity else (org, "key", target, path, base)
         return Asset("key", label, where, key)
     block = str(context.get("scope") or "")
-    label = f"{path} ({block})" if block else path
+    label = f"{shown} ({block})" if block else shown
     return Asset("file", label, where, (org, "file", target, path, block))
 
 

@@ -10,14 +10,13 @@ from functools import cache
 from typing import Any
 
 from qscan.configfile import ConfigError, load_yaml
+from qscan.i18n import Translator
 from qscan.resources import rules_dir
 
 KEX_FUNCTIONS = ("key-exchange", "kem", "encryption")
-VALID_UNTIL = {
-    "en": "; valid until {date}, beyond this deadline",
-    "nl": "; geldig tot {date}, na deze termijn",
-}
-"""Appended to a deadline note when a certificate outlives the deadline."""
+VALID_UNTIL = "; valid until {date}, beyond this deadline"
+"""Appended (in English, the inventory's language) to a deadline note when a certificate
+outlives the deadline; reports translate it with `deadline.valid_until` of reports/i18n."""
 
 
 class PolicyError(ValueError):
@@ -61,7 +60,7 @@ class Policy:
         if sep and tail.endswith(", beyond this deadline"):
             base = head
             date = tail.removesuffix(", beyond this deadline")
-            suffix = VALID_UNTIL.get(lang, VALID_UNTIL["en"]).format(date=date)
+            suffix = Translator(lang)("deadline.valid_until", date=date)
         for d in self.deadlines.values():
             if d.note == base and lang in d.translations:
                 return d.translations[lang] + suffix

@@ -1,4 +1,5 @@
-"""The priority reasons as data: one English and one Dutch template per sentence.
+"""The priority reasons as data: one template per sentence, its English and Dutch texts in
+reports/i18n/<lang>.yaml (`reasons.<key>`), its kind here.
 
 `priority.py` builds its (English) reasons only through `reason()`, so the inventory keeps
 English strings, which are part of the interchange format. Reports in another language call
@@ -20,195 +21,72 @@ from dataclasses import dataclass
 from functools import cache
 from string import Formatter
 
+from qscan.i18n import Translator, strings
+
 
 @dataclass(frozen=True)
 class Template:
+    """One sentence or fragment; its texts are `reasons.<key>` in reports/i18n/<lang>.yaml."""
+
+    key: str
     kind: str
-    en: str
-    nl: str
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
     def text(self, lang: str) -> str:
-        return self.nl if lang == "nl" else self.en
+        return strings(lang).get(f"reasons.{self.key}") or strings("en")[f"reasons.{self.key}"]
 
 
-# kind "reason": a whole entry of Priority.reasons; other kinds are fragments used inside one.
-TEMPLATES: dict[str, Template] = {
-    "not-assessed": Template("reason", "not assessed", "niet beoordeeld"),
-    "safe": Template("reason", "{status} ({rule} {title})", "{status} ({rule} {title})"),
-    "policy-deadline": Template(
-        "reason", "policy deadline {deadline}", "beleidstermijn {deadline}"
-    ),
-    "mosca": Template(
-        "reason",
-        "{lead}; {window}, {migration}, {crqc}: {inequality}",
-        "{lead}; {window}, {migration}, {crqc}: {inequality}",
-    ),
-    "unknown-status": Template(
-        "reason",
-        "algorithm not recognised: weighted as half as urgent until identified",
-        "algoritme niet herkend: weegt half zo zwaar mee totdat het is vastgesteld",
-    ),
-    "deadline-first": Template(
-        "reason",
-        "policy deadline {deadline} comes first",
-        "beleidstermijn {deadline} ligt eerder en is leidend",
-    ),
-    "at-risk": Template(
-        "reason",
-        "already at risk: migration should have started (Mosca)",
-        "nu al risico: de migratie had al moeten beginnen (Mosca)",
-    ),
-    "start-by": Template(
-        "reason",
-        "start migrating by {year} at the latest",
-        "uiterlijk in {year} met de migratie beginnen",
-    ),
-    "exposure-estate": Template(
-        "reason", "{exposure} exposure (estate)", "blootstelling: {exposure} (opgegeven)"
-    ),
-    "exposure-endpoint": Template(
-        "reason",
-        "network endpoint, {exposure} exposure (assumed)",
-        "netwerkendpoint, blootstelling: {exposure} (aangenomen)",
-    ),
-    "exposure-file": Template(
-        "reason",
-        "file or repository, {exposure} exposure (assumed)",
-        "bestand of repository, blootstelling: {exposure} (aangenomen)",
-    ),
-    "criticality": Template(
-        "reason",
-        "criticality {criticality} ({source})",
-        "bedrijfskritiek: {criticality} ({source})",
-    ),
-    "severity": Template("reason", "{severity} severity ({rule})", "ernst: {severity} ({rule})"),
-    "informational": Template(
-        "reason",
-        "informational ({rule} {title}): not part of the migration priority",
-        "ter informatie ({rule} {title}): telt niet mee in de migratieprioriteit",
-    ),
-    "deadline-driven": Template(
-        "reason",
-        "not exposed before a CRQC exists: its deadlines set its wave (wave {wave} at the "
-        "earliest)",
-        "niet blootgesteld zolang er geen CRQC is: de termijnen bepalen de golf (op zijn "
-        "vroegst golf {wave})",
-    ),
-    "trust-store": Template(
-        "reason",
-        "a root held in a trust store, not operated here: its deadlines set its wave (wave "
-        "{wave} at the earliest); keep the store current and add post-quantum roots as their "
-        "vendors ship them",
-        "een root in een vertrouwensarchief, hier niet beheerd: de termijnen bepalen de golf (op "
-        "zijn vroegst golf {wave}); houd het archief actueel en voeg post-quantumroots toe zodra "
-        "de leveranciers die uitbrengen",
-    ),
-    "start-now": Template(
-        "reason",
-        "start migrating now to be done by {year}",
-        "nu met de migratie beginnen om in {year} klaar te zijn",
-    ),
-    "assumed-cap": Template(
-        "reason",
-        "x is assumed, so wave {wave} at the earliest; assumed: set {setting} in the estate "
-        "to confirm",
-        "x is aangenomen, dus op zijn vroegst golf {wave}; aangenomen: zet {setting} in het "
-        "estate-bestand om dit te bevestigen",
-    ),
-    "apart": Template(
-        "reason",
-        "{scope} material: shown apart, wave {wave} at the earliest, score at most {score}",
-        "materiaal ({scope}): apart getoond, op zijn vroegst golf {wave}, score hoogstens {score}",
-    ),
-    "broken": Template(
-        "reason",
-        "already broken classically: migrate now",
-        "nu al klassiek gebroken: direct migreren",
-    ),
-    "rollup-count": Template("reason", "{n} issue(s): {counts}", "{n} kwestie(s): {counts}"),
-    "rollup-apart": Template(
-        "reason",
-        "{n} issue(s) in test, documentation or vendored material, not ranked",
-        "{n} kwestie(s) in test-, documentatie- of meegeleverd materiaal, niet gerangschikt",
-    ),
-    "rollup-top-issue": Template(
-        "reason",
-        "most urgent issue: {rule} {title} — {asset}",
-        "urgentste kwestie: {rule} {title} — {asset}",
-    ),
-    "rollup-top": Template("reason", "most urgent issue: {reason}", "urgentste kwestie: {reason}"),
-    "rollup-none": Template("reason", "no findings", "geen bevindingen"),
-    "rollup-errors": Template(
-        "reason",
-        "{n} scan error(s): the picture of this system is incomplete",
-        "{n} scanfout(en): het beeld van dit systeem is onvolledig",
-    ),
-    "wave-count": Template("wave-count", "{n} in wave {wave}", "{n} in golf {wave}"),
-    "lead-hndl": Template(
-        "lead",
-        "harvest now, decrypt later: traffic recorded today can be decrypted later",
-        "nu onderscheppen, later ontsleutelen: verkeer dat vandaag wordt opgeslagen, "
-        "kan later worden ontsleuteld",
-    ),
-    "lead-signature": Template(
-        "lead",
-        "signature: forgeable once a CRQC exists, so it must be replaced before then",
-        "handtekening: te vervalsen zodra er een CRQC is, dus vóór die tijd vervangen",
-    ),
-    "lead-other": Template(
-        "lead",
-        "quantum-vulnerable {function}: replace it before a CRQC exists",
-        "kwantumkwetsbaar ({function}): vervangen voordat er een CRQC is",
-    ),
-    "window-confidential": Template(
-        "window",
-        "data must stay confidential {span} ({source})",
-        "gegevens moeten {span} vertrouwelijk blijven ({source})",
-    ),
-    "window-none": Template(
-        "window",
-        "checked when used, no lasting trust",
-        "gecontroleerd bij gebruik, geen blijvend vertrouwen",
-    ),
-    "window-signatures": Template(
-        "window",
-        "signatures must stay valid {span} (estate)",
-        "handtekeningen moeten {span} geldig blijven (opgegeven)",
-    ),
-    "window-code-signing": Template(
-        "window",
-        "code/firmware signing: verifiers keep this key {span} (assumed)",
-        "ondertekening van code/firmware: verificateurs vertrouwen deze sleutel {span} "
-        "(aangenomen)",
-    ),
-    "window-certificate": Template(
-        "window", "certificate trusted until {date}", "certificaat vertrouwd tot {date}"
-    ),
-    "window-ca": Template(
-        "window",
-        "certificate authority trusted until {date}",
-        "certificaatautoriteit (CA) vertrouwd tot {date}",
-    ),
-    "migration": Template(
-        "migration", "migration takes {span} ({source})", "migratie duurt {span} ({source})"
-    ),
-    "crqc": Template(
-        "crqc",
-        "a CRQC by {year} (scenario {scenario})",
-        "een CRQC in {year} (scenario {scenario})",
-    ),
-    "inequality": Template(
-        "inequality", "x + y = {sum} {cmp} z = {z}", "x + y = {sum} {cmp} z = {z}"
-    ),
-    "span-one": Template("span", "1 year", "1 jaar"),
-    "span": Template("span", "{years} years", "{years} jaar"),
-    "deadline": Template("deadline", "{date} under {policy}", "{date} volgens {policy}"),
-    "deadline-category": Template(
-        "deadline",
-        "{date} for category {category} under {policy}",
-        "{date} voor categorie {category} volgens {policy}",
-    ),
+KINDS: dict[str, str] = {
+    "not-assessed": "reason",
+    "safe": "reason",
+    "policy-deadline": "reason",
+    "mosca": "reason",
+    "unknown-status": "reason",
+    "deadline-first": "reason",
+    "at-risk": "reason",
+    "start-by": "reason",
+    "exposure-estate": "reason",
+    "exposure-endpoint": "reason",
+    "exposure-file": "reason",
+    "criticality": "reason",
+    "severity": "reason",
+    "informational": "reason",
+    "deadline-driven": "reason",
+    "trust-store": "reason",
+    "start-now": "reason",
+    "assumed-cap": "reason",
+    "apart": "reason",
+    "broken": "reason",
+    "rollup-count": "reason",
+    "rollup-apart": "reason",
+    "rollup-top-issue": "reason",
+    "rollup-top": "reason",
+    "rollup-none": "reason",
+    "rollup-errors": "reason",
+    "wave-count": "wave-count",
+    "lead-hndl": "lead",
+    "lead-signature": "lead",
+    "lead-other": "lead",
+    "window-confidential": "window",
+    "window-none": "window",
+    "window-signatures": "window",
+    "window-code-signing": "window",
+    "window-certificate": "window",
+    "window-ca": "window",
+    "migration": "migration",
+    "crqc": "crqc",
+    "inequality": "inequality",
+    "span-one": "span",
+    "span": "span",
+    "deadline": "deadline",
+    "deadline-category": "deadline",
 }
+"""Each template's kind: "reason" is a whole entry of Priority.reasons; the other kinds are
+fragments used inside one (a placeholder of that name holds any template of its kind)."""
+TEMPLATES: dict[str, Template] = {key: Template(key, kind) for key, kind in KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -290,12 +168,11 @@ def _compiled(kind: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 def _number(value: str, lang: str) -> str:
-    return value.replace(".", ",") if lang == "nl" else value
+    decimals = len(value.partition(".")[2])
+    return Translator(lang).number(float(value), decimals)
 
 
 def _term(section: str, value: str, lang: str) -> str:
-    from qscan.i18n import strings
-
     return strings(lang).get(f"{section}.{value}", value)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,8 @@ class Scenario:
     id: str
     crqc_year: int
     label: str
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+    """The label in other languages ({lang: label}, from the scenario's `nl: {label}`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "crqc_year": self.crqc_year, "label": self.label}
@@ -39,13 +42,20 @@ class ScenarioBook:
     scenarios: dict[str, Scenario]
     assumptions: Assumptions
     waves: dict[int, str]
+    custom: dict[str, str]
+    """The label template of a custom CRQC year, by language (`en` and the others)."""
 
 
 @cache
 def book() -> ScenarioBook:
     raw = load_yaml("scenarios.yaml")
     scenarios = {
-        sid: Scenario(id=sid, crqc_year=int(spec["crqc_year"]), label=str(spec["label"]))
+        sid: Scenario(
+            id=sid,
+            crqc_year=int(spec["crqc_year"]),
+            label=str(spec["label"]),
+            labels=_translations(spec),
+        )
         for sid, spec in raw["scenarios"].items()
     }
     if raw["default"] not in scenarios:
@@ -55,7 +65,42 @@ def book() -> ScenarioBook:
         scenarios=scenarios,
         assumptions=Assumptions(**raw["assumptions"]),
         waves={int(k): str(v) for k, v in raw["waves"].items()},
+        custom={"en": str(raw["custom"]["label"]), **_translations(raw["custom"])},
     )
+
+
+def _translations(spec: dict[str, Any]) -> dict[str, str]:
+    return {
+        lang: str(value["label"])
+        for lang, value in spec.items()
+        if isinstance(value, dict) and "label" in value
+    }
+
+
+def _custom(year: int) -> Scenario:
+    templates = book().custom
+    return Scenario(
+        id="custom",
+        crqc_year=year,
+        label=templates["en"].format(year=year),
+        labels={lang: text.format(year=year) for lang, text in templates.items() if lang != "en"},
+    )
+
+
+def label_text(label: str, lang: str) -> str:
+    """A scenario label as an inventory records it (English) in `lang`: a known scenario's
+    translation, a custom year's template, else the label unchanged."""
+    if lang == "en":
+        return label
+    for scenario in book().scenarios.values():
+        if scenario.label == label:
+            return scenario.labels.get(lang, label)
+    template = book().custom
+    pattern = re.escape(template["en"]).replace(re.escape("{year}"), r"(\d{4})")
+    match = re.fullmatch(pattern, label)
+    if match and lang in template:
+        return template[lang].format(year=match.group(1))
+    return label
 
 
 def get_scenario(scenario_id: str | None = None, crqc_year: int | None = None) -> Scenario:
@@ -63,7 +108,7 @@ def get_scenario(scenario_id: str | None = None, crqc_year: int | None = None) -
     if crqc_year is not None:
         if not 2000 <= crqc_year <= 2100:
             raise ScenarioError(f"CRQC year {crqc_year} is outside 2000-2100")
-        return Scenario(id="custom", crqc_year=crqc_year, label=f"CRQC by {crqc_year} (custom)")
+        return _custom(crqc_year)
     b = book()
     sid = scenario_id or b.default
     try:

@@ -27,13 +27,15 @@ from qscan.cli.common import (
 )
 from qscan.configfile import ConfigError
 from qscan.estate import EstateError, load_estate, parse_shard
+from qscan.i18n import plural
 from qscan.model import DEFAULT_POLICY, SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.pipeline import scan_estate
 from qscan.render import RENDERERS, RenderOptions
+from qscan.render.gate_failure import failure_lines
 from qscan.scan.interface import ScanOptions
 from qscan.scan.limits import ENDPOINT_TIMEOUTS, FILE_TIMEOUT
-from qscan.targets import Target, TargetError, parse_target, read_targets_file
+from qscan.targets import Target, TargetError, parse_target, read_targets_file, under_root
 from qscan.version import __version__
 
 SCAN_EPILOG = """\b
@@ -169,11 +171,13 @@ def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str)
 
 
 def gate(inventory: Inventory, config: GateConfig) -> int:
-    """Evaluate the CI gate (recorded on the inventory for the outputs) and warn on stderr
-    about expired and unused waivers."""
+    """Evaluate the CI gate (recorded on the inventory for the outputs); on stderr, warn
+    about expired and unused waivers and, when it fails, say why."""
     result = apply_gate(inventory, config)
     for message in result.messages():
         click.echo(f"qscan: warning: {message}", err=True)
+    for line in failure_lines(result):
+        click.echo(f"qscan: {line}", err=True)
     return result.exit_code
 
 
@@ -283,6 +287,13 @@ verbose_option = click.option(
 )
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (a pre-commit hook: --root . FILE...): file targets inside it are "
+    "scanned as its files, with repository-relative paths; no file outside it is read, not "
+    "even one a configuration names.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=0),
     default=0,
@@ -368,6 +379,7 @@ def scan(
     password_file: Path | None,
     max_file_size: int,
     exclude: tuple[str, ...],
+    root: Path | None,
     workers: int,
     sni: str | None,
     file_timeout: float,
@@ -405,6 +417,8 @@ def scan(
         fail("no targets given (paths, host:port, tls://, smtp://, ssh://, or --targets-file)")
     try:
         parsed = [parse_target(t, sni=sni) for t in raw]
+        if root is not None:
+            parsed = under_root(parsed, root)
     except TargetError as exc:
         fail(str(exc))
     require_paths(parsed[: len(targets)])
@@ -420,6 +434,7 @@ def scan(
         rate=rate,
         sni=sni,
         workers=workers,
+        root=root,
         file_timeout=file_timeout,
         profile=profile,
         progress=Progress(verbose, quiet),
@@ -550,9 +565,8 @@ def baseline_create(
         combined.scanned_at = max(combined.scanned_at, scanned.scanned_at)
     write_output(dump_baseline(combined), output)
     if output != "-":
-        click.echo(
-            f"qscan: baseline of {len(combined.findings)} finding(s) written to {output}", err=True
-        )
+        count = plural(len(combined.findings), "finding", "findings")
+        click.echo(f"qscan: baseline of {count} written to {output}", err=True)
 
 
 COMMANDS = (scan, report, baseline)

@@ -1,17 +1,18 @@
-"""What changed: `qscan diff OLD NEW` by fingerprint (rendered by qscan.render.diff), and
+"""What changed: `qscan diff OLD NEW` by fingerprint (rendered by qscan.render.diff): new,
+fixed, unchanged, and out of scope (targets the newer inventory did not scan); and
 the `history` block that the reports show ("since last scan" and the readiness trend) from
 the history store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qscan.inventories.store import Store, scope_of_inventory
-from qscan.inventories.stream import iter_findings, read_header
-from qscan.model import READY, Inventory
+from qscan.inventories.stream import iter_errors, iter_findings, read_header
+from qscan.model import READY, Inventory, object_at
 
 
 def _key(finding: dict[str, Any]) -> tuple[str, str]:
@@ -20,47 +21,143 @@ def _key(finding: dict[str, Any]) -> tuple[str, str]:
     return org, str(finding["fingerprint"])
 
 
+def _target(item: dict[str, Any]) -> str:
+    return str((item.get("location") or {}).get("target") or item.get("target") or "")
+
+
+def _ready(finding: dict[str, Any]) -> bool:
+    return (finding.get("verdict") or {}).get("status") in READY
+
+
+@dataclass
+class _Side:
+    """One inventory of a diff: its header, its finding keys, and the targets it scanned."""
+
+    path: Path
+    header: dict[str, Any]
+    keys: set[tuple[str, str]]
+    scanned: set[str]
+    """Targets listed in the inventory, less those that failed as a whole (an error on the
+    target itself, not on one of its files, and no finding from it)."""
+
+    @classmethod
+    def read(cls, path: Path) -> _Side:
+        header = read_header(path)
+        keys: set[tuple[str, str]] = set()
+        found: set[str] = set()
+        for finding in iter_findings(path):
+            keys.add(_key(finding))
+            found.add(_target(finding))
+        failed = {_target(e) for e in iter_errors(path) if not e.get("path")} - found
+        scanned = {str(t) for t in header.get("targets") or []} - failed
+        return cls(path, header, keys, scanned)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "scanned_at": self.header.get("scanned_at"),
+            "organisations": organisations(self.header),
+        }
+
+
+def organisations(header: dict[str, Any]) -> list[str]:
+    """The organisations an inventory covers: a merged inventory's list, or the estate's."""
+    listed = header.get("organisations")
+    if isinstance(listed, list):
+        return [str(o.get("name") or o.get("id")) for o in listed if isinstance(o, dict)]
+    org = object_at(object_at(header, "estate"), "organisation")
+    return [str(org.get("name") or org.get("id"))] if org else []
+
+
+@dataclass
+class Readiness:
+    """Share of quantum-ready findings before and after, over the findings both inventories
+    can speak for: the unchanged ones and those of targets scanned in both."""
+
+    ready: list[int] = field(default_factory=lambda: [0, 0])
+    total: list[int] = field(default_factory=lambda: [0, 0])
+
+    def count(self, side: int, finding: dict[str, Any]) -> None:
+        self.total[side] += 1
+        self.ready[side] += _ready(finding)
+
+    def share(self, side: int) -> float:
+        return self.ready[side] / self.total[side] if self.total[side] else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        old, new = self.share(0), self.share(1)
+        return {
+            "old": round(old, 4),
+            "new": round(new, 4),
+            "delta_points": round((new - old) * 100, 1),
+            "findings_compared": {"old": self.total[0], "new": self.total[1]},
+        }
+
+
 @dataclass
 class Diff:
     old: dict[str, Any]
     new: dict[str, Any]
     added: list[dict[str, Any]] = field(default_factory=list)
     fixed: list[dict[str, Any]] = field(default_factory=list)
+    out_of_scope: list[dict[str, Any]] = field(default_factory=list)
+    """Findings of the older inventory whose target the newer one did not scan: not fixed,
+    just no longer looked at."""
     unchanged: int = 0
+    readiness: Readiness = field(default_factory=Readiness)
 
     def summary(self) -> dict[str, int]:
-        return {"new": len(self.added), "fixed": len(self.fixed), "unchanged": self.unchanged}
+        return {
+            "new": len(self.added),
+            "fixed": len(self.fixed),
+            "unchanged": self.unchanged,
+            "out_of_scope": len(self.out_of_scope),
+        }
+
+    def out_of_scope_targets(self) -> list[tuple[str, int]]:
+        """Targets scanned only in the older inventory, with their finding counts."""
+        counts = Counter(_target(f) for f in self.out_of_scope)
+        return sorted(counts.items())
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": self.old,
             "new": self.new,
             "summary": self.summary(),
+            "readiness": self.readiness.to_dict(),
+            "out_of_scope_targets": [
+                {"target": t, "findings": n} for t, n in self.out_of_scope_targets()
+            ],
             "new_findings": self.added,
             "fixed_findings": self.fixed,
+            "out_of_scope_findings": self.out_of_scope,
         }
 
 
-def _keys(path: Path) -> set[tuple[str, str]]:
-    return {_key(f) for f in iter_findings(path)}
-
-
-def _not_in(path: Path, keys: set[tuple[str, str]]) -> Iterator[dict[str, Any]]:
-    return (f for f in iter_findings(path) if _key(f) not in keys)
-
-
 def diff_files(old: Path, new: Path) -> Diff:
-    """New, fixed and unchanged findings; holds only the fingerprints of both and the
-    findings that changed."""
-    old_header, new_header = read_header(old), read_header(new)
-    old_keys, new_keys = _keys(old), _keys(new)
-    return Diff(
-        old={"path": str(old), "scanned_at": old_header.get("scanned_at")},
-        new={"path": str(new), "scanned_at": new_header.get("scanned_at")},
-        added=list(_not_in(new, old_keys)),
-        fixed=list(_not_in(old, new_keys)),
-        unchanged=len(old_keys & new_keys),
-    )
+    """New, fixed, unchanged and out-of-scope findings, and the readiness before and after
+    over what both inventories scanned. Holds only the keys of both and the findings that
+    changed; each file is streamed twice."""
+    before, after = _Side.read(old), _Side.read(new)
+    both = before.scanned & after.scanned
+    diff = Diff(old=before.describe(), new=after.describe())
+    diff.unchanged = len(before.keys & after.keys)
+    for finding in iter_findings(old):
+        key = _key(finding)
+        if key in after.keys:
+            diff.readiness.count(0, finding)
+        elif _target(finding) not in after.scanned:
+            diff.out_of_scope.append(finding)
+        else:
+            diff.fixed.append(finding)
+            diff.readiness.count(0, finding)
+    for finding in iter_findings(new):
+        key = _key(finding)
+        if key not in before.keys:
+            diff.added.append(finding)
+        if key in before.keys or _target(finding) in both:
+            diff.readiness.count(1, finding)
+    return diff
 
 
 def history_block(store: Store, inventory: Inventory) -> dict[str, Any] | None:

@@ -94,7 +94,8 @@ class LeagueRow:
     issues: int
     readiness: float | None
     """Share of quantum-ready production issues; None (n/a) when there are none."""
-    open_by_wave: dict[str, int]
+    waves: dict[str, int]
+    """Issues per wave as the roadmap shows them (see `shown_waves`)."""
     overdue: int
     errors: int
     scanned_at: str
@@ -127,6 +128,16 @@ class Roadmap:
     systems_first: list[dict[str, Any]]
     wave_marks: list[tuple[str, float, int]]
     """(wave, x position on the timeline axis, findings to migrate in that wave)."""
+    wave_totals: dict[str, int]
+
+
+def shown_waves(counts: dict[str, Any]) -> dict[str, int]:
+    """Issues per wave: waves 1 to 3 count what is still to migrate in them; wave 4
+    ("monitor") counts every issue whose priority is wave 4, the quantum-ready ones (kept
+    under watch, nothing to migrate) included, so that the column says what is monitored."""
+    shown = {w: int(counts["open_by_wave"][w]) for w in ("1", "2", "3")}
+    shown["4"] = int(counts["by_wave"]["4"])
+    return shown
 
 
 def build(
@@ -161,7 +172,7 @@ def build(
                 findings=org["findings"],
                 issues=org["issues"],
                 readiness=org["readiness"],
-                open_by_wave=org["open_by_wave"],
+                waves=shown_waves(org),
                 overdue=due(org["by_deadline_class"], policy, as_of_text),
                 errors=org["errors"],
                 scanned_at=str(entry.get("scanned_at") or ""),
@@ -246,6 +257,7 @@ def build(
         timeline_rows=[(pid, policies()[pid].name) for pid in timeline_ids if pid in policies()],
         axis=axis,
         systems_first=systems[:top],
+        wave_totals=shown_waves(totals),
         wave_marks=[("1", x_of(as_of_text), totals["open_by_wave"]["1"])]
         + [
             (str(w), x_of(d), totals["open_by_wave"][str(w)])

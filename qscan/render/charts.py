@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -39,7 +39,11 @@ def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "") -
 
 
 def donut(
-    segments: Sequence[tuple[str, int, str]], center: str, label: str, size: int = 180
+    segments: Sequence[tuple[str, int, str]],
+    center: str,
+    label: str,
+    size: int = 180,
+    number: Callable[[int], str] = str,
 ) -> Markup:
     """Ring chart; segments are (legend text, value, colour)."""
     total = sum(v for _, v, _ in segments)
@@ -59,7 +63,7 @@ def donut(
             f'<circle cx="{cx}" cy="{cy}" r="{r:.1f}" fill="none" stroke="{color}" '
             f'stroke-width="{stroke}" stroke-dasharray="{length:.2f} {circ - length:.2f}" '
             f'stroke-dashoffset="{-offset:.2f}" transform="rotate(-90 {cx} {cy})">'
-            f"<title>{escape(text)}: {value}</title></circle>"
+            f"<title>{escape(text)}: {number(value)}</title></circle>"
         )
         offset += length
     parts.append(_text(cx, cy + 8, center, "middle", "big"))
@@ -69,33 +73,54 @@ def donut(
         parts.append(
             f'<rect x="{legend_x}" y="{y - 11}" width="14" height="14" rx="3" fill="{color}"/>'
         )
-        parts.append(_text(legend_x + 22, y, f"{text}: {value}"))
+        parts.append(_text(legend_x + 22, y, f"{text}: {number(value)}"))
     height = max(size, 22 + len(segments) * 24)
     return _svg(size + 260, height, label, "".join(parts))
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """An upper estimate of the width of `text` in the report's sans-serif font at `size`
+    px (0.62 em per character), so that labels are given the room they need."""
+    return len(text) * size * 0.62
+
+
+def _fit(text: str, room: float, size: float = 12) -> str:
+    """The text, cut with an ellipsis to fit `room` px (the full text is in the title)."""
+    if text_width(text, size) <= room:
+        return text
+    keep = max(1, int(room / (size * 0.62)) - 1)
+    return text[:keep] + "…"
+
+
+def _label_room(labels: Sequence[str], width: int, share: float = 0.42) -> float:
+    """Room for the row labels: the longest label, at most `share` of the chart."""
+    return min(max((text_width(s) for s in labels), default=0) + 12, width * share)
 
 
 def hbars(
     rows: Sequence[tuple[str, int, str, str]],
     label: str,
     width: int = 520,
-    label_width: int = 190,
+    number: Callable[[int], str] = str,
 ) -> Markup:
     """Horizontal bars; rows are (label, value, colour, note shown after the value)."""
     if not rows:
         return _svg(width, 30, label, _text(0, 20, "—"))
     top = max(v for _, v, _, _ in rows) or 1
-    bar_room = width - label_width - 90
+    label_room = _label_room([r[0] for r in rows], width)
+    after = max(text_width(f"{number(v)} {note}".strip(), 11) for _, v, _, note in rows) + 10
+    bar_room = max(40.0, width - label_room - after)
     parts = []
     for i, (text, value, color, note) in enumerate(rows):
         y = i * 24
         w = max(2.0, bar_room * value / top)
-        short = text if len(text) <= 28 else text[:27] + "…"
-        parts.append(_text(label_width - 8, y + 15, short, "end"))
+        parts.append(_text(label_room - 8, y + 15, _fit(text, label_room - 10), "end"))
         parts.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="16" rx="2" fill="{color}">'
-            f"<title>{escape(text)}: {value} {escape(note)}</title></rect>"
+            f'<rect x="{label_room:.1f}" y="{y + 4}" width="{w:.1f}" height="16" rx="2" '
+            f'fill="{color}"><title>{escape(text)}: {number(value)} {escape(note)}</title></rect>'
         )
-        parts.append(_text(label_width + w + 6, y + 16, f"{value} {note}".strip(), cls="small"))
+        shown = f"{number(value)} {note}".strip()
+        parts.append(_text(label_room + w + 6, y + 16, shown, cls="small"))
     return _svg(width, len(rows) * 24 + 4, label, "".join(parts))
 
 
@@ -105,39 +130,49 @@ def stacked_bars(
     names: dict[str, str],
     label: str,
     width: int = 560,
-    label_width: int = 170,
+    scale: str = "share",
+    number: Callable[[int], str] = str,
 ) -> Markup:
-    """One 100% bar per row, split by key (e.g. status per organisation)."""
-    bar_room = width - label_width - 60
+    """One bar per row split by key (e.g. status), with the row's total after it, and a
+    legend that wraps. `scale="share"` draws every bar full width (the split is what
+    matters: status per organisation); `scale="count"` draws bar lengths proportional to
+    the totals (algorithms by use)."""
+    totals = [sum(counts.values()) for _, counts in rows]
+    label_room = _label_room([text for text, _ in rows], width)
+    after = max((text_width(number(n), 11) for n in totals), default=0) + 10
+    bar_room = max(40.0, width - label_room - after)
+    top = max(totals, default=0) or 1
     parts = []
-    for i, (text, counts) in enumerate(rows):
+    for i, ((text, counts), total) in enumerate(zip(rows, totals, strict=True)):
         y = i * 26
-        total = sum(counts.values()) or 1
-        short = text if len(text) <= 24 else text[:23] + "…"
-        parts.append(_text(label_width - 8, y + 16, short, "end"))
-        x = float(label_width)
+        parts.append(_text(label_room - 8, y + 16, _fit(text, label_room - 10), "end"))
+        length = bar_room if scale == "share" else bar_room * total / top
+        x = label_room
         for key, color in colors.items():
             n = counts.get(key, 0)
             if not n:
                 continue
-            w = bar_room * n / total
+            w = max(1.0, length * n / (total or 1))
             parts.append(
-                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="18" fill="{color}">'
-                f"<title>{escape(text)}: {escape(names.get(key, key))} {n}</title></rect>"
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="18" fill="{color}" '
+                f'data-key="{escape(key)}" data-count="{n}">'
+                f"<title>{escape(text)}: {escape(names.get(key, key))} {number(n)}</title></rect>"
             )
             x += w
-        parts.append(
-            _text(label_width + bar_room + 6, y + 17, str(sum(counts.values())), cls="small")
-        )
-    legend_y = len(rows) * 26 + 14
-    x = float(label_width)
+        parts.append(_text(x + 6, y + 17, number(total), cls="small"))
+    y = len(rows) * 26 + 14
+    x = 0.0
     for key, color in colors.items():
+        name = names.get(key, key)
+        item = 16 + text_width(name, 11) + 14
+        if x and x + item > width:
+            x, y = 0.0, y + 18
         parts.append(
-            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="12" height="12" rx="2" fill="{color}"/>'
+            f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" rx="2" fill="{color}"/>'
         )
-        parts.append(_text(x + 16, legend_y, names.get(key, key), cls="small"))
-        x += 24 + 7 * len(names.get(key, key))
-    return _svg(width, legend_y + 8, label, "".join(parts))
+        parts.append(_text(x + 16, y, name, cls="small"))
+        x += item
+    return _svg(width, y + 8, label, "".join(parts))
 
 
 def _year_fraction(date: str) -> float | None:
@@ -149,6 +184,9 @@ def _year_fraction(date: str) -> float | None:
     return d.year + (d - start).days / 365.25
 
 
+MAX_BUBBLE = 22
+
+
 def timeline(
     points: Sequence[tuple[str, int, str]],
     milestones: Sequence[tuple[str, str]],
@@ -156,15 +194,17 @@ def timeline(
     today_label: str,
     label: str,
     width: int = 760,
+    number: Callable[[int], str] = str,
 ) -> Markup:
-    """Deadlines on a time axis: a circle per deadline date sized by the number of findings
-    due then; policy milestones as ticks below the axis."""
+    """Deadlines on a time axis: a bubble per deadline date, standing on the axis and sized
+    by the number of findings due then (the count above it); the years below the axis; the
+    policy milestones (date and label, as given) in two rows under them."""
     years = [y for y in (_year_fraction(d) for d, _, _ in points) if y is not None]
     years += [y for y in (_year_fraction(d) for d, _ in milestones) if y is not None]
     now = _year_fraction(today) or 2026.0
     start = math.floor(min([now, *years]))
     end = max(math.ceil(max([now, *years]) + 0.5), start + 4)
-    left, right, axis_y = 30, width - 30, 70
+    left, right, axis_y = 30, width - 30, 2 * MAX_BUBBLE + 36
 
     def x_of(year: float) -> float:
         return left + (right - left) * (year - start) / (end - start)
@@ -178,21 +218,30 @@ def timeline(
         parts.append(_text(x, axis_y + 18, str(tick), "middle", "small"))
     tx = x_of(now)
     parts.append(
-        f'<line x1="{tx:.1f}" y1="14" x2="{tx:.1f}" y2="{axis_y}" stroke="#1c7ed6" stroke-dasharray="4 3"/>'
+        f'<line x1="{tx:.1f}" y1="4" x2="{tx:.1f}" y2="{axis_y}" stroke="#1c7ed6" stroke-dasharray="4 3"/>'
     )
-    parts.append(_text(tx, 11, today_label, "middle", "small today"))
+    fits_left = tx - 6 - text_width(today_label, 11) >= 0
+    parts.append(
+        _text(
+            tx - 6 if fits_left else tx + 6,
+            12,
+            today_label,
+            "end" if fits_left else "start",
+            "small today",
+        )
+    )
     top = max((n for _, n, _ in points), default=1) or 1
     for date, n, text in points:
         year = _year_fraction(date)
         if year is None or not n:
             continue
-        r = 6 + 16 * math.sqrt(n / top)
-        x = x_of(year)
+        r = 6 + (MAX_BUBBLE - 6) * math.sqrt(n / top)
+        x, cy = x_of(year), axis_y - r
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{axis_y}" r="{r:.1f}" fill="#e8590c" fill-opacity=".75">'
-            f"<title>{escape(date)}: {n} {escape(text)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="#e8590c" fill-opacity=".75" '
+            f'data-mark="{n}"><title>{escape(date)}: {number(n)} {escape(text)}</title></circle>'
         )
-        parts.append(_text(x, axis_y - r - 4, str(n), "middle", "small strong"))
+        parts.append(_text(x, cy - r - 4, number(n), "middle", "small strong"))
     for i, (date, text) in enumerate(milestones):
         year = _year_fraction(date)
         if year is None:
@@ -202,15 +251,21 @@ def timeline(
         parts.append(
             f'<line x1="{x:.1f}" y1="{axis_y + 22}" x2="{x:.1f}" y2="{y - 11}" stroke="#adb5bd"/>'
         )
-        anchor = "end" if x > width * 0.7 else "start"
-        parts.append(_text(x, y, f"{date[:10]} {text}", anchor, "small"))
+        room_right, room_left = width - 4 - x, x - 4
+        anchor = "start" if room_right >= min(text_width(text, 11), room_left) else "end"
+        room = room_right if anchor == "start" else room_left
+        parts.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" class="small">'
+            f"<title>{escape(text)}</title>{escape(_fit(text, room, 11))}</text>"
+        )
     return _svg(width, axis_y + 40 + 16 * min(2, len(milestones)), label, "".join(parts))
 
 
 def trend(
     points: Sequence[tuple[str, float]], label: str, width: int = 520, height: int = 160
 ) -> Markup:
-    """Readiness (0..1) over time as a line with dots."""
+    """Readiness (0..1) over time as a line with dots; points are (date label, share), the
+    label shown as given (the caller localises it)."""
     if not points:
         return _svg(width, 30, label, _text(0, 20, "—"))
     left, right, top, bottom = 44, width - 40, 12, height - 28
@@ -231,10 +286,11 @@ def trend(
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         + '"/>'
     )
-    for (date, value), (x, y) in zip(points, coords, strict=True):
+    for i, ((date, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#2b8a3e">'
-            f"<title>{escape(date[:10])}: {value:.0%}</title></circle>"
+            f"<title>{escape(date)}: {value:.0%}</title></circle>"
         )
-        parts.append(_text(x, height - 8, date[:10], "middle", "small"))
+        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+        parts.append(_text(x, height - 8, date, anchor, "small"))
     return _svg(width, height, label, "".join(parts))

@@ -1,8 +1,10 @@
 """CSV: one row per finding for spreadsheets and asset registers (RFC 4180, UTF-8).
 
-Column names and values are the stable machine identifiers (not translated). Any cell that a
-spreadsheet could read as a formula (starting with = + - @, a tab or a carriage return) gets
-a leading apostrophe, so scanned text can never run as a formula (CWE-1236).
+Column names and values are the stable machine identifiers (not translated). The last column,
+`location`, is the place as every report writes it (`repo-a: docs/usage.rst:23`, or the
+endpoint). Any cell that a spreadsheet could read as a formula (starting with = + - @, a tab
+or a carriage return) gets a leading apostrophe, so scanned text can never run as a formula
+(CWE-1236).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from qscan.assess.issues import issue_ids
 from qscan.model import Finding, Inventory, scope_of
 from qscan.render.interface import RenderOptions
+from qscan.render.locations import place
 
 COLUMNS = (
     "fingerprint",
@@ -46,6 +49,7 @@ COLUMNS = (
     "fix",
     "issue",
     "scope",
+    "location",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LEADING_BLANKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
@@ -98,6 +102,7 @@ def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
         v.fix if v else "",
         issue,
         scope_of(f),
+        f"{place(f)}:{loc.line}" if loc.line else place(f),
     ]
     return [neutralise(c) for c in row]
 

@@ -27,16 +27,32 @@ import jinja2
 from markupsafe import Markup
 
 from qscan.i18n import Translator
-from qscan.model import COMPONENT_FACTS, FUNCTIONS, READY, SEVERITIES, STATUSES, Finding, Inventory
+from qscan.model import (
+    COMPONENT_FACTS,
+    FUNCTIONS,
+    READY,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    Finding,
+    Inventory,
+    scope_of,
+)
 from qscan.render import charts
+from qscan.render.facts import key_label
+from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import most_urgent_findings, where
-from qscan.render.view import View, build_view, place
+from qscan.render.locations import error_place, place, where
+from qscan.render.summary import most_urgent_findings
+from qscan.render.view import View, build_view
 from qscan.resources import reports_dir
 
 STATIC_ROWS = 100
 VIEW_ROWS = 500
+PAGE_ROWS = 50
+"""Rows per page of the endpoint, certificate, code and error tables (the script pages
+them; printed, the first page)."""
 ERROR_ROWS = 1000
 ROW_FIELDS = [
     "fingerprint",
@@ -61,6 +77,8 @@ ROW_FIELDS = [
     "system",
     "gate",
     "reasons",
+    "scope",
+    "issue",
 ]
 
 
@@ -73,8 +91,10 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    add_format_filters(env)
     env.filters["where"] = where
     env.filters["place"] = place
+    env.filters["error_place"] = error_place
     env.filters["shown_context"] = shown_context
     return env
 
@@ -136,10 +156,14 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
     sev_index = {s: i for i, s in enumerate(SEVERITIES)}
     st_index = {s: i for i, s in enumerate(STATUSES)}
     fn_index = {s: i for i, s in enumerate(FUNCTIONS)}
+    scope_index = {s: i for i, s in enumerate(SCOPES)}
+    issue_labels = {i.id: f"{i.rule} {i.title} — {i.asset}" for i in view.summary.all_issues}
     rows = []
+    context_keys: set[str] = set()
     for f in inventory.findings:
         v, p, loc = f.verdict, f.priority, f.location
-        context = shown_context(f)
+        context = {k: t.context_value(k, v) for k, v in shown_context(f).items()}
+        context_keys.update(context)
         rows.append(
             [
                 f.fingerprint,
@@ -168,6 +192,8 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
                 strings(f.context.get("system")),
                 strings(flags.get(f.fingerprint, "")),
                 strings("; ".join(p.reasons) if p else ""),
+                scope_index.get(scope_of(f), 0),
+                strings(issue_labels.get(f.issue, "")),
             ]
         )
     texts = t.prefix("findings.")
@@ -182,6 +208,15 @@ def findings_payload(inventory: Inventory, view: View, t: Translator) -> dict[st
         "stL": [t.status(s) for s in STATUSES],
         "fn": list(FUNCTIONS),
         "fnL": [t.function(s) for s in FUNCTIONS],
+        "scL": [t(f"scope.{s}") for s in SCOPES],
+        "count": {
+            noun: {form: t(f"count.{noun}.{form}", n="{n}") for form in ("one", "other")}
+            for noun in ("findings", "groups")
+        },
+        "ctxL": {k: t.context_key(k) for k in sorted(context_keys)},
+        "dates": {
+            d: t.date(d) for d in {f.verdict.deadline for f in inventory.findings if f.verdict} if d
+        },
         "gate": view.gate is not None,
         "lang": t.lang,
     }
@@ -195,36 +230,40 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
     severity_rows = [
         (t.severity(k), n, charts.SEVERITY_COLORS[k], "") for k, n in s.by_severity.items()
     ]
-    algorithm_rows = [
-        (
-            f"{alg} · {t.function(fn)}",
-            n,
-            charts.STATUS_COLORS.get(status, "#868e96"),
-            t.status(status),
-        )
-        for alg, fn, status, n in view.by_function[:15]
-    ]
+    names = {k: t.status(k) for k in STATUSES}
     out = {
-        "status": charts.donut(status_segments, t.percent(s.readiness), t("charts.status")),
-        "severity": charts.hbars(severity_rows, t("charts.severity"), width=420, label_width=90),
-        "algorithms": charts.hbars(
-            algorithm_rows, t("charts.algorithms"), width=640, label_width=260
+        "status": charts.donut(
+            status_segments, t.percent(s.readiness), t("charts.status"), number=t.number
+        ),
+        "severity": charts.hbars(severity_rows, t("charts.severity"), width=420, number=t.number),
+        "algorithms": charts.stacked_bars(
+            [(f"{alg} · {t.function(fn)}", dict(st)) for alg, fn, st in view.by_function[:15]],
+            charts.STATUS_COLORS,
+            names,
+            t("charts.algorithms"),
+            width=760,
+            scale="count",
+            number=t.number,
         ),
         "timeline": charts.timeline(
             [(d, n, t("charts.timeline_due")) for d, n in view.deadline_dates.items()],
-            [(str(m.get("date", "")), str(m.get("label", ""))) for m in view.milestones],
+            [
+                (str(m.get("date", "")), f"{t.date(str(m.get('date', '')))} {m.get('label', '')}")
+                for m in view.milestones
+            ],
             view.today,
             t("charts.today"),
             t("charts.timeline"),
+            number=t.number,
         ),
     }
-    names = {k: t.status(k) for k in STATUSES}
     if view.organisations:
         out["organisations"] = charts.stacked_bars(
             [(b.name, dict(b.statuses)) for b in view.organisations[:30]],
             charts.STATUS_COLORS,
             names,
             t("charts.by_organisation"),
+            number=t.number,
         )
     if view.systems:
         out["systems"] = charts.stacked_bars(
@@ -235,10 +274,11 @@ def _charts(view: View, t: Translator) -> dict[str, Markup]:
             charts.STATUS_COLORS,
             names,
             t("charts.by_system"),
+            number=t.number,
         )
     trend = (view.history or {}).get("trend") or []
     points = [
-        (str(p.get("scanned_at", "")), float(p["readiness"]))
+        (t.date(str(p.get("scanned_at", ""))), float(p["readiness"]))
         for p in trend
         if isinstance(p, dict) and isinstance(p.get("readiness"), int | float)
     ]
@@ -255,6 +295,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     js, js_hash = inline_asset("_report.js.j2")
     ranked = most_urgent_findings(inventory.findings)
     functions = Counter(f.function for f in inventory.findings)
+    scopes = Counter(scope_of(f) for f in inventory.findings)
     severities = Counter(f.verdict.severity if f.verdict else "info" for f in inventory.findings)
     statuses = Counter(f.verdict.status if f.verdict else "unknown" for f in inventory.findings)
     template = environment().get_template("report.html.j2")
@@ -263,6 +304,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view=view,
         s=view.summary,
         t=t,
+        fmt=t,
         lang=t.lang,
         charts=_charts(view, t),
         css=css,
@@ -275,8 +317,11 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view_rows=VIEW_ROWS,
         error_rows=ERROR_ROWS,
         algorithm_label=algorithm_label,
+        key_label=key_label,
+        page_rows=PAGE_ROWS,
         sev_options=[(i, k, severities[k]) for i, k in enumerate(SEVERITIES) if severities[k]],
         st_options=[(i, k, statuses[k]) for i, k in enumerate(STATUSES) if statuses[k]],
         fn_options=[(i, k, functions[k]) for i, k in enumerate(FUNCTIONS) if functions[k]],
+        scope_options=[(i, k, scopes[k]) for i, k in enumerate(SCOPES) if scopes[k]],
         ready=READY,
     )

@@ -1,6 +1,8 @@
-"""Rule and policy texts and priority reasons in the report language, looked up at render
-time by each verdict's rule id and by matching each reason against qscan.assess.reasons. The inventory itself (and its JSON) keeps English: it is the interchange format;
-the human-facing renderers work on a localised shallow copy."""
+"""Rule and policy texts, priority reasons and location components in the report language,
+looked up at render time by each verdict's rule id, by matching each reason against
+qscan.assess.reasons, and through the component phrases of reports/i18n. The inventory
+itself (and its JSON) keeps English: it is the interchange format; the human-facing
+renderers work on a localised shallow copy."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import replace
 from qscan.assess.policy import Policy, PolicyError, get_policy
 from qscan.assess.reasons import translate
 from qscan.assess.rules import rule_by_id
+from qscan.i18n import Translator
 from qscan.model import Finding, Inventory, Verdict
 
 
@@ -39,10 +42,13 @@ def localized_verdict(verdict: Verdict, lang: str, policy: Policy | None) -> Ver
 
 
 def localize(inventory: Inventory, lang: str) -> Inventory:
-    """A shallow copy of the inventory whose findings carry localised verdicts and priority
-    reasons (same fingerprints and order; the input inventory and its findings are not touched)."""
+    """A shallow copy of the inventory whose findings carry localised verdicts, priority
+    reasons and location components (same fingerprints and order; the input inventory and
+    its findings are not touched)."""
     if lang == "en":
         return inventory
+    t = Translator(lang)
+    components: dict[str, str] = {}
     try:
         policy: Policy | None = get_policy(inventory.policy)
     except PolicyError:
@@ -51,10 +57,14 @@ def localize(inventory: Inventory, lang: str) -> Inventory:
     findings = []
     for finding in inventory.findings:
         verdict, priority = finding.verdict, finding.priority
-        if verdict is None and priority is None:
-            findings.append(finding)
-            continue
+        component = components.get(finding.location.component)
+        if component is None:
+            component = components[finding.location.component] = t.component(
+                finding.location.component
+            )
         finding = copy.copy(finding)
+        if component != finding.location.component:
+            finding.location = replace(finding.location, component=component)
         if verdict is not None:
             key = (verdict.rule, verdict.title, verdict.deadline_note, verdict.fix)
             changes = memo.get(key)

@@ -16,9 +16,10 @@ import jinja2
 
 from qscan.i18n import Translator
 from qscan.model import Inventory
+from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
-from qscan.render.summary import where
+from qscan.render.locations import error_place, where
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 
@@ -59,7 +60,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    add_format_filters(env)
     env.filters["where"] = where
+    env.filters["error_place"] = error_place
     env.filters["md"] = Md
     return env
 
@@ -75,6 +78,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         view=view,
         s=view.summary,
         t=t,
+        fmt=t,
         top=ranked[:TOP],
         more=max(0, len(ranked) - TOP),
         errors=inventory.errors[:ERRORS],

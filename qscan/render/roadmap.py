@@ -1,4 +1,5 @@
-"""Roadmap output formats: one self-contained HTML file, Markdown, CSV."""
+"""Roadmap output formats: one self-contained HTML file, Markdown, CSV. Texts come from the
+`roadmap` section of reports/i18n/<lang>.yaml; numbers and dates are localised (Babel)."""
 
 from __future__ import annotations
 
@@ -9,42 +10,29 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-import jinja2
-import yaml
-
 from qscan.assess.reasons import translate
+from qscan.assess.scenario import label_text
+from qscan.i18n import Translator
 from qscan.inventories.roadmap import Roadmap
-from qscan.render.html import environment as report_environment
-from qscan.resources import reports_dir
+from qscan.render.html import environment
 
 CSV_TABLES = ("organisations", "systems", "algorithms", "timeline")
 
 
 @cache
 def strings(lang: str) -> dict[str, str]:
-    data = yaml.safe_load((reports_dir() / "roadmap.i18n.yaml").read_text(encoding="utf-8"))
-    return {**data["en"], **data.get(lang, {})}
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    env = report_environment().overlay()
-    env.filters = {**env.filters, "pct": pct}
-    return env
-
-
-def pct(value: float | None) -> str:
-    """A share as a percentage; "n/a" for the readiness of a scope with nothing found."""
-    return "n/a" if value is None else f"{value * 100:.0f}%"
+    return Translator(lang).prefix("roadmap.")
 
 
 def localized(roadmap: Roadmap, lang: str) -> Roadmap:
-    """The roadmap with its milestone labels and system reasons in `lang` (English where none)."""
+    """The roadmap with its milestone labels, scenario labels and system reasons in `lang`
+    (English where none)."""
     if lang == "en":
         return roadmap
     timeline = [replace(m, label=m.labels.get(lang, m.label)) for m in roadmap.timeline]
     systems = [_localized_system(s, lang) for s in roadmap.systems_first]
-    return replace(roadmap, timeline=timeline, systems_first=systems)
+    meta = {**roadmap.meta, "scenarios": [label_text(s, lang) for s in roadmap.meta["scenarios"]]}
+    return replace(roadmap, timeline=timeline, systems_first=systems, meta=meta)
 
 
 def _localized_system(system: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -56,8 +44,9 @@ def _localized_system(system: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def html(roadmap: Roadmap, lang: str = "en") -> str:
-    template = _environment().get_template("roadmap.html.j2")
-    return template.render(r=localized(roadmap, lang), t=strings(lang), lang=lang)
+    template = environment().get_template("roadmap.html.j2")
+    fmt = Translator(lang)
+    return template.render(r=localized(roadmap, lang), t=strings(lang), fmt=fmt, lang=fmt.lang)
 
 
 def _md(value: Any) -> str:
@@ -75,23 +64,27 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     t = strings(lang)
+    fmt = Translator(lang)
+    n = fmt.number
     r = localized(roadmap, lang)
     tot = r.totals
+    as_of = fmt.date(r.meta["as_of"])
     apart = tot["issues"] - tot["by_scope"]["production"]
     out = [f"# {t['title']}\n"]
     out.append(
-        f"{t['as_of']} {r.meta['as_of']} · {t['policy']} **{r.meta['policy']}** · "
+        f"{t['as_of']} {as_of} · {t['policy']} **{r.meta['policy']}** · "
         f"{t['scenario']}: {', '.join(r.meta['scenarios']) or '-'}\n"
     )
     out.append(
-        f"- {tot['organisations']} {t['organisations']}, {tot['systems']} {t['systems']}, "
-        f"{tot['findings']} {t['findings']} ({tot['duplicates']} {t['duplicates']}), "
-        f"{tot['errors']} {t['errors']}\n- {tot['issues']} {t['issues']}"
-        + (f" ({apart} {t['apart']})" if apart else "")
-        + f"\n- {pct(tot['readiness'])} {t['readiness']}, {r.meta['overdue']} {t['overdue']}\n"
+        f"- {n(tot['organisations'])} {t['organisations']}, {n(tot['systems'])} {t['systems']}, "
+        f"{n(tot['findings'])} {t['findings']} ({n(tot['duplicates'])} {t['duplicates']}), "
+        f"{n(tot['errors'])} {t['errors']}\n- {n(tot['issues'])} {t['issues']}"
+        + (f" ({n(apart)} {t['apart']})" if apart else "")
+        + f"\n- {fmt.percent(tot['readiness'])} {t['readiness']}, "
+        f"{n(r.meta['overdue'])} {t['overdue']}\n"
     )
     out.append(f"\n## {t['league']}\n\n")
-    out.append(t["league_note"].format(policy=r.meta["policy"], as_of=r.meta["as_of"]) + "\n\n")
+    out.append(t["league_note"].format(policy=r.meta["policy"], as_of=as_of) + "\n\n")
     out.append(
         _table(
             [
@@ -111,12 +104,14 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                 [
                     row.rank,
                     row.name,
-                    pct(row.readiness),
-                    row.issues,
-                    *(row.open_by_wave[w] for w in ("1", "2", "3", "4")),
-                    row.overdue,
-                    row.errors,
-                    _trend_text(row),
+                    fmt.percent(row.readiness),
+                    n(row.issues),
+                    *(n(row.waves[w]) for w in ("1", "2", "3", "4")),
+                    n(row.overdue),
+                    n(row.errors),
+                    fmt.points(row.trend.delta)
+                    if row.trend and row.trend.delta is not None
+                    else "",
                 ]
                 for row in r.league
             ],
@@ -138,7 +133,7 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
                     t["vulnerable"],
                     t["reasons"],
                 ],
-                [_system_row(s) for s in r.systems_first],
+                [_system_row(s, n) for s in r.systems_first],
             )
         )
     else:
@@ -147,35 +142,32 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
     out.append(
         _table(
             [t["policy"], t["date"], t["milestone"], t["due"]],
-            [[m.policy, m.date, m.label, m.due] for m in r.timeline],
+            [[m.policy, fmt.date(m.date), m.label, n(m.due)] for m in r.timeline],
         )
     )
     out.append("\n")
-    waves = tot["open_by_wave"]
     out.append(
         _table(
-            [t["waves_title"], t["vulnerable"]],
-            [[t[f"wave_{w}"], waves[w]] for w in ("1", "2", "3", "4")],
+            [t["waves_title"], t["findings"]],
+            [[t[f"wave_{w}"], n(r.wave_totals[w])] for w in ("1", "2", "3", "4")],
         )
     )
     out.append(f"\n## {t['algorithms_title']}\n\n")
     out.append(
         _table(
             [t["algorithm"], t["issues"], t["vulnerable"], t["organisations"]],
-            [[a["algorithm"], a["issues"], a["open"], a["organisations"]] for a in r.algorithms],
+            [
+                [a["algorithm"], n(a["issues"]), n(a["open"]), n(a["organisations"])]
+                for a in r.algorithms
+            ],
         )
     )
     return "".join(out)
 
 
-def _trend_text(row: Any) -> str:
-    if row.trend is None or row.trend.delta is None:
-        return ""
-    return f"{row.trend.delta * 100:+.0f} pt"
-
-
-def _system_row(s: dict[str, Any]) -> list[Any]:
-    """One system of "migrate first": the columns the Markdown and CSV tables share."""
+def _system_row(s: dict[str, Any], number: Callable[[float], str] = str) -> list[Any]:
+    """One system of "migrate first": the columns the Markdown and CSV tables share (the
+    CSV keeps plain numbers, the Markdown localises them)."""
     return [
         s["organisation"],
         s["name"],
@@ -185,7 +177,7 @@ def _system_row(s: dict[str, Any]) -> list[Any]:
         s.get("criticality") or "",
         s["priority"]["wave"],
         s["priority"]["score"],
-        s["open"],
+        number(s["open"]),
         "; ".join(s["priority"]["reasons"]),
     ]
 
@@ -218,7 +210,7 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
                 r.name,
                 "" if r.readiness is None else r.readiness,
                 r.findings,
-                *(r.open_by_wave[w] for w in "1234"),
+                *(r.waves[w] for w in "1234"),
                 r.overdue,
                 r.errors,
                 r.scanned_at,

@@ -25,8 +25,10 @@ from urllib.parse import quote
 
 from qscan.assess.issues import issue_ids
 from qscan.assess.rules import Rule, load_rules
+from qscan.i18n import plural
 from qscan.model import Finding, Inventory, ScanError, object_at, scope_of, severity_rank
 from qscan.render.interface import RenderOptions
+from qscan.render.locations import is_file_target
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -94,7 +96,7 @@ def artifact_uri(finding: Finding) -> str:
     target = loc.target.replace("\\", "/").rstrip("/")
     if target in ("", "."):
         full = path
-    elif target == path or target.endswith("/" + path):
+    elif is_file_target(target, path):
         full = target  # a single-file target: the path is its file name
     else:
         full = f"{target}/{path}"
@@ -266,7 +268,8 @@ def build_sarif(inventory: Inventory) -> dict[str, Any]:
             "level": "warning",
             "message": {
                 "text": f"Waiver #{w.get('index')} (owner {w.get('owner')}) expired on "
-                f"{w.get('expires')} and no longer applies; {w.get('matched', 0)} finding(s) count again."
+                f"{w.get('expires')} and no longer applies; "
+                f"{plural(int(w.get('matched', 0)), 'finding counts', 'findings count')} again."
             },
             "descriptor": {"id": "waiver-expired"},
         }

@@ -16,7 +16,6 @@ from qscan.model import (
     STATUSES,
     Finding,
     Inventory,
-    place_text,
     severity_rank,
 )
 
@@ -87,18 +86,3 @@ def most_urgent_findings(findings: Iterable[Finding]) -> list[Finding]:
             -severity_rank(f.verdict.severity if f.verdict else "info"),
         ),
     )
-
-
-def place(finding: Finding) -> str:
-    """File path, or service://host:port for an endpoint (no line, no component)."""
-    loc = finding.location
-    return place_text(loc.path, loc.host, loc.port, loc.service)
-
-
-def where(finding: Finding) -> str:
-    """The place with the line (files) and the component inside it."""
-    loc = finding.location
-    text = place(finding)
-    if loc.path is not None and loc.line:
-        text = f"{text}:{loc.line}"
-    return f"{text} ({loc.component})" if loc.component else text

@@ -4,14 +4,16 @@ log."""
 from __future__ import annotations
 
 from qscan.assess.issues import Issue
+from qscan.i18n import plural
 from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
+from qscan.render.locations import error_place
 from qscan.render.summary import summarise
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
 
-def _sanitise(text: str) -> str:
+def sanitise(text: str) -> str:
     """Scanned input must not drive the terminal: control characters become '?'."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
@@ -52,7 +54,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     if s.lost:
         lines.append(
             (
-                f"incomplete:  {s.lost} target(s) lost to this machine's resource limits "
+                f"incomplete:  {plural(s.lost, 'target', 'targets')} lost to this machine's "
+                "resource limits "
                 "(no free file descriptor: raise ulimit -n or lower --concurrency)",
                 None,
             )
@@ -61,7 +64,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         scopes = ", ".join(f"{scope} {n}" for scope, n in s.apart.items())
         lines.append(
             (
-                f"apart:       {s.apart_total} issue(s) in test, documentation or vendored "
+                f"apart:       {plural(s.apart_total, 'issue', 'issues')} in test, documentation or vendored "
                 f"material ({scopes}), not ranked",
                 None,
             )
@@ -90,14 +93,13 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     if inventory.errors:
         lines += [("", None), ("errors:", None)]
         for e in inventory.errors[:50]:
-            place = e.path or (f"{e.host}:{e.port}" if e.host else e.target)
-            lines.append((f"  {e.kind:<18} {place}: {e.message}", None))
+            lines.append((f"  {e.kind:<18} {error_place(e)}: {e.message}", None))
         if len(inventory.errors) > 50:
             more = len(inventory.errors) - 50
             lines.append((f"  … and {more} more (see the JSON inventory)", None))
     out = []
     for text, severity in lines:
-        text = _sanitise(text)
+        text = sanitise(text)
         if severity is not None and options.color:
             end = len(f"  {severity:<8}")  # sanitising keeps every character's place
             text = f"  {_COLORS.get(severity, '')}{text[2:end]}\033[0m{text[end:]}"

@@ -12,10 +12,10 @@ from typing import Any
 
 from qscan.assess.issues import Issue
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
+from qscan.i18n import Translator
 from qscan.model import (
     READY,
     SEVERITIES,
-    SIGNATURE_ROLES,
     STATUSES,
     Finding,
     Inventory,
@@ -23,40 +23,15 @@ from qscan.model import (
     severity_rank,
     status_rank,
 )
-from qscan.render.summary import Summary, place, summarise
-
-
-def status_of(finding: Finding) -> str:
-    return finding.verdict.status if finding.verdict else "unknown"
-
-
-def severity_of(finding: Finding) -> str:
-    return finding.verdict.severity if finding.verdict else "info"
+from qscan.render.endpoints import Endpoint, endpoints
+from qscan.render.facts import key_label, severity_of, status_of
+from qscan.render.locations import place
+from qscan.render.summary import Summary, summarise
 
 
 def worst(severities: list[str] | Counter[str]) -> str:
     present = [s for s in severities if (severities[s] if isinstance(severities, Counter) else 1)]
     return max(present, key=severity_rank, default="info")
-
-
-@dataclass
-class Endpoint:
-    key: str
-    host: str
-    port: int | None
-    service: str
-    readiness: str  # pq-preferred | pq-supported | classical | no-kex
-    pq_offered: bool | None
-    pq_first: bool | None
-    classical_fallback: bool | None
-    leaf_key: str
-    chain_signatures: list[str]
-    key_exchange: list[str]
-    severity: str
-    statuses: Counter[str]
-    findings: int
-    derived: bool
-    """True when readiness came from the verdicts, not from the scanner's summary."""
 
 
 @dataclass
@@ -75,6 +50,8 @@ class Certificate:
     deadline: str | None
     beyond_deadline: bool
     expired: bool
+    worst: Finding
+    """The finding that gives the certificate its status: its key or its signature."""
 
 
 @dataclass
@@ -130,7 +107,7 @@ class View:
     milestones: list[dict[str, Any]]
     deadlines: dict[str, int]
     deadline_dates: dict[str, int]
-    by_function: list[tuple[str, str, str, int]]
+    by_function: list[tuple[str, str, Counter[str]]]
     endpoints: list[Endpoint]
     certificates: list[Certificate]
     code: list[CodeTarget]
@@ -175,108 +152,17 @@ def _deadline_dates(issues: list[Issue], today: str) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _by_function(findings: list[Finding]) -> list[tuple[str, str, str, int]]:
-    """(algorithm, function, worst status, count), most used first."""
-    counts: Counter[tuple[str, str]] = Counter()
-    statuses: dict[tuple[str, str], str] = {}
-    order = {s: i for i, s in enumerate(("classically-broken", "quantum-vulnerable", "unknown"))}
-    for f in findings:
-        key = (f.algorithm, f.function)
-        counts[key] += 1
-        status = status_of(f)
-        if order.get(status, 9) < order.get(statuses.get(key, ""), 9):
-            statuses[key] = status
-        statuses.setdefault(key, status)
-    return [(a, fn, statuses[(a, fn)], n) for (a, fn), n in counts.most_common()]
-
-
-def _label(finding: Finding) -> str:
-    params = finding.params
-    extra = params.get("bits") or params.get("curve") or params.get("parameter_set")
-    return f"{finding.algorithm}-{extra}" if extra else finding.algorithm
-
-
-def _endpoints(findings: list[Finding]) -> list[Endpoint]:
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.location.path is None and f.location.host is not None:
-            groups[place(f)].append(f)
-    out = []
-    for key, group in groups.items():
-        loc = group[0].location
-        summary: dict[str, Any] = next(
-            (f.context["endpoint"] for f in group if isinstance(f.context.get("endpoint"), dict)),
-            {},
-        )
-        kex = [f for f in group if f.function in ("key-exchange", "kem")]
-        kex_ready = [f for f in kex if status_of(f) in READY]
-        kex_weak = [f for f in kex if status_of(f) not in READY]
-        derived = not summary
-        offered: bool | None
-        if "hybrid_supported" in summary or "pq_kex_offered" in summary:
-            offered = bool(summary.get("hybrid_supported", summary.get("pq_kex_offered")))
-            first = summary.get("hybrid_preferred", summary.get("pq_kex_first"))
-            fallback = summary.get("classical_fallback")
-            derived = False
-        else:
-            offered = bool(kex_ready) if kex else None
-            first = None
-            fallback = bool(kex_weak) if kex else None
-        if fallback is None and "classical_fallback" not in summary and kex:
-            fallback = bool(kex_weak)
-        if offered and (first or (first is None and not fallback)):
-            readiness = "pq-preferred"
-        elif offered:
-            readiness = "pq-supported"
-        elif kex or summary:
-            readiness = "classical"
-        else:
-            readiness = "no-kex"
-        leaf = str(summary.get("leaf_key") or "")
-        if not leaf:
-            leaf_finding = next(
-                (
-                    f
-                    for f in group
-                    if f.asset == "certificate"
-                    and f.context.get("chain_index") == 0
-                    and f.context.get("role") == "public key"
-                ),
-                None,
-            )
-            leaf = _label(leaf_finding) if leaf_finding else ""
-        chain = [str(s) for s in summary.get("chain_signatures") or []]
-        if not chain:
-            chain = sorted(
-                {
-                    _label(f)
-                    for f in group
-                    if f.asset == "certificate" and f.context.get("role") in SIGNATURE_ROLES
-                }
-            )
-        statuses = Counter(status_of(f) for f in group)
-        out.append(
-            Endpoint(
-                key=key,
-                host=loc.host or "",
-                port=loc.port,
-                service=loc.service or "tls",
-                readiness=readiness,
-                pq_offered=offered,
-                pq_first=first,
-                classical_fallback=fallback,
-                leaf_key=leaf,
-                chain_signatures=chain,
-                key_exchange=sorted({f.algorithm for f in kex}),
-                severity=worst([severity_of(f) for f in group]),
-                statuses=statuses,
-                findings=len(group),
-                derived=derived,
-            )
-        )
-    rank = {"classical": 0, "no-kex": 1, "pq-supported": 2, "pq-preferred": 3}
-    out.sort(key=lambda e: (rank[e.readiness], -severity_rank(e.severity), e.key))
-    return out
+def _by_function(issues: list[Issue]) -> list[tuple[str, str, Counter[str]]]:
+    """(algorithm, function, production issues per status), most used first: every status
+    with its own count (a bar never labels all its issues with the worst one); an issue
+    counts once under each algorithm and function of its findings."""
+    groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for issue in issues:
+        if issue.production:
+            for pair in {(f.algorithm, f.function) for f in issue.findings}:
+                groups[pair][issue.status] += 1
+    ordered = sorted(groups.items(), key=lambda item: (-item[1].total(), item[0]))
+    return [(alg, fn, statuses) for (alg, fn), statuses in ordered]
 
 
 def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
@@ -297,6 +183,9 @@ def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
             if f.verdict and f.verdict.deadline and f.verdict.status not in READY
         )
         deadline = deadlines[0] if deadlines else None
+        worst_finding = min(
+            group, key=lambda f: (status_rank(status_of(f)), -severity_rank(severity_of(f)))
+        )
         out.append(
             Certificate(
                 sha256=str(ctx.get("sha256") or ""),
@@ -306,13 +195,14 @@ def _certificates(findings: list[Finding], today: str) -> list[Certificate]:
                 not_before=str(ctx.get("not_before") or ""),
                 is_ca=bool(ctx.get("is_ca")),
                 issued_by=str(ctx.get("issued_by") or ""),
-                algorithms=sorted({_label(f) for f in group}),
+                algorithms=sorted({key_label(f) for f in group}),
                 status=_worst_status([status_of(f) for f in group]),
                 severity=worst([severity_of(f) for f in group]),
                 places=sorted({place(f) for f in group}),
                 deadline=deadline,
                 beyond_deadline=bool(deadline and not_after[:10] > deadline),
                 expired=bool(not_after and not_after[:10] < today),
+                worst=worst_finding,
             )
         )
     out.sort(key=lambda c: (-severity_rank(c.severity), not c.beyond_deadline, c.subject))
@@ -431,8 +321,8 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
         milestones=milestones,
         deadlines=_deadline_buckets(issues, day),
         deadline_dates=_deadline_dates(issues, day),
-        by_function=_by_function(findings),
-        endpoints=_endpoints(findings),
+        by_function=_by_function(issues),
+        endpoints=endpoints(findings, Translator(lang)),
         certificates=_certificates(findings, day),
         code=code,
         code_files=sum(len(t.files) for t in code),
@@ -447,4 +337,4 @@ def build_view(inventory: Inventory, today: dt.date | None = None, lang: str = "
     )
 
 
-__all__ = ["SEVERITIES", "STATUSES", "View", "build_view", "place", "worst"]
+__all__ = ["SEVERITIES", "STATUSES", "View", "build_view", "worst"]

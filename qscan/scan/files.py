@@ -37,7 +37,7 @@ from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.scope import is_trust_store, scope_of_path
-from qscan.scan.walk import FileEntry, WalkItem, walk
+from qscan.scan.walk import FileEntry, WalkItem, walk, walk_files
 from qscan.targets import Target
 
 HEAD_BYTES = 4096
@@ -478,6 +478,16 @@ Pending = list[Record] | tuple[list[FileEntry], _Worker]
 """A batch in the queue: its records, or the worker scanning it."""
 
 
+def _once(records: Iterator[Record]) -> Iterator[Record]:
+    seen: set[str] = set()
+    for record in records:
+        if isinstance(record, Finding):
+            if record.fingerprint in seen:
+                continue
+            seen.add(record.fingerprint)
+        yield record
+
+
 def worker_count(options: ScanOptions) -> int:
     """`--workers`, or for 0 one per CPU this process may use (its affinity mask and a
     container's CPU quota), at most MAX_AUTO_WORKERS."""
@@ -545,8 +555,15 @@ class PathScanner(FileScanner):
             )
             return
         if root.is_dir():
-            items = walk(root, target.raw, options.excludes, target.covered)
-            yield from self.scan_tree(items, target.raw, options)
+            items = (
+                walk_files(root, target.raw, target.files, options.excludes)
+                if target.files
+                else walk(root, target.raw, options.excludes, target.covered)
+            )
+            walked = self.scan_tree(items, target.raw, options)
+            # with a root, configurations' references are followed from a folder too: a file
+            # both walked and referenced is reported once
+            yield from _once(walked) if options.root is not None else walked
         else:
             entry = FileEntry(str(root), root.name)
             records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)

@@ -36,6 +36,10 @@ class ScanOptions:
     workers: int = 0
     file_timeout: float = FILE_TIMEOUT
     """Seconds one file's analysis may take (plus a second per MiB); 0: no limit."""
+    root: Path | None = None
+    """The boundary of the scan (a repository root): no file outside it is read, not even
+    one a configuration names (an sshd_config's HostKey, an nginx ssl_certificate_key), and
+    such references inside it are followed also from a scanned folder."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 

@@ -365,6 +365,25 @@ def walk_git(
                 yield item
 
 
+def walk_files(
+    root: Path, target: str, files: Sequence[str], excludes: Sequence[str]
+) -> Iterator[WalkItem]:
+    """The listed files of root (paths relative to it), with the walk's rules: vendored
+    folders and `--exclude` globs skipped, symlinks not followed, a missing file reported."""
+    walker = _Walker(root, target, Excludes(excludes))
+    for rel in files:
+        if vendored(rel) or walker.skip(rel):
+            continue
+        path = os.path.join(root, rel)
+        try:
+            kind = walker.classify(path)
+        except _Unreadable as exc:
+            yield walker.error(exc.kind, exc.message, rel)
+            continue
+        if kind is not None and kind[0] == "file":
+            yield FileEntry(path, rel)
+
+
 def walk(
     root: Path, target: str, excludes: Sequence[str], covered: Sequence[str] = ()
 ) -> Iterator[WalkItem]:

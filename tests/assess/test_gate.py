@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qscan.assess.baseline import BaselineError, dump_baseline, load_baseline
+from qscan.assess.baseline import Baseline, BaselineError, dump_baseline, load_baseline
 from qscan.assess.engine import assess
 from qscan.assess.gate import (
     EXIT_FINDINGS,
@@ -304,7 +304,7 @@ def test_cli_baseline_create_then_gate(saved, tmp_path):
     )
     assert result.exit_code == 0
     written = json.loads(Path(out).read_text(encoding="utf-8"))
-    assert written["gate"]["baseline"]["known"] == 15 and written["gate"]["baseline"]["new"] == []
+    assert written["gate"]["baseline"]["known"] == 16 and written["gate"]["baseline"]["new"] == []
 
 
 def test_cli_expired_waiver_fails_with_warning(saved, tmp_path):
@@ -340,3 +340,84 @@ def test_inventory_with_gate_still_matches_the_schema(
     doc = json.loads(json.dumps(plain_inventory.to_dict()))
     validate_inventory(doc)
     assert Inventory.from_dict(doc).extra["gate"]["fail_on"] == "high"
+
+
+def test_waivers_apply_to_baseline_findings_too():
+    """An accepted risk stays accepted when it is also in the baseline: it is waived (SARIF
+    suppressions, the HTML flag, the Markdown count) and the waiver is not "unused"."""
+    old = _code_finding("vendor/lib/a.java", 1)
+    new = _code_finding("src/a.java", 2, algorithm="SHA-1")
+    inv = _inv(old, new)
+    waivers = _waivers(
+        """
+- path: "vendor/**"
+  justification: vendored, replaced with the next upgrade
+  owner: team-a
+  expires: 2027-01-31
+"""
+    )
+    config = GateConfig(
+        fail_on="high",
+        baseline=Baseline(frozenset({old.fingerprint})),
+        waivers=waivers,
+        today=TODAY,
+    )
+    result = apply_gate(inv, config)
+    assert set(result.waived) == {old.fingerprint}
+    assert result.known == 1 and [f.fingerprint for f in result.new] == [new.fingerprint]
+    assert result.unused == [] and result.messages() == []
+    gate = inv.extra["gate"]
+    assert gate["waived"] == {old.fingerprint: 1}
+    from qscan.render import RENDERERS, RenderOptions
+    from qscan.render.view import build_view
+
+    assert build_view(inv).gate.flags[old.fingerprint] == "waived"
+    assert "1 finding is waived" in RENDERERS["md"](inv, RenderOptions())
+    assert "1 bevinding valt onder een ontheffing" in RENDERERS["md"](inv, RenderOptions("nl"))
+
+
+def test_failing_gate_says_why_on_stderr(saved, tmp_path):
+    """Outputs go to files, so the CI log shows only stderr: the reason, counts by rule and
+    the first locations, with correct plurals."""
+    out = str(tmp_path / "o.json")
+    result = CliRunner().invoke(
+        main, ["report", str(saved), "--format", "json", "--output", out, "--fail-on", "high"]
+    )
+    assert result.exit_code == 1
+    stderr = result.stderr
+    lines = [line.removeprefix("qscan: ") for line in stderr.splitlines()]
+    failing = json.loads(Path(out).read_text())["gate"]["failing"]
+    count = len(failing)
+    assert lines[0].startswith(f"gate failed: {count} findings fail (severity high or above)")
+    rule_lines = [line for line in lines if line.startswith("  QS") and "×" in line]
+    assert sum(int(line.split("×")[1].split()[0]) for line in rule_lines) == count
+    where = lines.index("first locations:")
+    located = lines[where + 1 : where + 6]
+    assert len(located) == min(5, count)
+    assert all(line.startswith("  QS") for line in located)
+    assert "  QS500 keys/id_rsa:1 (PEM private key)" in located
+    assert count == 6 and lines[where + 6] == "  … and 1 more finding (see the reports)"
+
+
+def test_one_failing_finding_is_singular(tmp_path):
+    inv = _inv(_code_finding("src/a.java", 7))
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps(inv.to_dict()), encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            str(path),
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / "o.json"),
+            "--fail-on",
+            "high",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "qscan: gate failed: 1 finding fails (severity high or above)\n" in result.stderr
+    assert "qscan: location:\nqscan:   QS302 repo: src/a.java:7 (java MessageDigest)\n" in (
+        result.stderr
+    )

@@ -105,9 +105,9 @@ def test_configuration_blocks_are_separate_issues(tmp_path: Path) -> None:
     )
     inventory = api.scan(tmp_path)
     old = _by_rule(inventory)["QS401"]
-    assert sorted(i.asset for i in old) == [
-        "nginx.conf (server a.example.org)",
-        "nginx.conf (server b.example.org)",
+    assert sorted(i.asset for i in old) == [  # the file with its scan target
+        f"{tmp_path}: nginx.conf (server a.example.org)",
+        f"{tmp_path}: nginx.conf (server b.example.org)",
     ]
 
 

@@ -76,7 +76,9 @@ def test_league_table_ranks_and_counts_overdue(merged: Path) -> None:
     # another; the archive's four ECDH groups are one issue, the RSA-1024 signature another
     assert ahead.readiness == 0.5 and ahead.rank == 1 and ahead.issues == 2
     assert behind.overdue == 1  # the 1024-bit RSA key is broken today
-    assert behind.open_by_wave["1"] == 2 and behind.findings == 5
+    assert behind.waves["1"] == 2 and behind.findings == 5
+    # wave 4 ("monitor") counts the quantum-ready hybrid issue: never always 0
+    assert ahead.waves["4"] == 1 and r.wave_totals["4"] == 1
     later = build(*load(merged), as_of=dt.date(2036, 1, 1))
     assert later.league[1].overdue == 2  # every deadline under NIST IR 8547 has passed
 
@@ -112,6 +114,20 @@ def test_html_is_self_contained_escaped_and_localised(merged: Path) -> None:
     dutch = html(r, "nl")
     assert 'lang="nl"' in dutch and "Ranglijst van organisaties" in dutch
     assert "Systemen die het eerst moeten migreren" in dutch
+
+
+def test_numbers_and_dates_are_localised(merged: Path) -> None:
+    """The roadmap formats its numbers and dates for the language (Babel), as the report
+    does: no "19662" next to "1.656"."""
+    r = roadmap_of(merged)
+    r.totals["findings"] = 19662
+    r.totals["issues"] = 1656
+    dutch, english = html(r, "nl"), html(r, "en")
+    assert "19.662" in dutch and "1.656" in dutch and "19662" not in dutch
+    assert "19,662" in english and "1,656" in english
+    assert "peildatum 1 jun 2026" in dutch and "as of Jun 1, 2026" in english
+    md = markdown(r, "nl")
+    assert "19.662 bevindingen" in md and "achterstallig" in md
 
 
 def test_milestone_labels_follow_the_language(merged: Path) -> None:

@@ -1,6 +1,6 @@
 """A minimal Chrome DevTools Protocol client for the report tests: start Debian's headless
 chromium, open a page, record console errors, exceptions and network requests, evaluate
-JavaScript and take screenshots."""
+JavaScript, take screenshots and print to PDF."""
 
 from __future__ import annotations
 
@@ -109,6 +109,20 @@ class Page:
             params["captureBeyondViewport"] = True
         data = await self.send("Page.captureScreenshot", params)
         path.write_bytes(base64.b64decode(data["data"]))
+
+    async def pdf(self) -> bytes:
+        """The page printed as Chromium prints it (A4, print media, backgrounds on)."""
+        data = await self.send(
+            "Page.printToPDF",
+            {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True},
+        )
+        return base64.b64decode(data["data"])
+
+    async def resize(self, width: int, height: int = 900) -> None:
+        await self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def console_errors(self) -> list[str]:
         out = []

@@ -7,11 +7,13 @@ import copy
 
 from qscan.assess.engine import assess
 from qscan.model import Finding, Inventory, Location, ScanError
+from qscan.protocols import ssh
 
 HOSTILE = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 CERT_SHA = "a" * 64
 CA_SHA = "b" * 64
 SHA1_SHA = "c" * 64
+GIT = Location(target="ssh://git.example.org", host="git.example.org", port=22, service="ssh")
 
 
 def _tls(host: str, component: str, algorithm: str, evidence: str, **kw) -> Finding:
@@ -134,20 +136,8 @@ def sample_findings() -> list[Finding]:
             params={"codepoint": 0xC012, "suite": "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"},
             context={"organisation": "Ministry of Examples", "system": "Legacy CRM"},
         ),
-        Finding(
-            algorithm="sntrup761x25519-sha512",
-            function="key-exchange",
-            asset="protocol",
-            location=Location(
-                target="ssh://git.example.org",
-                component="ssh kex",
-                host="git.example.org",
-                port=22,
-                service="ssh",
-            ),
-            evidence="sntrup761x25519-sha512@openssh.com",
-            context={"endpoint": {"pq_kex_offered": True, "pq_kex_first": True}},
-        ),
+        *ssh.kex_findings(["sntrup761x25519-sha512@openssh.com"], GIT),
+        ssh.protocol_finding(GIT, ["sntrup761x25519-sha512@openssh.com", "curve25519-sha256"]),
         Finding(
             algorithm="Ed25519",
             function="signature",

@@ -106,7 +106,8 @@ def test_language_files_match():
     for key in en:
         names = lambda text: sorted(f for _, f, _, _ in fields.parse(text) if f)  # noqa: E731
         assert names(en[key]) == names(nl[key]), key
-    same = [k for k in en if en[k] == nl[k] and en[k] and len(en[k]) > 12]
+    letters = lambda text: re.sub(r"[^A-Za-z]", "", re.sub(r"\{\w+\}", "", text))  # noqa: E731
+    same = [k for k in en if en[k] == nl[k] and len(letters(en[k])) > 10]
     assert same == [], f"untranslated: {same}"
 
 
@@ -143,8 +144,8 @@ def test_views(inventory):
 def test_estate_and_history_sections(inventory, plain_inventory):
     page = render(inventory)
     assert "By organisation" in page and "By system" in page and "Legacy CRM (team-crm)" in page
-    assert "Since the last scan" in page and "Readiness over time" in page
-    assert "2026-10-20T10:00:00+00:00" in page
+    assert "Since the last scan" in page and "Quantum readiness over time" in page
+    assert "Oct 20, 2026, 10:00:00\u202fAM UTC" in page  # the previous scan, localised
     for f in plain_inventory.findings:
         for key in ("organisation", "system", "owner"):
             f.context.pop(key, None)

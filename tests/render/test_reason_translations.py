@@ -108,11 +108,11 @@ def _literals(text: str) -> list[str]:
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
 def test_every_template_has_dutch_with_the_same_placeholders(key):
     template = TEMPLATES[key]
-    assert template.nl.strip()
-    assert sorted(placeholders(template.nl)) == sorted(placeholders(template.en))
+    assert template.text("nl").strip()
+    assert sorted(placeholders(template.text("nl"))) == sorted(placeholders(template.en))
     assert all(name in PLACEHOLDERS for name in placeholders(template.en))
     if _literals(template.en):
-        assert template.nl != template.en
+        assert template.text("nl") != template.en
 
 
 def test_inventory_covers_the_branches():
@@ -153,7 +153,7 @@ def test_dutch_html_report_has_dutch_reasons_only():
     all_dutch = "\n".join(r for f in dutch.findings for r in f.priority.reasons)
     for template in TEMPLATES.values():
         for literal in _literals(template.en):
-            if literal not in template.nl:
+            if literal not in template.text("nl"):
                 assert literal not in all_dutch, literal
     for word in ("beleidstermijn", "blootstelling: internet", "jaar (opgegeven)"):
         assert word in all_dutch

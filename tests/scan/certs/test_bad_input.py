@@ -287,6 +287,6 @@ def test_fragments_in_code_and_documentation_are_notes_not_errors(tmp_path: Path
     markdown = RENDERERS["md"](inventory, RenderOptions())
     assert "3 notes (not errors)" in markdown
     html = RENDERERS["html"](inventory, RenderOptions())
-    assert "3 notes, not errors" in html and "<code>corrupt-pem</code> ×2" in html
+    assert "3 notes, not errors" in html and "damaged PEM block ×2" in html  # kind, labelled
     again = Inventory.from_json(inventory.to_json())
     assert [n.to_dict() for n in again.notes] == [n.to_dict() for n in inventory.notes]

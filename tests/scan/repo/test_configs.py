@@ -34,13 +34,46 @@ def shape(f: Finding) -> tuple:
     return tuple(getattr(f, k) for k in SHAPE)
 
 
+_NEEDS_SET_UP = {"kx-psk", "kx-dhe-psk", "kx-ecdhe-psk", "kx-rsa-psk", "kx-srp"}
+
+
+def _oracle(spec: str, srp: bool = False, anonymous: bool = False) -> list[int]:
+    """OpenSSL's own expansion, less what OpenSSL's own descriptors say a server cannot
+    agree on without set-up: PSK (a callback), SRP (a verifier), aNULL (security level 0)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.set_ciphers(spec if "@SECLEVEL" in spec else spec + ":@SECLEVEL=0")
+    return [
+        c["id"] & 0xFFFF
+        for c in context.get_ciphers()
+        if c["protocol"] != "TLSv1.3"
+        and (c["kea"] not in _NEEDS_SET_UP or (srp and c["kea"] == "kx-srp"))
+        and (c["auth"] != "auth-null" or anonymous)
+    ]
+
+
 def test_cipher_string_is_expanded_by_openssl():
     spec = "HIGH:!aNULL:!MD5"
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.set_ciphers(spec + ":@SECLEVEL=0")
-    oracle = [c["id"] & 0xFFFF for c in context.get_ciphers() if c["protocol"] != "TLSv1.3"]
     codepoints, missing = expand_cipher_string(spec)
-    assert list(codepoints) == oracle and len(oracle) > 20
+    assert list(codepoints) == _oracle(spec) and len(codepoints) > 20
+    assert missing == ()
+
+
+def test_only_negotiable_suites_are_listed():
+    """HIGH names PSK, SRP and anonymous suites; a server agrees on none of them without a
+    PSK callback, an SRP verifier or security level 0."""
+    codepoints, _ = expand_cipher_string("HIGH")
+    suites = [tls.suite(cp) for cp in codepoints]
+    assert codepoints and list(codepoints) == _oracle("HIGH")
+    assert not [s.name for s in suites if "PSK" in s.name or "SRP" in s.name or s.anon]
+    with_srp, _ = expand_cipher_string("HIGH", srp=True)
+    assert list(with_srp) == _oracle("HIGH", srp=True)
+    assert {tls.suite(cp).name for cp in with_srp} - {s.name for s in suites} == {
+        tls.suite(cp).name for cp in with_srp if "SRP" in tls.suite(cp).name
+    }
+    level_zero, _ = expand_cipher_string("HIGH:@SECLEVEL=0")
+    assert list(level_zero) == _oracle("HIGH:@SECLEVEL=0", anonymous=True)
+    assert any(tls.suite(cp).anon for cp in level_zero)
+    _, missing = expand_cipher_string("ECDHE-RSA-AES128-GCM-SHA256:PSK-RC4-SHA:ADH-RC4-MD5")
     assert missing == ()
 
 
@@ -242,3 +275,19 @@ def test_kubernetes_tls_secret_certificate_is_scanned(tmp_path):
         (8, "private key file"),
     }
     assert next(f for f in findings if f.function == "key-storage").verdict.rule == "QS500"
+
+
+def test_apache_lists_srp_suites_only_with_a_verifier_file(tmp_path):
+    conf = tmp_path / "ssl.conf"
+    conf.write_text(
+        "SSLCipherSuite HIGH\n"
+        "<VirtualHost *:443>\n  SSLSRPVerifierFile /etc/apache2/passwd.srpv\n"
+        "  SSLCipherSuite HIGH\n</VirtualHost>\n"
+        "<VirtualHost *:8443>\n  SSLCipherSuite HIGH\n</VirtualHost>\n"
+    )
+    srp_lines = {
+        f.location.line
+        for f in scan(conf)
+        if f.location.component == "apache SSLCipherSuite" and "SRP" in f.params["suite"]
+    }
+    assert srp_lines == {4}

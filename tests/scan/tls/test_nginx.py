@@ -105,8 +105,7 @@ def test_nginx_modern_config(chains, scan, tmp_path):
     assert not result.errors_for(port)
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_nginx_legacy_config(chains, scan, tmp_path):
+def _dhparam(tmp_path: Path) -> Path:
     openssl = shutil.which("openssl")
     if not openssl:
         pytest.skip("openssl CLI not installed")
@@ -126,6 +125,12 @@ def test_nginx_legacy_config(chains, scan, tmp_path):
         check=True,
         capture_output=True,
     )
+    return dhparam
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_nginx_legacy_config(chains, scan, tmp_path):
+    dhparam = _dhparam(tmp_path)
     proc, port = _start_nginx(tmp_path, chains["rsa"], LEGACY.format(dhparam=dhparam))
     try:
         result = scan(f"localhost:{port}")
@@ -145,3 +150,31 @@ def test_nginx_legacy_config(chains, scan, tmp_path):
     assert result.params(port, "tls1.2 ecdhe curve", "group") == ["secp384r1"]
     assert result.params(port, "tls1.2 dhe group", "bits") == [3072]
     assert not result.at(port, "tls1.3 supported group")
+
+
+def test_configured_cipher_string_lists_what_the_live_server_offers(chains, scan, tmp_path):
+    """`ssl_ciphers HIGH` names PSK, SRP and anonymous suites that nginx cannot negotiate:
+    the configuration scan of the very file nginx runs lists none of them, and every suite
+    the live scan sees; what it lists beyond that needs another certificate type."""
+    from qscan import scan as scan_paths
+    from qscan.protocols import tls
+
+    dhparam = _dhparam(tmp_path)
+    config = f"ssl_protocols TLSv1.2;\n        ssl_ciphers HIGH;\n        ssl_dhparam {dhparam};"
+    proc, port = _start_nginx(tmp_path, chains["rsa"], config)
+    try:
+        live = {
+            f.params["suite"] for f in scan(f"localhost:{port}").at(port, "tls1.2 cipher suite")
+        }
+    finally:
+        _stop(proc)
+    configured = {
+        f.params["suite"]
+        for f in scan_paths(str(tmp_path / "nginx.conf")).findings
+        if f.location.component == "nginx ssl_ciphers"
+    }
+    suites = {name: tls.suite_by_name(name) for name in configured | live}
+    unreachable = [n for n, s in suites.items() if s.anon or s.kx in ("PSK", "SRP") or "PSK" in n]
+    assert live and not unreachable
+    assert live <= configured
+    assert {suites[n].au for n in configured - live} <= {"ECDSA", "DSS"}

@@ -3,6 +3,9 @@ SSLOpenSSLConfCmd Curves|Groups|Ciphersuites|SignatureAlgorithms|MinProtocol, th
 SSLProxy* equivalents, and SSLCertificateFile / SSLCertificateKeyFile (referenced files
 are scanned). Directive names are case-insensitive; <VirtualHost> gives the scope.
 
+Cipher strings list SRP suites only where `SSLSRPVerifierFile` is set (in the same
+<VirtualHost> or an enclosing scope); see tls_settings.
+
 `SSLProtocol all` means TLSv1 to TLSv1.3 here: mod_ssl includes SSLv3 only when OpenSSL
 was built with it, and OpenSSL 1.1.0 and later build without SSLv3 by default.
 """
@@ -35,6 +38,9 @@ _FILES = (
     "sslproxymachinecertificatefile",
 )
 SUMMARY = "apache tls key exchange (configured)"
+_SRP = "sslsrpverifierfile"
+"""mod_ssl's SRP verifier file (httpd 2.4.4+ built with SRP): without it no SRP suite can be
+negotiated."""
 
 
 class ApacheAnalyzer(TlsConfigAnalyzer):
@@ -45,6 +51,20 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)
+        directives = list(self._directives(text, out))
+        srp_scopes = {scope for parts, _, _, scope in directives if parts[0].lower() == _SRP}
+        for parts, number, evidence, scope in directives:
+            # a verifier file set in a scope or one enclosing it enables SRP suites there
+            srp = any(scope[: len(s)] == s for s in srp_scopes)
+            self._directive(parts[0].lower(), parts, number, evidence, scope, srp, out, ctx)
+        return iter(out.records)
+
+    @staticmethod
+    def _directives(
+        text: str, out: TlsFindings
+    ) -> Iterator[tuple[list[str], int, str, tuple[str, ...]]]:
+        """(words, line, text, enclosing sections) of every directive; unbalanced sections
+        are reported."""
         scope: list[str] = []
         for line in logical_lines(text):
             stripped = line.text.strip()
@@ -61,12 +81,10 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
                 scope.append(" ".join(section))
                 continue
             parts = words(stripped)
-            if not parts:
-                continue
-            self._directive(parts[0].lower(), parts, line.number, stripped, scope, out, ctx)
+            if parts:
+                yield parts, line.number, stripped, tuple(scope)
         if scope:
             out.error("parse-error", f"apache: section <{scope[-1]}> is never closed")
-        return iter(out.records)
 
     def _directive(
         self,
@@ -74,7 +92,8 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
         parts: list[str],
         number: int,
         evidence: str,
-        scope: list[str],
+        scope: tuple[str, ...],
+        srp: bool,
         out: TlsFindings,
         ctx: FileContext,
     ) -> None:
@@ -90,9 +109,9 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
                 if args[0].upper() == "TLSV1.3":
                     out.suite_names(split_list(args[1]), number, component, evidence, context)
                 else:
-                    out.cipher_string(args[1], number, component, evidence, context)
+                    out.cipher_string(args[1], number, component, evidence, context, srp)
             else:
-                out.cipher_string(args[0], number, component, evidence, context)
+                out.cipher_string(args[0], number, component, evidence, context, srp)
         elif name in ("sslopensslconfcmd",) and len(args) >= 2:
             command, value = args[0].lower(), args[1]
             component = f"{component} {args[0]}"
@@ -101,7 +120,7 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
             elif command == "ciphersuites":
                 out.suite_names(split_list(value), number, component, evidence, context)
             elif command == "cipherstring":
-                out.cipher_string(value, number, component, evidence, context)
+                out.cipher_string(value, number, component, evidence, context, srp)
             elif command in ("signaturealgorithms", "clientsignaturealgorithms"):
                 out.sigalgs(split_list(value), number, component, evidence, context)
             elif command == "minprotocol":

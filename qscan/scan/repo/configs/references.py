@@ -1,9 +1,15 @@
 """Certificate and key files a configuration points to (ssl_certificate, HostKey,
 SSLCertificateFile, crt, smtpd_tls_cert_file, keystoreFile), scanned by the certificate
 scanner when the configuration file itself is the scan target (`qscan scan
-/etc/nginx/nginx.conf`). When a folder is scanned the walker reads what is inside it, and a
-path outside it (the scanning machine's /etc/ssh/ssh_host_rsa_key named by a repository's
-sshd_config) is not the repository's and is not read. Findings keep the path as written."""
+/etc/nginx/nginx.conf`). Findings keep the path as written.
+
+When a folder is scanned without a root, the walker reads what is inside it, and a path
+outside it (the scanning machine's /etc/ssh/ssh_host_rsa_key named by a repository's
+sshd_config) is not the repository's and is not read. With a scan root
+(`ScanOptions.root`, `--root`: a pre-commit hook's repository) references are followed from
+folders and files alike, but only to files inside the root; their paths are then relative
+to the scanned folder, as the walk would give them, so that a file both walked and
+referenced is one finding."""
 
 from __future__ import annotations
 
@@ -22,11 +28,23 @@ def referenced_file(
     reference: str, ctx: FileContext, line: int | None, passwords: tuple[str, ...] = ()
 ) -> list[Record]:
     ref = reference.strip().strip("\"'")
-    if not ref or any(c in ref for c in "${}%~") or Path(ctx.target).is_dir():
+    if not ref or any(c in ref for c in "${}%~"):
+        return []
+    root = ctx.options.root
+    folder = Path(ctx.target).is_dir()
+    if folder and root is None:
         return []
     path = Path(ref)
     if not path.is_absolute():
         path = ctx.path.parent / ref
+    relpath = ref
+    if root is not None:
+        resolved, base = path.resolve(), root.resolve()
+        if base not in resolved.parents:
+            return []
+        scanned = Path(ctx.target).resolve() if folder else ctx.path.parent.resolve()
+        relpath = Path(os.path.relpath(resolved, scanned)).as_posix()
+        path = resolved
     try:
         st = os.stat(path)
     except OSError:
@@ -40,7 +58,7 @@ def referenced_file(
     options = ctx.options
     if passwords:
         options = replace(options, passwords=tuple(options.passwords) + passwords)
-    sub = replace(ctx, path=path, relpath=ref, options=options)
+    sub = replace(ctx, path=path, relpath=relpath, options=options)
     records = list(analyze_bytes(data, sub))
     where = f"{ctx.relpath}:{line}" if line else ctx.relpath
     for record in records:

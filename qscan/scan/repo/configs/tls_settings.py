@@ -7,6 +7,12 @@ OpenSSL cipher strings (`HIGH:!aNULL:!MD5`) are expanded by the OpenSSL this Pyt
 `@SECLEVEL=0` appended unless the string sets a level, so that the inventory lists what the
 string names rather than what this machine's policy would allow. Suites named explicitly
 that this OpenSSL build lacks (RC4, ...) are added from the IANA table by name.
+
+Only suites the server can negotiate are listed (docs/repository-scanner.md): OpenSSL picks
+a PSK suite only with a PSK callback and an SRP suite only with an SRP verifier, which none
+of the configuration formats sets up except Apache's SSLSRPVerifierFile; and it refuses
+anonymous (aNULL) suites at every security level above 0, so they are listed only when the
+string itself sets `@SECLEVEL=0`.
 """
 
 from __future__ import annotations
@@ -36,32 +42,55 @@ class CipherStringError(ValueError):
     """A cipher string OpenSSL cannot select any suite from."""
 
 
+_PSK_KX = frozenset({"PSK", "DHE_PSK", "ECDHE_PSK", "RSA_PSK"})
+_LEVEL_ZERO = re.compile(r"@SECLEVEL=0(?![0-9])", re.IGNORECASE)
+
+
+def negotiable(suite: tls.Suite, *, srp: bool, level_zero: bool) -> bool:
+    """Whether a server configured with this suite can agree on it: PSK suites need a PSK
+    callback (no configuration format here sets one), SRP suites an SRP verifier file,
+    anonymous suites security level 0."""
+    if suite.kx in _PSK_KX or suite.au == "PSK":
+        return False
+    if suite.kx == "SRP" or suite.au == "SRP":
+        return srp
+    return level_zero or not suite.anon
+
+
 @lru_cache(maxsize=512)
-def expand_cipher_string(value: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def expand_cipher_string(value: str, srp: bool = False) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """(codepoints in OpenSSL's order, explicit names OpenSSL here does not know) for a
-    TLS <= 1.2 cipher string. TLS 1.3 suites, which set_ciphers() does not control, are
-    left out."""
+    TLS <= 1.2 cipher string, negotiable ones only (`srp`: an SRP verifier is configured).
+    TLS 1.3 suites, which set_ciphers() does not control, are left out."""
     text = value.strip().strip("\"'")
     spec = text if "@SECLEVEL" in text.upper() else f"{text}:@SECLEVEL=0"
+    level_zero = bool(_LEVEL_ZERO.search(text))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         context.set_ciphers(spec)
         ciphers = context.get_ciphers()
     except ssl.SSLError:
         ciphers = []
-    codepoints = tuple(c["id"] & 0xFFFF for c in ciphers if c.get("protocol") != "TLSv1.3")
-    known = set(codepoints)
+    named = [c["id"] & 0xFFFF for c in ciphers if c.get("protocol") != "TLSv1.3"]
+    codepoints = tuple(cp for cp in named if _allowed(cp, srp, level_zero))
+    known = set(named)
     missing: list[str] = []
     for token in _SPLIT.split(text):
         if not token or token[0] in _KEYWORD_PREFIX or token.startswith("@"):
             continue
         suite = tls.suite_by_name(token)
         if suite is not None and suite.codepoint not in known and not suite.tls13:
-            missing.append(token)
             known.add(suite.codepoint)
-    if not codepoints and not missing:
+            if negotiable(suite, srp=srp, level_zero=level_zero):
+                missing.append(token)
+    if not named and not missing:
         raise CipherStringError(f"OpenSSL selects no cipher suite from {text!r}")
     return codepoints, tuple(missing)
+
+
+def _allowed(codepoint: int, srp: bool, level_zero: bool) -> bool:
+    suite = tls.suite(codepoint)
+    return suite is None or negotiable(suite, srp=srp, level_zero=level_zero)
 
 
 class TlsConfigAnalyzer(TextAnalyzer):
@@ -88,12 +117,19 @@ class TlsFindings(ConfigFindings):
     # -- directives --------------------------------------------------------------------
 
     def cipher_string(
-        self, value: str, line: int | None, component: str, evidence: str, scope: dict | None = None
+        self,
+        value: str,
+        line: int | None,
+        component: str,
+        evidence: str,
+        scope: dict | None = None,
+        srp: bool = False,
     ) -> None:
         """An OpenSSL cipher string for TLS <= 1.2 (ssl_ciphers, SSLCipherSuite, CipherString,
-        ssl-default-bind-ciphers, tls_high_cipherlist)."""
+        ssl-default-bind-ciphers, tls_high_cipherlist); `srp` when an SRP verifier file is
+        configured for the same server."""
         try:
-            codepoints, missing = expand_cipher_string(value)
+            codepoints, missing = expand_cipher_string(value, srp)
         except CipherStringError as exc:
             self.error("config-value", f"{component}: {exc}", line)
             return
