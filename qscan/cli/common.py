@@ -54,7 +54,10 @@ def write_output(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    path = Path(output)
+    path = Path(output).resolve()
+    if path.exists() and not path.is_file():
+        _write_in_place(text, path, output)
+        return
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +68,16 @@ def write_output(text: str, output: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()
+
+
+def _write_in_place(text: str, path: Path, output: str) -> None:
+    """A device, FIFO or other special file (/dev/null, /dev/stdout) is written as it is:
+    renaming a file over it would replace the device itself."""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def read_password_file(path: Path) -> list[str]:

@@ -6,6 +6,8 @@ and says so."""
 from __future__ import annotations
 
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,29 @@ def test_output_written_beside_and_renamed(tmp_path: Path, monkeypatch: pytest.M
         write_output("new\n", str(target))
     assert target.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["inventory.json"]
+
+
+def test_output_to_a_fifo_writes_into_it_and_keeps_it(tmp_path: Path) -> None:
+    """A special file (like /dev/null) is written, never renamed over."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_output("through the pipe\n", str(fifo))
+    reader.join(timeout=10)
+    assert received == ["through the pipe\n"]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_output_through_a_symlink_updates_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("previous\n")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    write_output("new\n", str(link))
+    assert link.is_symlink()
+    assert real.read_text() == "new\n"
 
 
 def _lost_inventory() -> Inventory:
