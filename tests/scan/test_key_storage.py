@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from qscan.model import Finding, Inventory
 from qscan.pipeline import scan
 from qscan.scan import walk as walk_module
+from qscan.scan.files import SMALL_TREE
 from qscan.scan.interface import ScanOptions
 from qscan.scan.walk import FileEntry, walk
 from qscan.targets import parse_target
@@ -256,3 +257,16 @@ def test_the_facts_are_in_the_schema(tmp_path: Path, validate_inventory) -> None
     (stored,) = [f for f in doc["findings"] if f["function"] == "key-storage"]
     assert stored["context"]["file_mode"] == "0600"
     validate_inventory(doc)
+
+
+def test_the_facts_travel_with_the_files_to_worker_processes(repo: Path) -> None:
+    # more than SMALL_TREE files: batches of them go to a worker process, a key in each
+    for n in range(SMALL_TREE + 60):
+        if n % 50:
+            _write(repo / "conf" / f"f{n:03d}.txt", f"setting {n}\n", 0o644)
+        else:
+            _write(repo / "conf" / f"f{n:03d}.key", _pem(), 0o600)
+    inventory = scan([parse_target(str(repo))], ScanOptions(workers=2), "nist-ir-8547")
+    stored = _stored(inventory)
+    assert len(stored) == 6
+    assert all(_facts(key) == {**OWNER_ONLY, "in_repository": True} for key in stored.values())
