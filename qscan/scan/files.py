@@ -37,7 +37,8 @@ from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.scope import is_trust_store, scope_of_path
-from qscan.scan.walk import FileEntry, WalkItem, walk, walk_files
+from qscan.scan.storage import StorageFacts
+from qscan.scan.walk import FileEntry, WalkItem, file_in_repository, walk, walk_files
 from qscan.targets import Target
 
 HEAD_BYTES = 4096
@@ -68,8 +69,8 @@ class _Skip(Exception):
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
 
 
-def _open_regular(path: str | Path, limit: int) -> tuple[int, int]:
-    """(descriptor, size) of a regular file not above limit, else _Skip. The open is
+def _open_regular(path: str | Path, limit: int) -> tuple[int, os.stat_result]:
+    """(descriptor, stat) of a regular file not above limit, else _Skip. The open is
     non-blocking, so a FIFO or device found here cannot hang the scan, and the descriptor
     is checked (fstat) before anything is read from it."""
     try:
@@ -90,14 +91,14 @@ def _open_regular(path: str | Path, limit: int) -> tuple[int, int]:
     except _Skip:
         os.close(fd)
         raise
-    return fd, st.st_size
+    return fd, st
 
 
 def read_file(path: str | Path, limit: int) -> bytes:
     """The whole file, refusing anything that is not a regular file or is above limit."""
-    fd, size = _open_regular(path, limit)
+    fd, st = _open_regular(path, limit)
     try:
-        data = _read_rest(fd, [], size, limit)
+        data = _read_rest(fd, [], st.st_size, limit)
     except OSError as exc:
         raise _Skip("unreadable", exc.strerror or str(exc)) from exc
     finally:
@@ -137,9 +138,10 @@ def analyze_file(
     read only when an analyzer wants it, so a large binary nobody wants (a library, an
     archive) costs one small read and no memory."""
     try:
-        fd, size = _open_regular(entry.path, options.max_file_size)
+        fd, st = _open_regular(entry.path, options.max_file_size)
     except _Skip as skip:
         return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
+    size = st.st_size
     try:
         # a small file is read whole at once (one read instead of head and rest)
         whole = size <= WHOLE_READ_BYTES
@@ -174,7 +176,10 @@ def analyze_file(
         return [ScanError(target=target, kind="unreadable", message=message, path=entry.relpath)]
     finally:
         os.close(fd)
-    ctx = FileContext(target=target, path=path, relpath=entry.relpath, options=options)
+    storage = StorageFacts(st.st_mode, entry.in_repository)
+    ctx = FileContext(
+        target=target, path=path, relpath=entry.relpath, options=options, storage=storage
+    )
     records: list[Record] = []
     seconds = budget_seconds(options.file_timeout, len(data))
     try:
@@ -191,13 +196,15 @@ def analyze_file(
         records.append(_too_many(target, entry.relpath))
     if records:
         mark_material(records, entry.relpath, where)
+        storage.mark(records)
     return records
 
 
 def mark_material(records: list[Record], relpath: str, where: str) -> None:
     """Every finding of one file gets its scope (production, test, documentation, vendored:
     rules judge test fixtures more mildly, the priority ranks only production), and a
-    certificate in a trust store says so."""
+    certificate in a trust store says so. (A stored private key also gets where its file
+    sits: StorageFacts.mark.)"""
     scope = scope_of_path(relpath)
     trust_store = is_trust_store(where)
     for record in records:
@@ -565,7 +572,7 @@ class PathScanner(FileScanner):
             # both walked and referenced is reported once
             yield from _once(walked) if options.root is not None else walked
         else:
-            entry = FileEntry(str(root), root.name)
+            entry = FileEntry(str(root), root.name, file_in_repository(root))
             records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
             yield from self._related(map(_target_error, records))
 

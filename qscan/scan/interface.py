@@ -16,6 +16,7 @@ from typing import Protocol
 
 from qscan.model import Finding, ScanError
 from qscan.scan.limits import FILE_TIMEOUT, KdfBudget
+from qscan.scan.storage import StorageFacts
 from qscan.targets import Target
 
 Record = Finding | ScanError
@@ -101,13 +102,16 @@ class FileContext:
     """Where a file sits: `target` is the scan target as given, `relpath` the file's path
     relative to it (forward slashes; the file name itself for a single-file target).
     `kdf` is the key-derivation work the file may still spend on password attempts,
-    shared by every analyzer of the file and the files it references."""
+    shared by every analyzer of the file and the files it references. `storage` holds the
+    file's permission bits and whether it is in a repository, written into its key-storage
+    findings (None: not a file on disk, nothing observed)."""
 
     target: str
     path: Path
     relpath: str
     options: ScanOptions
     kdf: KdfBudget = field(default_factory=KdfBudget, compare=False)
+    storage: StorageFacts | None = None
 
 
 class FileAnalyzer(ABC):

@@ -6,7 +6,8 @@ ignored by an enclosing repository, a depth-first walk honours every `.gitignore
 root. Either way `--exclude` globs and vendored folders are skipped, and symlinks inside
 the tree are not followed: one pointing out of the root would make qscan read what is not
 the target's (`/etc`, `/proc`), one pointing inside it names what the walk reaches anyway;
-a link loop or a dangling link is reported. The target itself may be a symlink.
+a link loop or a dangling link is reported. The target itself may be a symlink. Every file
+carries whether it is in a checkout (what the hygiene rules ask of a stored private key).
 """
 
 from __future__ import annotations
@@ -56,12 +57,14 @@ VENDORED_DIRS = frozenset(
 
 
 class FileEntry(NamedTuple):
-    """A file to scan: its file system path (a string; a Path is accepted too) and its
-    path relative to the target, for display. A named tuple of strings is what pickles
-    fastest on the way to a worker process."""
+    """A file to scan: its file system path (a string; a Path is accepted too), its path
+    relative to the target, for display, and whether it is in a git checkout (tracked, or
+    untracked and not ignored). A named tuple of plain values is what pickles fastest on
+    the way to a worker process."""
 
     path: str | Path
     relpath: str
+    in_repository: bool = False
 
 
 WalkItem = FileEntry | ScanError
@@ -220,9 +223,15 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
 
 
 def walk_tree(
-    root: Path, target: str, excludes: Excludes, covered: Sequence[str] = ()
+    root: Path,
+    target: str,
+    excludes: Excludes,
+    covered: Sequence[str] = (),
+    in_repository: bool = False,
 ) -> Iterator[WalkItem]:
-    """Depth-first walk in name order, honouring `.gitignore` files below the root."""
+    """Depth-first walk in name order, honouring `.gitignore` files below the root. Files
+    are in a repository when the root is (`in_repository`) or when a folder above them in
+    the walk holds a `.git` (a checkout inside the tree: its ignored files are not walked)."""
     walker = _Walker(root, target, excludes, covered)
     seen: set[tuple[int, int]] = set()
     try:
@@ -230,9 +239,11 @@ def walk_tree(
     except OSError as exc:
         yield walker.error(TARGET_UNREADABLE, exc.strerror or str(exc), "")
         return
-    stack: list[tuple[str, str, os.stat_result, _Ignores]] = [(str(root), "", st, _Ignores())]
+    stack: list[tuple[str, str, os.stat_result, _Ignores, bool]] = [
+        (str(root), "", st, _Ignores(), in_repository)
+    ]
     while stack:
-        folder, rel, st, ignores = stack.pop()
+        folder, rel, st, ignores, in_repo = stack.pop()
         if (st.st_dev, st.st_ino) in seen:
             yield walker.error(
                 "symlink-loop", "folder already visited through a symlink; skipped", _display(rel)
@@ -246,8 +257,10 @@ def walk_tree(
             kind = "unreadable" if rel else TARGET_UNREADABLE  # the target folder itself
             yield walker.error(kind, exc.strerror or str(exc), _display(rel))
             continue
-        ignores = ignores.below(folder, rel, any(e.name == ".gitignore" for e in entries))
-        subdirs: list[tuple[str, str, os.stat_result, _Ignores]] = []
+        names = {e.name for e in entries}
+        ignores = ignores.below(folder, rel, ".gitignore" in names)
+        in_repo = in_repo or ".git" in names
+        subdirs: list[tuple[str, str, os.stat_result, _Ignores, bool]] = []
         for entry in entries:
             name = entry.name
             child = f"{rel}/{name}" if rel else name
@@ -274,16 +287,23 @@ def walk_tree(
                 continue
             if is_dir:
                 assert child_st is not None
-                subdirs.append((entry.path, child, child_st, ignores))
+                subdirs.append((entry.path, child, child_st, ignores, in_repo))
             else:
-                yield FileEntry(entry.path, shown)
+                yield FileEntry(entry.path, shown, in_repo)
         stack.extend(reversed(subdirs))
 
 
-def git_toplevel(root: Path) -> bool:
-    """True when root is inside a git work tree and not itself ignored by it."""
+CHECKOUT = "checkout"
+IGNORED = "ignored"
+UNKNOWN = "unknown"
+
+
+def git_state(root: Path) -> str:
+    """CHECKOUT when root is inside a git work tree and not itself ignored by it, IGNORED
+    when it is ignored by one, UNKNOWN when git cannot say: not installed, no work tree, or
+    a work tree git refuses to read (another user's, see git's `safe.directory`)."""
     if shutil.which("git") is None:
-        return False
+        return UNKNOWN
     try:
         inside = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
@@ -291,13 +311,54 @@ def git_toplevel(root: Path) -> bool:
             timeout=30,
         )
         if inside.returncode != 0 or inside.stdout.strip() != b"true":
-            return False
+            return UNKNOWN
         ignored = subprocess.run(
             ["git", "-C", str(root), "check-ignore", "-q", "."], capture_output=True, timeout=30
         )
     except (OSError, subprocess.SubprocessError):
+        return UNKNOWN
+    return {0: IGNORED, 1: CHECKOUT}.get(ignored.returncode, UNKNOWN)
+
+
+def git_dir_above(path: Path) -> bool:
+    """Whether path or a folder above it holds a `.git` (a folder, or a file in a linked
+    work tree or submodule)."""
+    absolute = Path(os.path.abspath(path))
+    return any(os.path.lexists(folder / ".git") for folder in (absolute, *absolute.parents))
+
+
+def file_in_repository(path: Path) -> bool:
+    """Whether a single file is in a git checkout, tracked or untracked and not ignored.
+    No git call unless a `.git` is found above the file (a symlink counts where it points),
+    then one `git ls-files`; where git cannot tell, a `.git` above the file means yes."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a link loop: the file is not read, an error says why
         return False
-    return ignored.returncode == 1
+    if not git_dir_above(real.parent):
+        return False
+    if shutil.which("git") is None:
+        return True
+    try:
+        listed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(real.parent),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                f":(literal){real.name}",
+            ],
+            capture_output=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return listed.returncode != 0 or bool(listed.stdout)
 
 
 def _git_paths(root: Path) -> Iterator[bytes]:
@@ -354,12 +415,12 @@ def walk_git(
         if kind is None:
             continue
         if kind[0] == "file":
-            yield FileEntry(path, rel)
+            yield FileEntry(path, rel, True)
             continue
         inside = [c[len(rel) + 1 :] for c in walker.covered if c.startswith(f"{rel}/")]
-        for item in walk_tree(Path(path), target, excludes, inside):
+        for item in walk_tree(Path(path), target, excludes, inside, in_repository=True):
             if isinstance(item, FileEntry):
-                yield FileEntry(item.path, f"{rel}/{item.relpath}")
+                yield FileEntry(item.path, f"{rel}/{item.relpath}", True)
             else:
                 item.path = f"{rel}/{item.path}" if item.path not in (None, ".") else rel
                 yield item
@@ -371,6 +432,7 @@ def walk_files(
     """The listed files of root (paths relative to it), with the walk's rules: vendored
     folders and `--exclude` globs skipped, symlinks not followed, a missing file reported."""
     walker = _Walker(root, target, Excludes(excludes))
+    in_repository = git_dir_above(root.resolve())
     for rel in files:
         if vendored(rel) or walker.skip(rel):
             continue
@@ -381,15 +443,19 @@ def walk_files(
             yield walker.error(exc.kind, exc.message, rel)
             continue
         if kind is not None and kind[0] == "file":
-            yield FileEntry(path, rel)
+            yield FileEntry(path, rel, in_repository)
 
 
 def walk(
     root: Path, target: str, excludes: Sequence[str], covered: Sequence[str] = ()
 ) -> Iterator[WalkItem]:
     """Every file under root worth scanning, lazily, with unreadable parts as ScanErrors;
-    `covered` paths (relative to root) are left out."""
+    `covered` paths (relative to root) are left out. Each file says whether it is in a git
+    checkout: the walker knows it from git, or from a `.git` above the root or in the tree
+    when git cannot say."""
     globs = Excludes(excludes)
-    if git_toplevel(root):
+    state = git_state(root)
+    if state == CHECKOUT:
         return walk_git(root, target, globs, covered)
-    return walk_tree(root, target, globs, covered)
+    in_repository = state == UNKNOWN and git_dir_above(root)
+    return walk_tree(root, target, globs, covered, in_repository)

@@ -104,3 +104,32 @@ def test_placeholders_without_a_value_say_so():
 )
 def test_a_hash_is_judged_by_the_construction_it_serves(algorithm, function, params, rule):
     assert judge(algorithm, function, asset="key", params=params).verdict.rule == rule
+
+
+def _stored_key(**facts):
+    return Finding(
+        algorithm="Ed25519",
+        function="key-storage",
+        asset="key",
+        location=Location("srv", "private key file", path="ssh_host_ed25519_key"),
+        context={"encrypted": False, **facts},
+    )
+
+
+def test_where_a_stored_key_sits_is_named_in_the_fix_in_every_language():
+    owner_only = {"file_mode": "0600", "readable_by_others": False, "in_repository": False}
+    inventory = assess(
+        Inventory(
+            findings=[
+                _stored_key(**owner_only),
+                _stored_key(**{**owner_only, "file_mode": "0640", "readable_by_others": True}),
+                _stored_key(**{**owner_only, "in_repository": True}),
+            ]
+        )
+    )
+    rules = [(f.verdict.rule, f.verdict.severity) for f in inventory.findings]
+    assert rules == [("QS502", "low"), ("QS500", "critical"), ("QS500", "critical")]
+    dutch = [f.verdict.fix for f in localize(inventory, "nl").findings]
+    assert dutch[0].startswith("Niets te herstellen aan de opslag")
+    assert dutch[1].startswith("Bestandsrechten 0640 laten groepsleden")
+    assert dutch[2].startswith("Deze sleutel staat in een repository-checkout (vastgelegd")

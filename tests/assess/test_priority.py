@@ -426,3 +426,33 @@ def test_the_worked_examples_in_docs_priority_md() -> None:
     held, fixture = assessed([held, fixture])
     assert (held.priority.score, held.priority.wave) == (36, 2)
     assert fixture.priority.wave == 3 and fixture.priority.score <= 25
+
+
+def _stored_key(n: int, system: str, **facts: object) -> Finding:
+    return Finding(
+        algorithm="RSA",
+        function="key-storage",
+        asset="key",
+        location=Location(target="srv", path=f"key{n}.pem", component="private key file"),
+        params={"bits": 2048},
+        context={"system": system, "encrypted": False, **facts},
+    )
+
+
+def test_an_owner_only_key_outside_a_repository_never_reaches_wave_one() -> None:
+    systems = [{"name": "shop", "exposure": "internet", "criticality": "critical"}]
+    owner_only = {"file_mode": "0600", "readable_by_others": False, "in_repository": False}
+    service, readable, committed, unobserved = assessed(
+        [
+            _stored_key(1, "shop", **owner_only),
+            _stored_key(2, "shop", **{**owner_only, "readable_by_others": True}),
+            _stored_key(3, "shop", **{**owner_only, "in_repository": True}),
+            _stored_key(4, "shop"),
+        ],
+        systems=systems,
+    )
+    assert service.verdict.rule == "QS502" and service.priority.wave >= 2
+    assert service.priority.score < 50
+    for exposed in (readable, committed, unobserved):  # production: classically broken now
+        assert exposed.verdict.rule == "QS500"
+        assert (exposed.priority.wave, exposed.priority.score >= 90) == (1, True)

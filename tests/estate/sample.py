@@ -2,9 +2,10 @@
 ministry with varied exposure, confidentiality lifetime (Mosca's x), migration time (y) and
 criticality, and the material an officer meets: TLS endpoints on loopback (Python `ssl` for
 classical ones, pyOpenSSL on cryptography's OpenSSL for hybrid ML-KEM ones), a trust store,
-an operated PKI, a code-signing certificate, keystores, nginx and sshd configurations,
-test-fixture keys, keys in documentation and README snippets, vendored code, hashes marked as
-not used for security, and a folder with nothing in it.
+an operated PKI, a code-signing certificate, keystores, nginx and sshd configurations, a
+server's owner-only host key and a group-readable service key, test-fixture keys, keys in
+documentation and README snippets, vendored code, hashes marked as not used for security,
+and a folder with nothing in it.
 
 Used by tests/estate/test_sample_estate.py (the ranking properties) and by
 benchmarks/estate_priority.py (the wave and score distribution quoted in docs/priority.md).
@@ -25,7 +26,7 @@ from typing import Any
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, mldsa, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -193,12 +194,13 @@ def _key_pem(key: Any) -> bytes:
     )
 
 
-def _write(path: Path, data: bytes | str) -> None:
+def _write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         path.write_text(textwrap.dedent(data).lstrip())
     else:
         path.write_bytes(data)
+    path.chmod(mode)
 
 
 # ---- the material of each system -------------------------------------------------------------
@@ -207,6 +209,8 @@ def _write(path: Path, data: bytes | str) -> None:
 def _legacy_crm(base: Path) -> None:
     key = _rsa(1024)
     _write(base / "certs" / "crm.pem", _pem(_certificate(key, "crm.ministry.example", days=400)))
+    # readable by the key's group (Debian's ssl-cert convention): more than its owner
+    _write(base / "private" / "crm.key", _key_pem(key), mode=0o640)
 
 
 def _internal_pki(base: Path) -> None:
@@ -272,6 +276,13 @@ def _hr_system(base: Path) -> None:
 
 
 def _sftp_exchange(base: Path) -> None:
+    # the server's own host key, as sshd keeps it: unencrypted, owner-only, no repository
+    host_key = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+    _write(base / "ssh_host_ed25519_key", host_key, mode=0o600)
     _write(
         base / "sshd_config",
         """

@@ -123,6 +123,20 @@ def test_each_kind_of_system_gets_its_wave(
     assert {systems[n]["priority"]["wave"] for n in _of(expect, kind)} == {wave}
 
 
+def test_a_service_key_kept_owner_only_is_listed_and_a_readable_one_is_urgent(
+    scanned: tuple[Inventory, dict[str, str]],
+) -> None:
+    inventory, _ = scanned
+    stored = {
+        i.attribution["system"]: i for i in issues_of(inventory) if i.rule in ("QS500", "QS502")
+    }
+    host_key, readable = stored["sftp-exchange"], stored["legacy-crm"]
+    assert (host_key.rule, host_key.severity) == ("QS502", "low")
+    assert host_key.priority.wave >= 3  # listed in the inventory, not a wave driver
+    assert (readable.rule, readable.severity, readable.priority.wave) == ("QS500", "critical", 1)
+    assert set(stored) == {"sftp-exchange", "legacy-crm"}
+
+
 def test_a_system_with_nothing_found_has_no_readiness_and_ranks_last(
     scanned: tuple[Inventory, dict[str, str]], tmp_path: Path
 ) -> None:

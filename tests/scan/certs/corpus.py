@@ -45,6 +45,7 @@ class Row:
 VULN_112 = ("quantum-vulnerable", "medium", "2030-12-31")
 VULN_128 = ("quantum-vulnerable", "low", "2035-12-31")
 BROKEN = ("classically-broken", "critical", None)
+OWNER_ONLY = ("quantum-vulnerable", "low", None)  # QS502: an owner-only key file, no repository
 SAFE = ("quantum-safe", "info", None)
 HYBRID = ("hybrid", "info", None)
 
@@ -280,6 +281,10 @@ def rows() -> list[Row]:
         # Private keys: PKCS#1, SEC1, PKCS#8 (plain, encrypted and opened, encrypted and locked), DSA
         key("rsa-pkcs1.key", "RSA", {"bits": 2048}, VULN_112, context={"format": "PKCS#1"}),
         storage("rsa-pkcs1.key", "RSA", BROKEN, encrypted=False),
+        # a service's own key: owner-only (0600), outside any repository (QS502)
+        key("service-owner-only.key", "ECDSA", {"curve": "P-256"}, VULN_128),
+        storage("service-owner-only.key", "ECDSA", OWNER_ONLY, encrypted=False),
+        storage("service-owner-only-encrypted.key", "ECDSA", OWNER_ONLY, encrypted=True),
         key("ec-sec1.key", "ECDSA", {"curve": "P-256"}, VULN_128, context={"format": "SEC1"}),
         key("ed25519-encrypted.key", "Ed25519", {"oid": "1.3.101.112"}, VULN_128),
         storage(
@@ -436,11 +441,13 @@ def rows() -> list[Row]:
 
 
 def build(folder: Path) -> None:
-    """Write every case file into folder."""
+    """Write every case file into folder: readable by all (0644, whatever the umask), except
+    the owner-only ones."""
     rsa2048, ca_key = b.rsa_key(2048), b.ec_key("P-384")
 
-    def write(name: str, data: bytes) -> None:
+    def write(name: str, data: bytes, mode: int = 0o644) -> None:
         (folder / name).write_bytes(data)
+        (folder / name).chmod(mode)
 
     write("rsa1024.pem", b.pem(b.self_signed("rsa1024.example", b.rsa_key(1024))))
     write(
@@ -518,6 +525,13 @@ def build(folder: Path) -> None:
         "locked-encrypted.key", b.private_pem(b.ec_key("P-384"), password=OTHER_PASSWORD.encode())
     )
     write("dsa.key", b.private_pem(b.dsa_key()))
+    service = b.ec_key("P-256")
+    write("service-owner-only.key", b.private_pem(service), mode=0o600)
+    write(
+        "service-owner-only-encrypted.key",
+        b.private_pem(service, password=PASSWORD.encode()),
+        mode=0o600,
+    )
     public = serialization.PublicFormat
     write(
         "rsa-public.pem",
@@ -590,10 +604,12 @@ def _pem(label: str, data: bytes) -> bytes:
 def _ssh_files(folder: Path) -> None:
     ed = b.ed_key("Ed25519")
     (folder / "id_ed25519").write_bytes(b.private_pem(ed, "openssh"))
+    (folder / "id_ed25519").chmod(0o644)
     ssh = folder / "ssh-work"
     ssh.mkdir()
     b.ssh_keygen("-t", "rsa", "-b", "3072", "-N", PASSWORD, "-f", str(ssh / "id_rsa"))
     (folder / "id_rsa_encrypted").write_bytes((ssh / "id_rsa").read_bytes())
+    (folder / "id_rsa_encrypted").chmod(0o644)
     b.ssh_keygen("-t", "ecdsa", "-b", "384", "-N", "", "-f", str(ssh / "id_ecdsa"))
     (folder / "id_ecdsa.pub").write_bytes((ssh / "id_ecdsa.pub").read_bytes())
     rsa_pub = (

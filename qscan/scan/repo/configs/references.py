@@ -1,7 +1,8 @@
 """Certificate and key files a configuration points to (ssl_certificate, HostKey,
 SSLCertificateFile, crt, smtpd_tls_cert_file, keystoreFile), scanned by the certificate
 scanner when the configuration file itself is the scan target (`qscan scan
-/etc/nginx/nginx.conf`). Findings keep the path as written.
+/etc/nginx/nginx.conf`). Findings keep the path as written, and a
+stored key the facts of its own file (mode, repository), not of the configuration.
 
 When a folder is scanned without a root, the walker reads what is inside it, and a path
 outside it (the scanning machine's /etc/ssh/ssh_host_rsa_key named by a repository's
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from qscan.scan.certs import analyze_bytes
 from qscan.scan.interface import FileContext, Record
+from qscan.scan.storage import StorageFacts
+from qscan.scan.walk import file_in_repository
 
 MAX_REFERENCED = 10 * 1024 * 1024
 
@@ -58,8 +61,10 @@ def referenced_file(
     options = ctx.options
     if passwords:
         options = replace(options, passwords=tuple(options.passwords) + passwords)
-    sub = replace(ctx, path=path, relpath=relpath, options=options)
+    storage = StorageFacts(st.st_mode, file_in_repository(path))
+    sub = replace(ctx, path=path, relpath=relpath, options=options, storage=storage)
     records = list(analyze_bytes(data, sub))
+    storage.mark(records)
     where = f"{ctx.relpath}:{line}" if line else ctx.relpath
     for record in records:
         context = getattr(record, "context", None)
