@@ -60,8 +60,11 @@ class Catalog:
                 components=tuple(spec.get("components", ())),
             )
             self.algorithms[name] = alg
-            for alias in (name, *alg.aliases):
+            for alias in alg.aliases:
                 self._alias.setdefault(alias.lower(), name)
+        # A canonical name always stands for itself, even where an older entry lists it
+        # as an alias (EC, an elliptic-curve key of unknown use, was ECDSA's alias).
+        self._alias.update({name.lower(): name for name in self.algorithms})
         self._rsa_strength = [(r["min_bits"], r["bits"]) for r in algorithms["rsa_strength"]]
         self.oids = {
             oid: OidEntry(

@@ -57,6 +57,8 @@ FUNCTIONS = (
     "encryption",
     "hash",
     "mac",
+    "kdf",
+    "random",
     "key-generation",
     "key-storage",
     "protocol",

@@ -62,6 +62,8 @@ _FUNCTIONS: dict[str, tuple[CryptoFunction, ...]] = {
     "encryption": (CryptoFunction.ENCRYPT, CryptoFunction.DECRYPT),
     "hash": (CryptoFunction.DIGEST,),
     "mac": (CryptoFunction.TAG,),
+    "kdf": (CryptoFunction.KEYDERIVE,),
+    "random": (CryptoFunction.GENERATE,),
     "key-generation": (CryptoFunction.KEYGEN,),
 }
 _STATUS_ORDER = ("classically-broken", "quantum-vulnerable", "unknown", "hybrid", "quantum-safe")
