@@ -10,6 +10,7 @@ matched call was assigned to add parameters (`kpg.initialize(2048)`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -19,10 +20,13 @@ from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.code.patterns import (
     Pattern,
     PatternSet,
+    key_use,
     load_patterns,
     merge_fields,
     name_matches,
     normalise_params,
+    secret_words,
+    sized_algorithm,
 )
 from qscan.scan.repo.code.tokens import IDENT, NUMBER, PUNCT, Syntax, Token, tokenize
 from qscan.scan.repo.code.values import SEPARATORS, Value, ValueReader, matching, split_args
@@ -527,21 +531,73 @@ def pattern_finding(
     fields: dict,
     evidence: str,
     line: int | None,
+    context: dict | None = None,
 ) -> Finding:
-    """The finding of one matched API pattern (token-based detectors and Python's ast)."""
-    function = fields.pop(FOLLOW_FUNCTION, None) or (
-        pattern.function if pattern.function != "auto" else fields.get("function")
+    """The finding of one matched API pattern (token-based detectors and Python's ast). An
+    `EC` key whose function this finding names becomes ECDSA or ECDH (common.yaml key-use),
+    and an algorithm with a known key size its sized catalog name (AES -> AES-256)."""
+    function = str(
+        fields.pop(FOLLOW_FUNCTION, None)
+        or (pattern.function if pattern.function != "auto" else fields.get("function"))
+        or "unknown"
     )
+    params = normalise_params(fields)
+    algorithm = str(fields["algorithm"])
+    refined = key_use().lookup(f"{algorithm}/{function}")
+    if isinstance(refined, str):
+        algorithm = refined
     return made.make(
         component=f"{patterns.component} {label}",
-        algorithm=str(fields["algorithm"]),
-        function=str(function or "unknown"),
+        algorithm=sized_algorithm(algorithm, params),
+        function=function,
         asset=str(fields.get("asset") or pattern.asset),
         line=line,
         evidence=evidence,
-        params=normalise_params(fields),
-        context=dict(pattern.context),
+        params=params,
+        context={**pattern.context, **(context or {})},
     )
+
+
+def read_notes(patterns: PatternSet, pattern: Pattern, call: Value) -> dict:
+    """The facts a pattern's `notes` read at a call (for the finding's context)."""
+    out: dict = {}
+    for name, specs in pattern.notes.items():
+        found, spec = patterns.read(specs, name, call)
+        if spec is not None and found is not None and not isinstance(found, list):
+            out[name] = found
+    return out
+
+
+def inferred_from(call: Value, used: set[int | str]) -> int | None:
+    """The line of the assignment the first argument a pattern read came from, when it was
+    not written at the call (a constant, a variable assigned once, a key made earlier)."""
+    lines: list[int] = []
+    for key in used:
+        arg = call.items.get(key) if isinstance(key, str) else None
+        if isinstance(key, int) and key < len(call.args):
+            arg = call.args[key]
+        if arg is None:
+            continue
+        if arg.origin is not None:
+            lines.append(arg.origin)
+        lines.extend(v.origin for v in arg.items.values() if v.origin is not None)
+    return min(lines) if lines else None
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_SECRET_TAILS = frozenset({"bytes", "value", "str", "hex", "b64", "raw", "data", "buf", "material"})
+
+
+def secret_name(name: str) -> bool:
+    """Whether an identifier names a secret: its last word (or the word before a `bytes`,
+    `hex`, `value` ... suffix) is one of rules/patterns/common.yaml `secret_words`
+    (`aes_key`, `sessionToken`, `iv`, `reset_password`, `nonceBytes`)."""
+    words = [w.lower() for w in _WORD.findall(name.rsplit(".", 1)[-1].replace("$", ""))]
+    if not words:
+        return False
+    if len(words) > 1 and words[-1] in _SECRET_TAILS:
+        words.pop()
+    return words[-1] in secret_words()
 
 
 class _Emitter:

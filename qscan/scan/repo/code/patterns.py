@@ -7,8 +7,28 @@ or, after import resolution, `crypto/rsa.GenerateKey`) or constant references (`
 `{arg: N, kw: NAME, key: KEY, table: TABLE}` (positional argument, keyword argument, key of a
 map argument, lookup table; `self: true` reads the called or referenced name itself), or
 `{value: V, absent: SPEC}`: the fixed V when SPEC selects nothing (an API default).
-`exact: true` makes a pattern match only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the variable the result is
-assigned to (`kpg.initialize(2048)`, `EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`).
+`scale: N` multiplies an integer (bytes to bits), and `field: NAME` reads a field of the
+finding the argument's variable was assigned from (`algorithms.AES(key)` after `key =
+os.urandom(32)` reads `bits` 256 from the CSPRNG finding). `exact: true` makes a pattern match
+only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the
+variable the result is assigned to (`kpg.initialize(2048)`,
+`EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`). `consume: true` makes the calls inside the
+arguments part of this finding (`Cipher(algorithms.AES(k), modes.GCM(iv))` is one finding,
+`padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), ...)` reports no separate SHA-1). `loader:
+true` marks a call that loads or constructs a key: its function (and an `EC` or `unknown`
+algorithm) comes from how the variable it is assigned to is used (see `uses`), and it is not
+reported when its algorithm stays unknown. `part: true`: only reported as part of a use
+(`padding.PKCS1v15()` inside `key.sign(...)`), never alone. `secret_only: true`: reported
+only when the value becomes a secret (a non-cryptographic generator whose result is assigned
+to a name such as `key`, `iv`, `token`, `password`, returned by a function so named, or
+passed into a matched call). `notes: {name: SPEC}` reads facts into the finding's context
+(`usedforsecurity`). `tls: {kind: SPEC}` reads TLS settings (see
+qscan/scan/repo/code/tlscode.py) instead of an algorithm.
+
+A language file may also hold `uses` (method name -> {function, operation} or {propagate:
+true}): a call of such a method on a variable bound to a matched call reports that use
+(`key.sign(...)`, `params.generate_private_key()`), and `key_use` in common.yaml turns an
+`EC` key into ECDSA or ECDH by that use.
 Tables map literal strings or names (case-insensitive; names also by their last segments;
 `re:` keys are regular expressions whose groups fill `{name}` templates) to an algorithm
 name, a parameter value, a map of fields, or `{lookup: TABLE, key: ...}` (read on in another
@@ -44,11 +64,23 @@ class Spec:
     itself: bool = False
     fixed: Any = MISSING
     absent: Spec | None = None
+    scale: int | None = None
+    field: str | None = None
 
     @classmethod
     def parse(cls, raw: Any) -> Spec:
         if isinstance(raw, dict):
-            unknown = set(raw) - {"arg", "kw", "key", "table", "self", "value", "absent"}
+            unknown = set(raw) - {
+                "arg",
+                "kw",
+                "key",
+                "table",
+                "self",
+                "value",
+                "absent",
+                "scale",
+                "field",
+            }
             if unknown:
                 raise PatternError(f"unknown spec keys {sorted(unknown)}")
             if "value" in raw:
@@ -60,6 +92,8 @@ class Spec:
                 key=raw.get("key"),
                 table=raw.get("table"),
                 itself=bool(raw.get("self")),
+                scale=raw.get("scale"),
+                field=raw.get("field"),
             )
         return cls(fixed=raw)
 
@@ -92,6 +126,12 @@ class Pattern:
     context: dict[str, Any] = field(default_factory=dict)
     label: str = ""
     exact: bool = False
+    consume: bool = False
+    loader: bool = False
+    part: bool = False
+    secret_only: bool = False
+    tls: dict[str, Specs] = field(default_factory=dict)
+    notes: dict[str, Specs] = field(default_factory=dict)
 
     @property
     def last_names(self) -> set[str]:
@@ -152,6 +192,16 @@ def candidates(value: Value) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Use:
+    """A method called on a bound variable: what it does (`function`, `operation`), or
+    `propagate`: its result stands for the same key (`key.public_key()`)."""
+
+    function: str | None = None
+    operation: str | None = None
+    propagate: bool = False
+
+
 @dataclass
 class PatternSet:
     language: str
@@ -162,6 +212,11 @@ class PatternSet:
     keywords: re.Pattern[bytes] | None
     words: tuple[str, ...] = ()
     """The words whose presence makes a file worth tokenizing (the prefilter)."""
+    uses: dict[str, Use] = field(default_factory=dict)
+    assigns: dict[str, list[Pattern]] = field(default_factory=dict)
+    """Patterns matched on an attribute assignment (`ctx.minimum_version = ...`)."""
+    keywords_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Modules that count for the prefilter only with one of these words in the file."""
 
     def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
         """The value of the first spec that reads at this call (a field map, a scalar, or a
@@ -188,6 +243,11 @@ class PatternSet:
         return self._convert(spec, name, value)
 
     def _convert(self, spec: Spec, name: str, value: Value) -> Any:
+        if spec.field:
+            found = (value.bound or {}).get(spec.field)
+            return MISSING if found is None else found
+        if spec.scale and value.kind == "int" and value.number is not None:
+            return value.number * spec.scale
         if spec.table:
             table = self.tables[spec.table]
             for cand in candidates(value):
@@ -259,7 +319,22 @@ def normalise_params(fields: dict[str, Any]) -> dict[str, Any]:
         else:
             if params["bits"] <= 0:
                 params.pop("bits")
+    if isinstance(params.get("mode"), str):
+        params["mode"] = params["mode"].upper()
+    for key in ("iterations", "length"):
+        if key in params and not isinstance(params[key], int):
+            params.pop(key)
     return params
+
+
+def sized_algorithm(algorithm: str, params: dict[str, Any]) -> str:
+    """`AES` with a known key size is `AES-256`: a catalog name of the algorithm and its size
+    (Camellia-128, Twofish-256) when one exists; otherwise the algorithm unchanged."""
+    bits = params.get("bits")
+    if not isinstance(bits, int) or algorithm[-1:].isdigit():
+        return algorithm
+    sized = catalog().canonical(f"{algorithm}-{bits}")
+    return sized or algorithm
 
 
 def _names(raw: Any) -> tuple[str, ...]:
@@ -267,6 +342,8 @@ def _names(raw: Any) -> tuple[str, ...]:
 
 
 def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Pattern:
+    if "tls" in raw:
+        raw = {"function": "protocol", "algorithm": None, **raw}
     if "match" not in raw or "function" not in raw:
         raise PatternError(f"{where}: a pattern needs match and function")
     if "algorithm" not in raw:
@@ -281,7 +358,15 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         )
         for f in raw.get("then") or ()
     )
-    every = [algorithm, *params.values(), *(s for f in then for s in f.params.values())]
+    tls = {k: parse_specs(v) for k, v in (raw.get("tls") or {}).items()}
+    notes = {k: parse_specs(v) for k, v in (raw.get("notes") or {}).items()}
+    every = [
+        algorithm,
+        *params.values(),
+        *tls.values(),
+        *notes.values(),
+        *(s for f in then for s in f.params.values()),
+    ]
     for spec in (s for specs in every for s in specs):
         if spec.table and spec.table not in tables:
             raise PatternError(f"{where}: unknown table {spec.table!r}")
@@ -296,6 +381,12 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         context=dict(raw.get("context") or {}),
         label=raw.get("label", ""),
         exact=bool(raw.get("exact")),
+        consume=bool(raw.get("consume")),
+        loader=bool(raw.get("loader")),
+        part=bool(raw.get("part")),
+        secret_only=bool(raw.get("secret_only")),
+        tls=tls,
+        notes=notes,
     )
 
 
@@ -324,8 +415,17 @@ def load_patterns(language: str) -> PatternSet:
     where = f"rules/patterns/{language}.yaml"
     calls = [_pattern(p, tables, where) for p in raw.get("calls") or ()]
     refs = [_pattern(p, tables, where) for p in raw.get("refs") or ()]
-    words = sorted(raw.get("keywords") or {w for p in calls + refs for w in p.last_names})
+    assigns = [_pattern(p, tables, where) for p in raw.get("assigns") or ()]
+    words = sorted(raw.get("keywords") or {w for p in calls + refs + assigns for w in p.last_names})
     keywords = any_of(words) if words else None
+    uses = {
+        name: Use(
+            function=spec.get("function"),
+            operation=spec.get("operation"),
+            propagate=bool(spec.get("propagate")),
+        )
+        for name, spec in (raw.get("uses") or {}).items()
+    }
     return PatternSet(
         language=language,
         component=raw.get("component", language),
@@ -334,7 +434,17 @@ def load_patterns(language: str) -> PatternSet:
         tables=tables,
         keywords=keywords,
         words=tuple(words),
+        uses=uses,
+        assigns=_index(assigns),
+        keywords_if={m: tuple(w) for m, w in (raw.get("keywords_if") or {}).items()},
     )
+
+
+@cache
+def key_use() -> Table:
+    """rules/patterns/common.yaml `key_use`: `<algorithm>/<function>` -> the algorithm a key
+    of open use turns out to be (EC used to sign is ECDSA, used to agree is ECDH)."""
+    return shared_table("key-use")
 
 
 def any_of(words: Iterable[str]) -> re.Pattern[bytes]:
@@ -363,3 +473,9 @@ def name_matches(full: str, pattern: str) -> bool:
     if full == pattern:
         return True
     return full.endswith(pattern) and full[-len(pattern) - 1] == "."
+
+
+@cache
+def secret_words() -> frozenset[str]:
+    """rules/patterns/common.yaml `secret_words`: identifier words that name a secret."""
+    return frozenset(w.lower() for w in (load_yaml("patterns/common.yaml") or {})["secret_words"])

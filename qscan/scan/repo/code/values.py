@@ -26,6 +26,12 @@ class Value:
     items: dict[str, Value] = field(default_factory=dict)
     elems: list[Value] = field(default_factory=list)
     new: bool = False
+    origin: int | None = None
+    """Line of the assignment this value was read from (a constant or a variable assigned
+    once in the file), when it is not written at the place it is used."""
+    bound: dict | None = None
+    """The finding fields of the matched call a variable was assigned from (`key =
+    os.urandom(32)` gives `{algorithm: CSPRNG, bits: 256}`), read by `field` specs."""
 
 
 def parse_int(text: str) -> int | None:
