@@ -435,13 +435,20 @@ def read_fields(
 
 
 def find_pattern(candidates: list[Pattern] | tuple, name: str) -> tuple[Pattern | None, str]:
-    """The first pattern matching a qualified name, and the label for its component."""
+    """The pattern matching a qualified name most closely (the longest matching name, so
+    that python-jose's `jose.jwt.encode` is not PyJWT's `jwt.encode`), and the label for its
+    component; the first in file order among equals."""
+    best: tuple[Pattern, str] | None = None
     for pattern in candidates:
         for candidate in pattern.names:
-            if name == candidate if pattern.exact else name_matches(name, candidate):
-                short = ".".join(candidate.rsplit("/", 1)[-1].split(".")[-2:])
-                return pattern, pattern.label or short
-    return None, ""
+            matched = name == candidate if pattern.exact else name_matches(name, candidate)
+            if matched and (best is None or len(candidate) > len(best[1])):
+                best = (pattern, candidate)
+    if best is None:
+        return None, ""
+    pattern, candidate = best
+    short = ".".join(candidate.rsplit("/", 1)[-1].split(".")[-2:])
+    return pattern, pattern.label or short
 
 
 def _on_var(site: CallSite, var: str) -> bool:

@@ -34,7 +34,7 @@ from qscan.scan.repo.configs.tls_settings import TlsFindings
 JOSE, SSH, TLS_SUITE = "jose", "ssh", "tls-suite"
 _SSH_CATEGORIES = (ssh.KEX, ssh.HOST_KEY, ssh.CIPHERS, ssh.MACS)
 _SEPARATORS = re.compile(r"\s*[,:]\s*")
-_CANDIDATE = re.compile(r"^[A-Za-z][\w.@+/-]{1,80}(?:\s*[,:]\s*[\w.@+/-]{2,80})*$")
+_CANDIDATE = re.compile(r"^[A-Za-z0-9][\w.@+/-]{1,80}(?:\s*[,:]\s*[\w.@+/-]{2,80})*$")
 _KEYS = {
     JOSE: re.compile(r"(?i)alg|^enc$|^enc_|_enc$|jws|jwe|jwt"),
     SSH: re.compile(
@@ -90,12 +90,15 @@ def classify(text: str) -> Names | None:
     return None
 
 
-def counts(found: Names, key: str | None, siblings: int) -> bool:
+def counts(found: Names, key: str | None, siblings: int, compared: bool = False) -> bool:
     """Whether a candidate standing under `key` with `siblings` names of its kind around it
-    (itself included) is reported."""
+    (itself included) is reported. `compared`: the string is compared with the key (`alg ==
+    "RS256"`): code that checks for `"none"` is usually refusing it, so that one is not."""
     if key and _DISABLING.search(key):
         return False
     if found.names[0] in _WEAK_SINGLE and len(found.names) == 1:
+        if compared:
+            return False
         return bool(key) and found.kind == JOSE and _KEYS[JOSE].search(key) is not None
     if found.self_evident or siblings >= 2:
         return True

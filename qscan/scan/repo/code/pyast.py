@@ -22,6 +22,7 @@ A finding whose algorithm or parameters came from elsewhere in the file says so:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,9 @@ from qscan.scan.repo.findings import FileFindings, shorten
 _ARG_CHARS = 60
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _OPEN_ALGORITHMS = ("EC", "unknown")
+_SETTING_NAME = re.compile(r"^[A-Za-z_][\w.-]{0,63}$")
+_ROOT = "_root"
+"""Key of a bound value's fields holding the id() of the call that made the key."""
 _SIMPLE_VALUES = (
     ast.Constant,
     ast.Attribute,
@@ -260,6 +264,8 @@ class _Match:
     used: set[int | str]
     call: Value
     line: int
+    node: int
+    """id() of the call node: where a key bound to this match was made."""
 
     @property
     def first(self) -> dict:
@@ -305,6 +311,7 @@ class Detector:
         self.bound_findings: list[tuple[ast.Call, _Match, dict]] = []
         self.uses_of: dict[int, list[_Use]] = {}
         self.strings: dict[int, tuple[ast.Constant, str | None, int]] = {}
+        self.compared: set[int] = set()
 
     # -- names and values ------------------------------------------------------------------
 
@@ -353,7 +360,7 @@ class Detector:
                 inner = self.value(bound[0], bound[2], cls, depth + 1)
                 inner.text = text
                 inner.origin = bound[1]
-                self.used_values.add(id(bound[0]))
+                self.used_values.update(id(n) for n in _walk(bound[0]))
                 return inner
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or node.value is None:
@@ -387,12 +394,15 @@ class Detector:
                 },
             )
             found = self.match(node, scope, cls)
+            func = node.func
+            if (
+                found is None
+                and isinstance(func, ast.Attribute)
+                and func.attr in self.patterns.uses
+            ):
+                found = self.key_of(func.value, scope, cls)
             if found is not None:
-                out.bound = {**found.first, "line": found.line}
-            elif isinstance(node.func, ast.Attribute) and node.func.attr in self.patterns.uses:
-                origin = self.key_of(node.func.value, scope, cls)
-                if origin is not None:
-                    out.bound = {**origin.first, "line": origin.line}
+                out.bound = {**found.first, _ROOT: found.node}
             return out
         if isinstance(node, ast.Dict):
             items = {
@@ -427,7 +437,9 @@ class Detector:
                 used: set[int | str] = set()
                 fields, variants = read_fields(self.patterns, pattern, call, used)
                 if fields is not None:
-                    found = _Match(pattern, label, fields, variants, used, call, node.lineno)
+                    found = _Match(
+                        pattern, label, fields, variants, used, call, node.lineno, id(node)
+                    )
         self._matches[key] = found
         return found
 
@@ -525,6 +537,7 @@ class Detector:
         return _Walk(at.scope, at.cls, at.stmt, at.func, pattern.consume or at.consumed, True)
 
     def _emit(self, node: ast.Call, found: _Match, extra: dict | None = None) -> None:
+        self._keys_used_by(found)
         evidence = self._render(node, found.used)
         context = {**read_notes(self.patterns, found.pattern, found.call), **(extra or {})}
         origin = inferred_from(found.call, found.used)
@@ -536,6 +549,20 @@ class Detector:
                 self.bound_findings.append((node, found, context))
                 return
             self._add(node, found.pattern, found.label, fields, evidence, context)
+
+    def _keys_used_by(self, found: _Match) -> None:
+        """A key passed into a matched call (`pkcs1_15.new(key)`, `DSS.new(key)`) is used
+        for what that call does."""
+        call = found.call
+        for key in found.used:
+            arg = call.items.get(key) if isinstance(key, str) else None
+            if isinstance(key, int) and key < len(call.args):
+                arg = call.args[key]
+            root = (arg.bound or {}).get(_ROOT) if arg is not None else None
+            if root is not None and found.pattern.function not in ("auto", "unknown"):
+                self.uses_of.setdefault(root, []).append(
+                    _Use(found.pattern.function, None, found.line)
+                )
 
     def _note_used(self, node: ast.Call, used: set[int | str]) -> None:
         """Arguments a pattern read are part of its finding: they are not findings, refs or
@@ -746,7 +773,12 @@ class Detector:
             if keyword.arg:
                 self._named_strings(keyword.arg, keyword.value)
         args = node.args
-        if len(args) == 2 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+        if (
+            len(args) == 2
+            and isinstance(args[0], ast.Constant)
+            and isinstance(args[0].value, str)
+            and _SETTING_NAME.match(args[0].value)
+        ):
             self._named_strings(args[0].value, args[1])  # config.set("kex", "...")
         for arg in args:
             if isinstance(arg, ast.List | ast.Tuple | ast.Set):
@@ -757,6 +789,7 @@ class Detector:
         names = [dotted(s) for s in sides]
         key = next((n for n in names if n), None)
         for side in sides:
+            self.compared.add(id(side))
             self._named_strings(key, side)
 
     def _candidate(self, node: ast.Constant, key: str | None, siblings: int) -> None:
@@ -781,7 +814,7 @@ class Detector:
             self._siblings(keys, key)
             for k, v in zip(node.keys, node.values, strict=False):
                 if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                    self._named_strings(k.value, v)
+                    self._named_strings(f"{key}.{k.value}" if key else k.value, v)
             return
         elems = [e for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]  # type: ignore[attr-defined]
         self._siblings(elems, key)
@@ -859,7 +892,7 @@ class Detector:
             if id(node) in self.consumed or id(node) in self.used_values:
                 continue
             found = classify(node.value)
-            if found is None or not counts(found, key, siblings):
+            if found is None or not counts(found, key, siblings, id(node) in self.compared):
                 continue
             shown = f"{key}: {self.segment(node)}" if key else self.segment(node)
             evidence = shorten(shown)
