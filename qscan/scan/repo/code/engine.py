@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
+from qscan.scan.repo.code.names import JOSE, classify, counts, emit_protocol_names, jose_fields
 from qscan.scan.repo.code.patterns import (
     Pattern,
     PatternSet,
@@ -28,8 +29,11 @@ from qscan.scan.repo.code.patterns import (
     secret_words,
     sized_algorithm,
 )
-from qscan.scan.repo.code.tokens import IDENT, NUMBER, PUNCT, Syntax, Token, tokenize
+from qscan.scan.repo.code.tlscode import emit_tls, read_tls
+from qscan.scan.repo.code.tokens import IDENT, NUMBER, PUNCT, Syntax, Token, string_value, tokenize
+from qscan.scan.repo.code.tokenstrings import string_candidates
 from qscan.scan.repo.code.values import SEPARATORS, Value, ValueReader, matching, split_args
+from qscan.scan.repo.configs.tls_settings import TlsFindings
 from qscan.scan.repo.findings import FileFindings, shorten
 from qscan.scan.repo.text import LineIndex, sniff_encoding
 
@@ -79,6 +83,10 @@ class CallSite:
     var: str | None  # variable the result is assigned to
     receiver: str | None  # first segment of a qualified callee (`kpg` in kpg.initialize)
     last: str
+    vars: list[str] = field(default_factory=list)
+    """Every name the result is assigned to (`priv, err :=`, `const { privateKey } =`)."""
+    used: set[int | str] = field(default_factory=set)
+    """The arguments the matched pattern read."""
 
 
 def _declaration(tokens: list[Token], start: int) -> bool:
@@ -131,7 +139,8 @@ def drop_dead_blocks(tokens: list[Token]) -> list[Token]:
 def collect_constants(
     tokens: list[Token], reader: ValueReader, defines: dict[str, str], text: str
 ) -> dict[str, Value]:
-    """Names assigned exactly once to a literal or a plain name/call in this file."""
+    """Names assigned exactly once to a literal or a plain name/call in this file, each
+    value with the line of its assignment (`origin`)."""
     seen: dict[str, Value | None] = {}
     n = len(tokens)
     for i, tok in enumerate(tokens):
@@ -155,9 +164,10 @@ def collect_constants(
             or tokens[end].text in (";", ",", ")", "}")
             or "\n" in text[tokens[end - 1].start : tokens[end].start]
         )
-        if tok.text in seen or not ok or value.kind in ("other", "map", "list"):
+        if tok.text in seen or not ok or value.kind in ("other", "map"):
             seen[tok.text] = None
         else:
+            value.origin = text.count("\n", 0, tok.start) + 1
             seen[tok.text] = value
     for name, raw in defines.items():
         if name not in seen:
@@ -169,7 +179,10 @@ def collect_constants(
 
 def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Value:
     if value.kind == "name" and value.name and "." not in value.name and value.name in constants:
-        return replace(constants[value.name], text=value.text)
+        found = constants[value.name]
+        if found.kind == "list" and any(e.kind != "str" for e in found.elems):
+            return value
+        return replace(found, text=value.text)
     if depth > 2:
         return value
     if value.kind == "map" and any(v.kind == "name" for v in value.items.values()):
@@ -244,24 +257,105 @@ class CodeDetector:
             for name in f.names
         }
         wanted |= {local for local, full in aliases.items() if full.rsplit(".", 1)[-1] in wanted}
-        sites = list(self._call_sites(tokens, reader, aliases, constants, wanted))
+        sites = list(self._call_sites(tokens, reader, aliases, constants, wanted, patterns))
         out = _Emitter(ctx, text, patterns, reader)
         consumed: list[tuple[int, int]] = []
+        crypto_args: list[tuple[int, int]] = []
+        bindings = _Bindings(patterns, sites, _assigned_once(tokens), out.lines, tokens)
         for index, site in enumerate(sites):
-            if any(a <= site.start < b for a, b in consumed):
-                continue  # a call inside an argument the enclosing match already read
-            last = site.name.rsplit(".", 1)[-1]
-            pattern, label = find_pattern(patterns.calls.get(last, ()), site.name)
+            inside = any(a <= site.start < b for a, b in consumed)
+            pattern, label = bindings.pattern(site)
             if pattern is None:
                 continue
-            results, evidence = self._read_call(
-                patterns, pattern, site, sites[index + 1 :], consumed
+            if pattern.tls:
+                if not inside and out.tls(pattern, label, site):
+                    consumed.append((site.start, site.end + 1))
+                continue
+            later = sites[index + 1 :]
+            bindings.bind(site.value)
+            for follow in later:
+                if follow.receiver is not None and follow.receiver == site.var:
+                    bindings.bind(follow.value)
+            results, evidence = self._read_call(patterns, pattern, site, later, consumed)
+            if not results:
+                continue
+            if pattern.secret_only:
+                in_crypto = any(a <= site.start < b for a, b in crypto_args)
+                if in_crypto or _secret_use(site, later, tokens):
+                    for fields in results:
+                        out.add(site.start, pattern, label, fields, evidence, {"secret_use": True})
+                continue
+            if inside and pattern.function != "random":
+                continue
+            crypto_args.append((site.start, site.end + 1))
+            if pattern.consume:
+                consumed.append((site.start, site.end + 1))
+            if pattern.part:
+                continue
+            context = read_notes(patterns, pattern, site.value)
+            origin = inferred_from(site.value, site.used)
+            line = out.lines.line(tokens[site.start].start)
+            if origin is not None and origin != line:
+                context["inferred_from"] = f"line {origin}"
+            out.used_names.update(
+                a.text for a in [*site.value.args, *site.value.items.values()] if a.origin
             )
             for fields in results:
-                out.add(site.start, pattern, label, fields, evidence)
+                if pattern.loader and fields.get("algorithm") == "unknown":
+                    continue
+                out.add(site.start, pattern, label, fields, evidence, context)
+        if patterns.assigns:
+            self._assignments(tokens, reader, aliases, constants, patterns, consumed, out)
         if patterns.refs:
             self._refs(tokens, reader, aliases, patterns, consumed, out)
-        yield from out.findings()
+        out.strings(tokens, consumed)
+        yield from out.records()
+
+    def _assignments(
+        self,
+        tokens: list[Token],
+        reader: ValueReader,
+        aliases: dict[str, str],
+        constants: dict[str, Value],
+        patterns: PatternSet,
+        consumed: list[tuple[int, int]],
+        out: _Emitter,
+    ) -> None:
+        """`config.MinVersion = tls.VersionTLS10`, `ServicePointManager.SecurityProtocol =
+        SecurityProtocolType.Tls`: TLS settings made by assigning a property."""
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if (
+                tok.kind != IDENT
+                or tok.text not in patterns.assigns
+                or i + 2 >= n
+                or tokens[i + 1].text != "="
+                or tokens[i + 2].text in ("=", ">")
+                or i == 0
+                or tokens[i - 1].text not in SEPARATORS
+            ):
+                continue
+            pattern, label = find_pattern(patterns.assigns[tok.text], tok.text)
+            if pattern is None or not pattern.tls:
+                continue
+            value, end = reader.primary_at(i + 2)
+            value = self.resolve_value(_substitute(value, constants), aliases)
+            j = _qualified_start(tokens, i)
+            site = CallSite(
+                start=j,
+                end=max(end - 1, i + 2),
+                name=tok.text,
+                source=reader.source(j, end),
+                value=Value("call", name=tok.text, args=[value]),
+                arg_ranges=[(i + 2, end)],
+                kw_ranges={},
+                var=None,
+                receiver=None,
+                last=tok.text,
+            )
+            site.source = reader.source(j, end)
+            if out.tls(pattern, label, site, whole=True):
+                consumed.append((j, end))
 
     def _call_sites(
         self,
@@ -270,11 +364,21 @@ class CodeDetector:
         aliases: dict[str, str],
         constants: dict[str, Value],
         wanted: set[str],
+        patterns: PatternSet | None = None,
     ) -> Iterator[CallSite]:
         n = len(tokens)
+        structs = patterns.structs if patterns is not None else frozenset()
         for i in range(n - 1):
             tok = tokens[i]
-            if tok.kind != IDENT or tok.text not in wanted or tokens[i + 1].text != "(":
+            if tok.kind != IDENT or tok.text not in wanted:
+                continue
+            opener = tokens[i + 1]
+            struct = (
+                opener.text == "{"
+                and tok.text in structs
+                and opener.start == tok.start + len(tok.text)
+            )
+            if opener.text != "(" and not struct:
                 continue
             j = _qualified_start(tokens, i)
             if j >= 1 and tokens[j - 1].kind == PUNCT and tokens[j - 1].text in SEPARATORS:
@@ -285,16 +389,19 @@ class CodeDetector:
             new = j >= 1 and tokens[j - 1].kind == IDENT and tokens[j - 1].text == "new"
             if new:
                 start = j - 1
-            if _declaration(tokens, start):
+            if not struct and _declaration(tokens, start):
                 continue
             segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
             close = matching(tokens, i + 1)
-            ranges = split_args(tokens, i + 1, close)
             args: list[Value] = []
             kwargs: dict[str, Value] = {}
             positional: list[tuple[int, int]] = []
             keyword_ranges: dict[str, tuple[int, int]] = {}
-            for a, b in ranges:
+            if struct:
+                literal = reader.value(i + 1, close + 1)
+                args.append(self.resolve_value(_substitute(literal, constants), aliases))
+                positional.append((i + 1, close + 1))
+            for a, b in () if struct else split_args(tokens, i + 1, close):
                 keyword = (
                     b - a >= 3
                     and tokens[a].kind == IDENT
@@ -303,6 +410,8 @@ class CodeDetector:
                 )
                 value = reader.value(a + 2, b) if keyword else reader.value(a, b)
                 value = self.resolve_value(_substitute(value, constants), aliases)
+                if patterns is not None:
+                    _bind_nested(value, patterns)
                 if keyword:
                     kwargs[tokens[a].text] = value  # Python-style keyword argument
                     keyword_ranges[tokens[a].text] = (a, b)
@@ -310,13 +419,9 @@ class CodeDetector:
                     args.append(value)
                     positional.append((a, b))
             name = self.resolve(segments, aliases)
-            var = None
-            if (
-                start >= 2
-                and tokens[start - 1].text in ("=", ":=")
-                and tokens[start - 2].kind == IDENT
-            ):
-                var = tokens[start - 2].text
+            if start >= 1 and tokens[start - 1].text == "&":
+                start -= 1  # Go: &tls.Config{...}
+            targets = _targets(tokens, start)
             yield CallSite(
                 start=start,
                 end=close,
@@ -325,9 +430,10 @@ class CodeDetector:
                 value=Value("call", name=name, args=args, items=kwargs, new=new),
                 arg_ranges=positional,
                 kw_ranges=keyword_ranges,
-                var=var,
+                var=targets[0] if targets else None,
                 receiver=segments[0] if len(segments) > 1 and not receiver_open else None,
                 last=tok.text,
+                vars=targets,
             )
 
     def _read_call(
@@ -344,6 +450,7 @@ class CodeDetector:
         fields, variants = read_fields(patterns, pattern, site.value, used)
         if fields is None:
             return [], ""
+        site.used = used
         consumed.extend(_used_ranges(site, used))
         evidence = _render(site, used)
         if pattern.then and site.var:
@@ -608,27 +715,266 @@ def secret_name(name: str) -> bool:
 
 
 class _Emitter:
+    """The records of one file: pattern findings, TLS and SSH settings, name strings."""
+
     def __init__(
         self, ctx: FileContext, text: str, patterns: PatternSet, reader: ValueReader
     ) -> None:
         self.made = FileFindings(ctx)
+        self.protocol = TlsFindings(ctx)
         self.lines = LineIndex(text)
         self.patterns = patterns
         self.reader = reader
-        self.items: list[tuple[int, Finding]] = []
+        self.items: list[tuple[tuple[int, int], Record]] = []
+        self.used_names: set[str] = set()
+        """Constants read by a matched call: their definitions are not reported again."""
+        self.scope = {"test_path": True} if self.made.test_path else {}
 
     def add(
-        self, token_index: int, pattern: Pattern, label: str, fields: dict, evidence: str
+        self,
+        token_index: int,
+        pattern: Pattern,
+        label: str,
+        fields: dict,
+        evidence: str,
+        context: dict | None = None,
     ) -> None:
         offset = self.reader.tokens[token_index].start
         finding = pattern_finding(
-            self.made, self.patterns, pattern, label, fields, evidence, self.lines.line(offset)
+            self.made,
+            self.patterns,
+            pattern,
+            label,
+            dict(fields),
+            evidence,
+            self.lines.line(offset),
+            context,
         )
-        self.items.append((token_index, finding))
+        self.items.append(((finding.location.line or 0, offset), finding))
 
-    def findings(self) -> Iterator[Finding]:
-        for _, finding in sorted(self.items, key=lambda item: item[0]):
-            yield finding
+    def tls(self, pattern: Pattern, label: str, site: CallSite, whole: bool = False) -> bool:
+        """TLS settings read at a call, struct literal or assignment."""
+        settings = read_tls(self.patterns, pattern, site.value)
+        if not settings:
+            return False
+        self.used_names.update(a.text for a in site.value.args if a.origin is not None)
+        tokens = self.reader.tokens
+        line = self.lines.line(tokens[site.start].start)
+        source = site.source if whole else self.reader.source(site.start, site.end + 1)
+        component = f"{self.patterns.component} {label}"
+        summary = f"{self.patterns.component} tls key exchange (configured)"
+        return emit_tls(
+            self.protocol, settings, line, component, summary, shorten(source), dict(self.scope)
+        )
+
+    def strings(self, tokens: list[Token], consumed: list[tuple[int, int]]) -> None:
+        """Algorithm names written as strings where the context makes them crypto."""
+        for index, key, siblings, compared in string_candidates(tokens):
+            if any(a <= index < b for a, b in consumed):
+                continue
+            tok = tokens[index]
+            line = self.lines.line(tok.start)
+            if key in self.used_names:
+                continue
+            found = classify(string_value(tok.text))
+            if found is None or not counts(found, key, siblings, compared):
+                continue
+            evidence = shorten(f"{key}: {tok.text}" if key else tok.text)
+            if found.kind != JOSE:
+                emit_protocol_names(
+                    self.protocol, found, line, self.patterns.component, evidence, dict(self.scope)
+                )
+                continue
+            fields = jose_fields(found.names[0])
+            if fields is not None:
+                pattern = Pattern(names=("alg",), function="auto", algorithm=(), label="JOSE alg")
+                self.add(index, pattern, "JOSE alg", fields, evidence)
+
+    def records(self) -> Iterator[Record]:
+        merged = list(self.items)
+        for record in self.protocol.records:
+            line = record.location.line if isinstance(record, Finding) else None
+            merged.append(((line or 0, -1), record))
+        for _, record in sorted(merged, key=lambda item: item[0]):
+            yield record
+
+
+def _targets(tokens: list[Token], start: int) -> list[str]:
+    """The names a call's result is assigned to: `key =`, `priv, err :=`, `const { a, b: c }
+    =` (a and c), `$key =`; empty when it is not assigned."""
+    k = start - 1
+    if k >= 0 and tokens[k].kind == IDENT and tokens[k].text in ("await", "try"):
+        k -= 1
+    if k < 1 or tokens[k].text not in ("=", ":=") or tokens[k - 1].text in _ASSIGN_BLOCKERS:
+        return []
+    prev = tokens[k - 1]
+    if prev.kind == IDENT:
+        names = [prev.text]
+        m = k - 2
+        while m >= 1 and tokens[m].text == "," and tokens[m - 1].kind == IDENT:
+            names.insert(0, tokens[m - 1].text)
+            m -= 2
+        return names
+    if prev.text in ("}", "]"):
+        opener = "{" if prev.text == "}" else "["
+        depth, m = 0, k - 1
+        while m >= 0:
+            if tokens[m].text == prev.text:
+                depth += 1
+            elif tokens[m].text == opener:
+                depth -= 1
+                if depth == 0:
+                    break
+            m -= 1
+        inner = range(m + 1, k - 1)
+        return [
+            tokens[x].text
+            for x in inner
+            if tokens[x].kind == IDENT and not (x + 1 < k and tokens[x + 1].text == ":")
+        ]
+    return []
+
+
+def _assigned_once(tokens: list[Token]) -> dict[str, int]:
+    """How many times each plain name is assigned in the file (`name =`, `name :=`)."""
+    counts: dict[str, int] = {}
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if (
+            tok.kind == IDENT
+            and i + 1 < n
+            and tokens[i + 1].text in ("=", ":=")
+            and (i + 2 >= n or tokens[i + 2].text not in ("=", ">"))
+            and not (i and tokens[i - 1].text in SEPARATORS)
+        ):
+            counts[tok.text] = counts.get(tok.text, 0) + 1
+    return counts
+
+
+class _Bindings:
+    """Variables assigned exactly once in the file from a matched call: an argument naming
+    one carries that call's finding fields (`field` specs read them) and its line (the
+    finding's `inferred_from`). Read lazily, so a spec made after the call that uses it
+    (`factory.generateSecret(spec)` above `spec = new PBEKeySpec(...)`) is still found."""
+
+    def __init__(
+        self,
+        patterns: PatternSet,
+        sites: list[CallSite],
+        once: dict[str, int],
+        lines: LineIndex,
+        tokens: list[Token],
+    ) -> None:
+        self.patterns = patterns
+        self.lines = lines
+        self.tokens = tokens
+        self.by_var: dict[str, CallSite] = {}
+        for site in sites:
+            for var in site.vars:
+                if once.get(var) == 1:
+                    self.by_var[var] = site
+        self._fields: dict[int, dict | None] = {}
+
+    def pattern(self, site: CallSite) -> tuple[Pattern | None, str]:
+        last = site.name.rsplit(".", 1)[-1]
+        return find_pattern(self.patterns.calls.get(last, ()), site.name)
+
+    def fields(self, var: str) -> tuple[dict, int] | None:
+        site = self.by_var.get(var)
+        if site is None:
+            return None
+        key = site.start
+        if key not in self._fields:
+            self._fields[key] = None
+            pattern, _ = self.pattern(site)
+            if pattern is not None and not pattern.tls:
+                found, variants = read_fields(self.patterns, pattern, site.value, set())
+                if found is not None:
+                    self._fields[key] = {**found, **variants[0]}
+        found_fields = self._fields[key]
+        if found_fields is None:
+            return None
+        return found_fields, self.lines.line(self.tokens[site.start].start)
+
+    def bind(self, call: Value, depth: int = 0) -> None:
+        if not self.by_var or depth > 2:
+            return
+        for arg in [*call.args, *call.items.values()]:
+            if arg.kind == "name" and arg.name and arg.bound is None:
+                found = self.fields(arg.name)
+                if found is not None:
+                    arg.bound, arg.origin = found
+            elif arg.kind in ("map", "call"):
+                self.bind(arg, depth + 1)
+
+
+def _bind_nested(value: Value, patterns: PatternSet, depth: int = 0) -> None:
+    """A call written inside an argument (`new GCMBlockCipher(new AESEngine())`) carries
+    the fields of the pattern it matches, for `field` specs of the enclosing call."""
+    if value.kind != "call" or not value.name or depth > 3:
+        return
+    for arg in value.args:
+        _bind_nested(arg, patterns, depth + 1)
+    pattern, _ = find_pattern(patterns.calls.get(value.name.rsplit(".", 1)[-1], ()), value.name)
+    if pattern is None or pattern.tls:
+        return
+    fields, variants = read_fields(patterns, pattern, value, set())
+    if fields is not None:
+        value.bound = {**fields, **variants[0]}
+
+
+def _statement_target(tokens: list[Token], start: int) -> str | None:
+    """The name the statement holding token `start` assigns to (`token = a(b(<start>))`,
+    `key[i] = rand() % 256`, `$token = md5(mt_rand())`), if any."""
+    depth = 0
+    j = start - 1
+    while j >= 0:
+        text = tokens[j].text
+        if text in (")", "]", "}"):
+            depth += 1
+        elif text in ("(", "[", "{"):
+            if depth == 0 and text == "{":
+                break
+            depth = max(0, depth - 1)
+        elif text == ";" and depth == 0:
+            break
+        j -= 1
+    for k in range(j + 1, start):
+        tok = tokens[k]
+        if tok.text in ("=", ":=") and not (k + 1 < len(tokens) and tokens[k + 1].text == "="):
+            if k >= 1 and tokens[k - 1].text in _ASSIGN_BLOCKERS:
+                return None
+            before = k - 1
+            if before >= 0 and tokens[before].text == "]":
+                before = next((m for m in range(before, j, -1) if tokens[m].text == "["), -1) - 1
+            if before >= 0 and tokens[before].kind == IDENT:
+                return tokens[before].text
+            return None
+    return None
+
+
+def _secret_args(call: Value) -> bool:
+    return any(a.kind == "name" and a.name and secret_name(a.name) for a in call.args)
+
+
+def _secret_use(site: CallSite, later: list[CallSite], tokens: list[Token]) -> bool:
+    """A generator's value becomes a secret: assigned to a secret's name, filling one
+    (`rand.Read(key)`), or so through a method called on it (`new
+    Random().nextBytes(iv)`, `String token = Long.toHexString(rnd.nextLong())`)."""
+    target = _statement_target(tokens, site.start)
+    if any(secret_name(v) for v in site.vars) or (target and secret_name(target)):
+        return True
+    if _secret_args(site.value):
+        return True
+    for follow in later:
+        chained = follow.start == site.end + 2 and tokens[site.end + 1].text == "."
+        if chained or (site.var is not None and follow.receiver == site.var):
+            if _secret_args(follow.value):
+                return True
+            target = _statement_target(tokens, follow.start)
+            if target and secret_name(target):
+                return True
+    return False
 
 
 class CodeAnalyzer(TextAnalyzer):

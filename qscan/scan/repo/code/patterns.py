@@ -22,7 +22,8 @@ reported when its algorithm stays unknown. `part: true`: only reported as part o
 only when the value becomes a secret (a non-cryptographic generator whose result is assigned
 to a name such as `key`, `iv`, `token`, `password`, returned by a function so named, or
 passed into a matched call). `notes: {name: SPEC}` reads facts into the finding's context
-(`usedforsecurity`). `tls: {kind: SPEC}` reads TLS settings (see
+(`usedforsecurity`). `struct: true` also matches a composite literal (Go `tls.Config{...}`,
+read as one map argument). `tls: {kind: SPEC}` reads TLS settings (see
 qscan/scan/repo/code/tlscode.py) instead of an algorithm.
 
 A language file may also hold `uses` (method name -> {function, operation} or {propagate:
@@ -130,6 +131,7 @@ class Pattern:
     loader: bool = False
     part: bool = False
     secret_only: bool = False
+    struct: bool = False
     tls: dict[str, Specs] = field(default_factory=dict)
     notes: dict[str, Specs] = field(default_factory=dict)
 
@@ -217,6 +219,8 @@ class PatternSet:
     """Patterns matched on an attribute assignment (`ctx.minimum_version = ...`)."""
     keywords_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Modules that count for the prefilter only with one of these words in the file."""
+    structs: frozenset[str] = frozenset()
+    """Last names of patterns matched on a composite literal (`tls.Config{...}`)."""
 
     def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
         """The value of the first spec that reads at this call (a field map, a scalar, or a
@@ -236,7 +240,7 @@ class PatternSet:
         value = _select(spec, call)
         if value is None:
             return MISSING
-        if value.kind == "list" and name == "algorithm":
+        if value.kind == "list":
             found = [self._convert(spec, name, v) for v in value.elems]
             found = [f for f in found if f is not MISSING]
             return found or MISSING
@@ -301,7 +305,7 @@ def merge_fields(into: dict[str, Any], name: str, found: Any, override: bool = F
 def normalise_params(fields: dict[str, Any]) -> dict[str, Any]:
     """Params with catalog names: curve names, hash names, integer sizes."""
     cat = catalog()
-    params = {k: v for k, v in fields.items() if k not in FINDING_FIELDS}
+    params = {k: v for k, v in fields.items() if k not in FINDING_FIELDS and k[:1] != "_"}
     if "curve" in params:
         curve = cat.curve(str(params["curve"]))
         if curve is None:
@@ -385,6 +389,7 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         loader=bool(raw.get("loader")),
         part=bool(raw.get("part")),
         secret_only=bool(raw.get("secret_only")),
+        struct=bool(raw.get("struct")),
         tls=tls,
         notes=notes,
     )
@@ -437,6 +442,7 @@ def load_patterns(language: str) -> PatternSet:
         uses=uses,
         assigns=_index(assigns),
         keywords_if={m: tuple(w) for m, w in (raw.get("keywords_if") or {}).items()},
+        structs=frozenset(w for p in calls if p.struct for w in p.last_names),
     )
 
 

@@ -214,6 +214,13 @@ class ValueReader:
             close = matching(tokens, end, hi)
             args = [self.value(a, b) for a, b in split_args(tokens, end, close)]
             return Value("call", name=name, args=args), close + 1
+        if (
+            end + 2 < hi
+            and tokens[end].text == "["
+            and tokens[end + 1].text == "]"
+            and tokens[end + 2].text == "{"
+        ):
+            end += 2  # Java / C# array initializer: new String[] {...}
         if end < hi and tokens[end].text in ("{", "["):
             close = matching(tokens, end, hi)
             val = self._collection(end, close)
