@@ -136,12 +136,32 @@ def drop_dead_blocks(tokens: list[Token]) -> list[Token]:
     return out
 
 
+class Constants:
+    """Names assigned exactly once in their scope (the file, or one function body) to a
+    literal or a plain name/call, each value with the line of its assignment (`origin`). A
+    name is looked up in the scope of its use, then at file level, so a parameter `key` of
+    one function never stands for `key := make(...)` in another."""
+
+    def __init__(self, by_scope: dict[int, dict[str, Value]]) -> None:
+        self.by_scope = by_scope
+        self._views: dict[int, dict[str, Value]] = {}
+
+    def at(self, scope: int) -> dict[str, Value]:
+        view = self._views.get(scope)
+        if view is None:
+            view = {**self.by_scope.get(-1, {}), **self.by_scope.get(scope, {})}
+            self._views[scope] = view
+        return view
+
+
 def collect_constants(
-    tokens: list[Token], reader: ValueReader, defines: dict[str, str], text: str
-) -> dict[str, Value]:
-    """Names assigned exactly once to a literal or a plain name/call in this file, each
-    value with the line of its assignment (`origin`)."""
-    seen: dict[str, Value | None] = {}
+    tokens: list[Token],
+    reader: ValueReader,
+    defines: dict[str, str],
+    text: str,
+    scopes: list[int] | None = None,
+) -> Constants:
+    seen: dict[tuple[int, str], Value | None] = {}
     n = len(tokens)
     for i, tok in enumerate(tokens):
         if tok.kind != IDENT or i + 2 >= n:
@@ -164,17 +184,22 @@ def collect_constants(
             or tokens[end].text in (";", ",", ")", "}")
             or "\n" in text[tokens[end - 1].start : tokens[end].start]
         )
-        if tok.text in seen or not ok or value.kind in ("other", "map"):
-            seen[tok.text] = None
+        key = (scopes[i] if scopes else -1, tok.text)
+        if key in seen or not ok or value.kind in ("other", "map"):
+            seen[key] = None
         else:
             value.origin = text.count("\n", 0, tok.start) + 1
-            seen[tok.text] = value
+            seen[key] = value
     for name, raw in defines.items():
-        if name not in seen:
+        if (-1, name) not in seen:
             lexed = tokenize(raw, Syntax())
             if len(lexed.tokens) == 1 and lexed.tokens[0].kind == NUMBER:
-                seen[name] = ValueReader(lexed.tokens, raw).value(0, 1)
-    return {k: v for k, v in seen.items() if v is not None}
+                seen[(-1, name)] = ValueReader(lexed.tokens, raw).value(0, 1)
+    by_scope: dict[int, dict[str, Value]] = {}
+    for (scope, name), value in seen.items():
+        if value is not None:
+            by_scope.setdefault(scope, {})[name] = value
+    return Constants(by_scope)
 
 
 def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Value:
@@ -182,7 +207,9 @@ def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Va
         found = constants[value.name]
         if found.kind == "list" and any(e.kind != "str" for e in found.elems):
             return value
-        return replace(found, text=value.text)
+        if depth > 2:
+            return replace(found, text=value.text)
+        return _substitute(replace(found, text=value.text), constants, depth + 1)
     if depth > 2:
         return value
     if value.kind == "map" and any(v.kind == "name" for v in value.items.values()):
@@ -248,7 +275,8 @@ class CodeDetector:
         tokens = drop_dead_blocks(lexed.tokens)
         reader = ValueReader(tokens, text)
         aliases = self.aliases(tokens, reader)
-        constants = collect_constants(tokens, reader, lexed.defines, text)
+        scopes = _scopes(tokens)
+        constants = collect_constants(tokens, reader, lexed.defines, text, scopes)
         wanted = set(patterns.calls) | {
             name
             for plist in patterns.calls.values()
@@ -257,11 +285,11 @@ class CodeDetector:
             for name in f.names
         }
         wanted |= {local for local, full in aliases.items() if full.rsplit(".", 1)[-1] in wanted}
-        sites = list(self._call_sites(tokens, reader, aliases, constants, wanted, patterns))
+        sites = list(self._call_sites(tokens, reader, aliases, constants, wanted, patterns, scopes))
         out = _Emitter(ctx, text, patterns, reader)
         consumed: list[tuple[int, int]] = []
         crypto_args: list[tuple[int, int]] = []
-        bindings = _Bindings(patterns, sites, _assigned_once(tokens), out.lines, tokens)
+        bindings = _Bindings(patterns, sites, scopes, out.lines, tokens)
         for index, site in enumerate(sites):
             inside = any(a <= site.start < b for a, b in consumed)
             pattern, label = bindings.pattern(site)
@@ -272,10 +300,11 @@ class CodeDetector:
                     consumed.append((site.start, site.end + 1))
                 continue
             later = sites[index + 1 :]
-            bindings.bind(site.value)
+            scope = scopes[site.start]
+            bindings.bind(site.value, scope)
             for follow in later:
                 if follow.receiver is not None and follow.receiver == site.var:
-                    bindings.bind(follow.value)
+                    bindings.bind(follow.value, scopes[follow.start])
             results, evidence = self._read_call(patterns, pattern, site, later, consumed)
             if not results:
                 continue
@@ -305,9 +334,9 @@ class CodeDetector:
                     continue
                 out.add(site.start, pattern, label, fields, evidence, context)
         if patterns.assigns:
-            self._assignments(tokens, reader, aliases, constants, patterns, consumed, out)
+            self._assignments(tokens, reader, aliases, constants, patterns, consumed, out, scopes)
         if patterns.refs:
-            self._refs(tokens, reader, aliases, patterns, consumed, out)
+            self._refs(tokens, reader, aliases, patterns, consumed + crypto_args, out)
         out.strings(tokens, consumed)
         yield from out.records()
 
@@ -316,10 +345,11 @@ class CodeDetector:
         tokens: list[Token],
         reader: ValueReader,
         aliases: dict[str, str],
-        constants: dict[str, Value],
+        constants: Constants,
         patterns: PatternSet,
         consumed: list[tuple[int, int]],
         out: _Emitter,
+        scopes: list[int],
     ) -> None:
         """`config.MinVersion = tls.VersionTLS10`, `ServicePointManager.SecurityProtocol =
         SecurityProtocolType.Tls`: TLS settings made by assigning a property."""
@@ -339,7 +369,7 @@ class CodeDetector:
             if pattern is None or not pattern.tls:
                 continue
             value, end = reader.primary_at(i + 2)
-            value = self.resolve_value(_substitute(value, constants), aliases)
+            value = self.resolve_value(_substitute(value, constants.at(scopes[i])), aliases)
             j = _qualified_start(tokens, i)
             site = CallSite(
                 start=j,
@@ -362,12 +392,13 @@ class CodeDetector:
         tokens: list[Token],
         reader: ValueReader,
         aliases: dict[str, str],
-        constants: dict[str, Value],
+        constants: Constants,
         wanted: set[str],
-        patterns: PatternSet | None = None,
+        patterns: PatternSet,
+        scopes: list[int],
     ) -> Iterator[CallSite]:
         n = len(tokens)
-        structs = patterns.structs if patterns is not None else frozenset()
+        structs = patterns.structs
         for i in range(n - 1):
             tok = tokens[i]
             if tok.kind != IDENT or tok.text not in wanted:
@@ -393,13 +424,14 @@ class CodeDetector:
                 continue
             segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
             close = matching(tokens, i + 1)
+            visible = constants.at(scopes[i])
             args: list[Value] = []
             kwargs: dict[str, Value] = {}
             positional: list[tuple[int, int]] = []
             keyword_ranges: dict[str, tuple[int, int]] = {}
             if struct:
                 literal = reader.value(i + 1, close + 1)
-                args.append(self.resolve_value(_substitute(literal, constants), aliases))
+                args.append(self.resolve_value(_substitute(literal, visible), aliases))
                 positional.append((i + 1, close + 1))
             for a, b in () if struct else split_args(tokens, i + 1, close):
                 keyword = (
@@ -409,9 +441,8 @@ class CodeDetector:
                     and tokens[a + 2].text != "="
                 )
                 value = reader.value(a + 2, b) if keyword else reader.value(a, b)
-                value = self.resolve_value(_substitute(value, constants), aliases)
-                if patterns is not None:
-                    _bind_nested(value, patterns)
+                value = self.resolve_value(_substitute(value, visible), aliases)
+                _bind_nested(value, patterns)
                 if keyword:
                     kwargs[tokens[a].text] = value  # Python-style keyword argument
                     keyword_ranges[tokens[a].text] = (a, b)
@@ -513,6 +544,7 @@ class CodeDetector:
 
 
 FOLLOW_FUNCTION = "_follow_function"
+_VERSION_SEGMENT = re.compile(r"/v\d+(?=\.)")
 
 
 def read_fields(
@@ -554,7 +586,7 @@ def find_pattern(candidates: list[Pattern] | tuple, name: str) -> tuple[Pattern 
     if best is None:
         return None, ""
     pattern, candidate = best
-    short = ".".join(candidate.rsplit("/", 1)[-1].split(".")[-2:])
+    short = ".".join(_VERSION_SEGMENT.sub("", candidate).rsplit("/", 1)[-1].split(".")[-2:])
     return pattern, pattern.label or short
 
 
@@ -835,19 +867,77 @@ def _targets(tokens: list[Token], start: int) -> list[str]:
     return []
 
 
-def _assigned_once(tokens: list[Token]) -> dict[str, int]:
-    """How many times each plain name is assigned in the file (`name =`, `name :=`)."""
-    counts: dict[str, int] = {}
-    n = len(tokens)
+_CONTAINERS = frozenset(
+    {
+        "class",
+        "interface",
+        "enum",
+        "struct",
+        "namespace",
+        "impl",
+        "trait",
+        "mod",
+        "record",
+        "object",
+        "union",
+        "extends",
+        "implements",
+    }
+)
+
+
+def _scopes(tokens: list[Token]) -> list[int]:
+    """For each token, its scope: the outermost enclosing `{` block that is not a type or
+    namespace body (a function body, in practice), or -1 at file level. Variables are
+    counted and bound per scope, so `block, err :=` in two functions are two variables."""
+    out = [-1] * len(tokens)
+    stack: list[tuple[int, bool]] = []
+    scope = -1
     for i, tok in enumerate(tokens):
-        if (
-            tok.kind == IDENT
-            and i + 1 < n
-            and tokens[i + 1].text in ("=", ":=")
-            and (i + 2 >= n or tokens[i + 2].text not in ("=", ">"))
-            and not (i and tokens[i - 1].text in SEPARATORS)
-        ):
-            counts[tok.text] = counts.get(tok.text, 0) + 1
+        out[i] = scope
+        if tok.kind != PUNCT:
+            continue
+        if tok.text == "{":
+            container = False
+            for k in range(i - 1, max(-1, i - 16), -1):
+                text = tokens[k].text
+                if text in (";", "{", "}"):
+                    break
+                if tokens[k].kind == IDENT and text in _CONTAINERS:
+                    container = True
+                    break
+            stack.append((i, container))
+            if scope == -1 and not container:
+                scope = i
+        elif tok.text == "}" and stack:
+            opened, _ = stack.pop()
+            if opened == scope:
+                scope = -1
+    return out
+
+
+def _assigned_once(tokens: list[Token], scopes: list[int]) -> dict[tuple[int, str], int]:
+    """How many times each plain name is assigned in its scope (`name =`, `name :=`)."""
+    counts: dict[tuple[int, str], int] = {}
+    n = len(tokens)
+    for k, tok in enumerate(tokens):
+        if tok.text not in ("=", ":=") or tok.kind != PUNCT or k == 0:
+            continue
+        if k + 1 < n and tokens[k + 1].text in ("=", ">"):
+            continue
+        names: list[int] = []
+        m = k - 1
+        while m >= 0 and tokens[m].kind == IDENT:
+            if m and tokens[m - 1].text in SEPARATORS:
+                break
+            names.append(m)
+            if m >= 2 and tokens[m - 1].text == ",":
+                m -= 2
+            else:
+                break
+        for m in names:
+            key = (scopes[m], tokens[m].text)
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -861,26 +951,28 @@ class _Bindings:
         self,
         patterns: PatternSet,
         sites: list[CallSite],
-        once: dict[str, int],
+        scopes: list[int],
         lines: LineIndex,
         tokens: list[Token],
     ) -> None:
         self.patterns = patterns
         self.lines = lines
         self.tokens = tokens
-        self.by_var: dict[str, CallSite] = {}
+        once = _assigned_once(tokens, scopes)
+        self.by_var: dict[tuple[int, str], CallSite] = {}
         for site in sites:
+            scope = scopes[site.start]
             for var in site.vars:
-                if once.get(var) == 1:
-                    self.by_var[var] = site
+                if once.get((scope, var)) == 1:
+                    self.by_var[(scope, var)] = site
         self._fields: dict[int, dict | None] = {}
 
     def pattern(self, site: CallSite) -> tuple[Pattern | None, str]:
         last = site.name.rsplit(".", 1)[-1]
         return find_pattern(self.patterns.calls.get(last, ()), site.name)
 
-    def fields(self, var: str) -> tuple[dict, int] | None:
-        site = self.by_var.get(var)
+    def fields(self, var: str, scope: int) -> tuple[dict, int] | None:
+        site = self.by_var.get((scope, var))
         if site is None:
             return None
         key = site.start
@@ -896,16 +988,16 @@ class _Bindings:
             return None
         return found_fields, self.lines.line(self.tokens[site.start].start)
 
-    def bind(self, call: Value, depth: int = 0) -> None:
+    def bind(self, call: Value, scope: int, depth: int = 0) -> None:
         if not self.by_var or depth > 2:
             return
         for arg in [*call.args, *call.items.values()]:
             if arg.kind == "name" and arg.name and arg.bound is None:
-                found = self.fields(arg.name)
+                found = self.fields(arg.name, scope)
                 if found is not None:
                     arg.bound, arg.origin = found
             elif arg.kind in ("map", "call"):
-                self.bind(arg, depth + 1)
+                self.bind(arg, scope, depth + 1)
 
 
 def _bind_nested(value: Value, patterns: PatternSet, depth: int = 0) -> None:

@@ -193,6 +193,14 @@ class ValueReader:
         if tok.kind == PUNCT and tok.text == "-" and lo + 1 < hi and tokens[lo + 1].kind == NUMBER:
             number = parse_int(tokens[lo + 1].text)
             return Value("int" if number is not None else "other", number=-(number or 0)), lo + 2
+        if tok.kind == PUNCT and tok.text == "[":
+            close = matching(tokens, lo, hi)
+            brace = close + 1
+            while brace < hi and (tokens[brace].kind == IDENT or tokens[brace].text in (".", "*")):
+                brace += 1  # Go: []tls.CurveID{...}, [4]byte{...}
+            if brace < hi and brace > close + 1 and tokens[brace].text == "{":
+                end = matching(tokens, brace, hi)
+                return self._collection(brace, end), end + 1
         if tok.kind == PUNCT and tok.text in ("{", "["):
             close = matching(tokens, lo, hi)
             return self._collection(lo, close), close + 1
