@@ -185,7 +185,7 @@ def collect_constants(
             or "\n" in text[tokens[end - 1].start : tokens[end].start]
         )
         key = (scopes[i] if scopes else -1, tok.text)
-        if key in seen or not ok or value.kind in ("other", "map"):
+        if key in seen or not ok or value.kind == "other":
             seen[key] = None
         else:
             value.origin = text.count("\n", 0, tok.start) + 1
@@ -326,9 +326,10 @@ class CodeDetector:
             line = out.lines.line(tokens[site.start].start)
             if origin is not None and origin != line:
                 context["inferred_from"] = f"line {origin}"
-            out.used_names.update(
-                a.text for a in [*site.value.args, *site.value.items.values()] if a.origin
-            )
+            for arg in [*site.value.args, *site.value.items.values()]:
+                if arg.origin:
+                    out.used_names.add(arg.text)
+                    out.used_lines.add(arg.origin)
             for fields in results:
                 if pattern.loader and fields.get("algorithm") == "unknown":
                     continue
@@ -629,11 +630,11 @@ def _render(site: CallSite, used: set[int | str]) -> str:
             shown = arg.text
             if arg.kind == "map":
                 keys = [k for k in arg.items if _interesting_key(k)]
-                shown = (
-                    "{"
-                    + ", ".join(f"{k}: {arg.items[k].text}" for k in keys)
-                    + (", …}" if len(keys) < len(arg.items) else "}")
-                )
+                shown = "{" + ", ".join(f"{k}: {arg.items[k].text}" for k in keys)
+                if len(keys) < len(arg.items):
+                    shown += ", …}" if keys else "…}"
+                else:
+                    shown += "}"
             parts.append(shorten(shown, _ARG_CHARS))
         else:
             parts.append("…")
@@ -759,7 +760,9 @@ class _Emitter:
         self.reader = reader
         self.items: list[tuple[tuple[int, int], Record]] = []
         self.used_names: set[str] = set()
-        """Constants read by a matched call: their definitions are not reported again."""
+        self.used_lines: set[int] = set()
+        """Constants read by a matched call (names, lines): their definitions are not
+        reported again as name strings."""
         self.scope = {"test_path": True} if self.made.test_path else {}
 
     def add(
@@ -806,7 +809,7 @@ class _Emitter:
                 continue
             tok = tokens[index]
             line = self.lines.line(tok.start)
-            if key in self.used_names:
+            if key in self.used_names or line in self.used_lines:
                 continue
             found = classify(string_value(tok.text))
             if found is None or not counts(found, key, siblings, compared):
@@ -839,12 +842,19 @@ def _targets(tokens: list[Token], start: int) -> list[str]:
         k -= 1
     if k < 1 or tokens[k].text not in ("=", ":=") or tokens[k - 1].text in _ASSIGN_BLOCKERS:
         return []
+    return [tokens[m].text for m in _assigned_names(tokens, k)]
+
+
+def _assigned_names(tokens: list[Token], k: int) -> list[int]:
+    """Indices of the names the `=` / `:=` at k assigns (see _targets)."""
     prev = tokens[k - 1]
     if prev.kind == IDENT:
-        names = [prev.text]
+        if k >= 2 and tokens[k - 2].text in SEPARATORS:
+            return []
+        names = [k - 1]
         m = k - 2
         while m >= 1 and tokens[m].text == "," and tokens[m - 1].kind == IDENT:
-            names.insert(0, tokens[m - 1].text)
+            names.insert(0, m - 1)
             m -= 2
         return names
     if prev.text in ("}", "]"):
@@ -860,7 +870,7 @@ def _targets(tokens: list[Token], start: int) -> list[str]:
             m -= 1
         inner = range(m + 1, k - 1)
         return [
-            tokens[x].text
+            x
             for x in inner
             if tokens[x].kind == IDENT and not (x + 1 < k and tokens[x + 1].text == ":")
         ]
@@ -886,6 +896,31 @@ _CONTAINERS = frozenset(
 )
 
 
+_NOT_BLOCKS = frozenset(
+    {
+        "const",
+        "let",
+        "var",
+        "import",
+        "export",
+        "from",
+        "return",
+        "case",
+        "new",
+        "typeof",
+        "yield",
+        "await",
+        "default",
+        "in",
+        "of",
+        "use",
+        "array",
+        "echo",
+    }
+)
+"""Words before a `{` that opens an object, a destructuring or an import list, not a body."""
+
+
 def _scopes(tokens: list[Token]) -> list[int]:
     """For each token, its scope: the outermost enclosing `{` block that is not a type or
     namespace body (a function body, in practice), or -1 at file level. Variables are
@@ -898,7 +933,12 @@ def _scopes(tokens: list[Token]) -> list[int]:
         if tok.kind != PUNCT:
             continue
         if tok.text == "{":
-            container = False
+            before = tokens[i - 1] if i else None
+            block = before is not None and (
+                before.text in (")", "=>", "->", ">")
+                or (before.kind == IDENT and before.text not in _NOT_BLOCKS)
+            )
+            container = not block
             for k in range(i - 1, max(-1, i - 16), -1):
                 text = tokens[k].text
                 if text in (";", "{", "}"):
@@ -925,17 +965,9 @@ def _assigned_once(tokens: list[Token], scopes: list[int]) -> dict[tuple[int, st
             continue
         if k + 1 < n and tokens[k + 1].text in ("=", ">"):
             continue
-        names: list[int] = []
-        m = k - 1
-        while m >= 0 and tokens[m].kind == IDENT:
-            if m and tokens[m - 1].text in SEPARATORS:
-                break
-            names.append(m)
-            if m >= 2 and tokens[m - 1].text == ",":
-                m -= 2
-            else:
-                break
-        for m in names:
+        if tokens[k - 1].text in _ASSIGN_BLOCKERS:
+            continue
+        for m in _assigned_names(tokens, k):
             key = (scopes[m], tokens[m].text)
             counts[key] = counts.get(key, 0) + 1
     return counts
@@ -959,6 +991,7 @@ class _Bindings:
         self.lines = lines
         self.tokens = tokens
         once = _assigned_once(tokens, scopes)
+        self.assigned = set(once)
         self.by_var: dict[tuple[int, str], CallSite] = {}
         for site in sites:
             scope = scopes[site.start]
@@ -972,7 +1005,11 @@ class _Bindings:
         return find_pattern(self.patterns.calls.get(last, ()), site.name)
 
     def fields(self, var: str, scope: int) -> tuple[dict, int] | None:
+        """The fields bound to `var` as seen from `scope`: its own assignment there, else a
+        file-level one (a name the scope assigns itself never falls through)."""
         site = self.by_var.get((scope, var))
+        if site is None and (scope, var) not in self.assigned:
+            site = self.by_var.get((-1, var))
         if site is None:
             return None
         key = site.start
@@ -993,7 +1030,7 @@ class _Bindings:
             return
         for arg in [*call.args, *call.items.values()]:
             if arg.kind == "name" and arg.name and arg.bound is None:
-                found = self.fields(arg.name, scope)
+                found = self.fields(arg.name.split(".", 1)[0], scope)
                 if found is not None:
                     arg.bound, arg.origin = found
             elif arg.kind in ("map", "call"):

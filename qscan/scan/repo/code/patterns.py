@@ -234,7 +234,7 @@ class PatternSet:
 
     def _read_one(self, spec: Spec, name: str, call: Value) -> Any:
         if spec.fixed is not MISSING:
-            if spec.absent is not None and _select(spec.absent, call) is not None:
+            if spec.absent is not None and not _absent(spec.absent, call):
                 return MISSING
             return spec.fixed
         value = _select(spec, call)
@@ -268,6 +268,21 @@ class PatternSet:
         if value.kind == "str":
             return value.string
         return MISSING
+
+
+def _absent(spec: Spec, call: Value) -> bool:
+    """Whether what a spec reads is left out of the call (so an API default applies); an
+    argument that is there but not a literal (`jwt.sign(p, k, options)`) is not absent."""
+    if spec.kw is not None and spec.kw in call.items:
+        return False
+    if spec.arg is not None:
+        if spec.arg >= len(call.args):
+            return True
+        value = call.args[spec.arg]
+        return spec.key is not None and value.kind == "map" and spec.key not in value.items
+    if spec.key is not None:
+        return not any(a.kind == "map" and spec.key in a.items for a in call.args)
+    return spec.kw is not None
 
 
 def _select(spec: Spec, call: Value) -> Value | None:

@@ -169,4 +169,20 @@ def string_candidates(tokens: list[Token]) -> Iterator[tuple[int, str | None, in
                     callee = setting
             yield i, callee, kinds[(parent, kind)], False
             continue
-        yield i, _list_key(tokens, parent), kinds[(parent, kind)], False
+        yield i, _key_path(tokens, parents, parent), kinds[(parent, kind)], False
+
+
+def _key_path(tokens: list[Token], parents: list[int], opener: int) -> str | None:
+    """The key of a list and of the maps around it, outermost first
+    (`disabled_algorithms.kex` for `{disabled_algorithms: {kex: [...]}}`)."""
+    keys: list[str] = []
+    current = opener
+    for _ in range(3):
+        if current < 0:
+            break
+        key = _list_key(tokens, current)
+        if key is None:
+            break
+        keys.insert(0, key)
+        current = parents[current]
+    return ".".join(keys) if keys else None
