@@ -221,15 +221,28 @@ def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Va
 
 
 def _qualified_start(tokens: list[Token], i: int) -> int:
-    """Index of the first identifier of the dotted name ending at token i (`a.b::c`)."""
+    """Index of the first identifier of the dotted name ending at token i (`a.b::c`), Rust
+    turbofish generics included (`Hmac::<Sha256>::new_from_slice` reads as
+    `Hmac.Sha256.new_from_slice`)."""
     j = i
-    while (
-        j >= 2
-        and tokens[j - 1].kind == PUNCT
-        and tokens[j - 1].text in SEPARATORS
-        and tokens[j - 2].kind == IDENT
-    ):
-        j -= 2
+    while j >= 2 and tokens[j - 1].kind == PUNCT and tokens[j - 1].text in SEPARATORS:
+        if tokens[j - 2].kind == IDENT:
+            j -= 2
+            continue
+        if tokens[j - 1].text == "::" and tokens[j - 2].text == ">":
+            depth, k = 0, j - 2
+            while k >= 0:
+                if tokens[k].text == ">":
+                    depth += 1
+                elif tokens[k].text == "<":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                k -= 1
+            if k >= 2 and tokens[k - 1].text == "::" and tokens[k - 2].kind == IDENT:
+                j = k - 2
+                continue
+        break
     return j
 
 
@@ -363,9 +376,9 @@ class CodeDetector:
                 or tokens[i + 1].text != "="
                 or tokens[i + 2].text in ("=", ">")
                 or i == 0
-                or tokens[i - 1].text not in SEPARATORS
+                or (tokens[i - 1].text not in SEPARATORS and tokens[i - 1].text not in ("{", ","))
             ):
-                continue
+                continue  # `cfg.MinVersion =`, or an initializer `{ EnabledSslProtocols = ...`
             pattern, label = find_pattern(patterns.assigns[tok.text], tok.text)
             if pattern is None or not pattern.tls:
                 continue
@@ -1054,31 +1067,42 @@ def _bind_nested(value: Value, patterns: PatternSet, depth: int = 0) -> None:
 
 def _statement_target(tokens: list[Token], start: int) -> str | None:
     """The name the statement holding token `start` assigns to (`token = a(b(<start>))`,
-    `key[i] = rand() % 256`, `$token = md5(mt_rand())`), if any."""
+    `key[i] = (char)(rand() & 0xff)`, `$token = md5(mt_rand())`), if any: the nearest `=`
+    before it outside brackets, back to the start of the statement."""
     depth = 0
     j = start - 1
     while j >= 0:
-        text = tokens[j].text
-        if text in (")", "]", "}"):
-            depth += 1
-        elif text in ("(", "[", "{"):
-            if depth == 0 and text == "{":
-                break
-            depth = max(0, depth - 1)
-        elif text == ";" and depth == 0:
-            break
-        j -= 1
-    for k in range(j + 1, start):
-        tok = tokens[k]
-        if tok.text in ("=", ":=") and not (k + 1 < len(tokens) and tokens[k + 1].text == "="):
-            if k >= 1 and tokens[k - 1].text in _ASSIGN_BLOCKERS:
+        tok = tokens[j]
+        text = tok.text
+        if tok.kind == PUNCT:
+            if text in (")", "]"):
+                depth += 1
+            elif text in ("(", "["):
+                depth -= 1
+            elif text in (";", "{", "}") and depth <= 0:
                 return None
-            before = k - 1
-            if before >= 0 and tokens[before].text == "]":
-                before = next((m for m in range(before, j, -1) if tokens[m].text == "["), -1) - 1
-            if before >= 0 and tokens[before].kind == IDENT:
-                return tokens[before].text
+            elif text in ("=", ":=") and depth <= 0:
+                after = tokens[j + 1].text if j + 1 < len(tokens) else ""
+                if after == "=" or (j and tokens[j - 1].text in _ASSIGN_BLOCKERS):
+                    return None
+                before = j - 1
+                if before >= 0 and tokens[before].text == "]":
+                    level = 0
+                    while before >= 0:
+                        if tokens[before].text == "]":
+                            level += 1
+                        elif tokens[before].text == "[":
+                            level -= 1
+                            if level == 0:
+                                break
+                        before -= 1
+                    before -= 1
+                if before >= 0 and tokens[before].kind == IDENT:
+                    return tokens[before].text
+                return None
+        elif tok.kind == IDENT and text == "return" and depth <= 0:
             return None
+        j -= 1
     return None
 
 

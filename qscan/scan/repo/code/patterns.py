@@ -279,9 +279,9 @@ def _absent(spec: Spec, call: Value) -> bool:
         if spec.arg >= len(call.args):
             return True
         value = call.args[spec.arg]
-        return spec.key is not None and value.kind == "map" and spec.key not in value.items
+        return spec.key is not None and value.kind == "map" and _path(value, spec.key) is None
     if spec.key is not None:
-        return not any(a.kind == "map" and spec.key in a.items for a in call.args)
+        return not any(a.kind == "map" and _path(a, spec.key) is not None for a in call.args)
     return spec.kw is not None
 
 
@@ -294,12 +294,22 @@ def _select(spec: Spec, call: Value) -> Value | None:
     elif spec.arg is not None:
         value = call.args[spec.arg] if spec.arg < len(call.args) else None
     elif spec.key is not None:
+        head = spec.key.split(".", 1)[0]
         for arg in call.args:
-            if arg.kind == "map" and spec.key in arg.items:
-                return arg.items[spec.key]
+            if arg.kind == "map" and head in arg.items:
+                return _path(arg, spec.key)
         return None
     if value is not None and spec.key is not None:
-        return value.items.get(spec.key) if value.kind == "map" else None
+        return _path(value, spec.key)
+    return value
+
+
+def _path(value: Value, key: str) -> Value | None:
+    """A member of a map, or of maps inside it by a dotted path (`ssl.ciphers`)."""
+    for part in key.split("."):
+        if value.kind != "map" or part not in value.items:
+            return None
+        value = value.items[part]
     return value
 
 
