@@ -42,10 +42,18 @@ def _parents(tokens: list[Token]) -> list[int]:
 
 
 def _name_before(tokens: list[Token], end: int) -> str | None:
-    """The qualified name (or string) whose last token is at `end`."""
+    """The qualified name (or string) whose last token is at `end`; an index by a string
+    (`["kex"]`, `$config['kex']`) names that string."""
     if end < 0:
         return None
     tok = tokens[end]
+    if (
+        tok.text == "]"
+        and end >= 2
+        and tokens[end - 1].kind == STRING
+        and tokens[end - 2].text == "["
+    ):
+        return string_value(tokens[end - 1].text)
     if tok.kind == STRING:
         return string_value(tok.text)
     if tok.kind != IDENT:
