@@ -220,6 +220,19 @@ def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Va
     return value
 
 
+def _closing_angle(tokens: list[Token], i: int) -> int:
+    """Index of the `>` closing the generic argument list opened at i (or len)."""
+    depth = 0
+    for k in range(i, min(len(tokens), i + 64)):
+        if tokens[k].text == "<":
+            depth += 1
+        elif tokens[k].text == ">":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(tokens)
+
+
 def _qualified_start(tokens: list[Token], i: int) -> int:
     """Index of the first identifier of the dotted name ending at token i (`a.b::c`), Rust
     turbofish generics included (`Hmac::<Sha256>::new_from_slice` reads as
@@ -418,6 +431,12 @@ class CodeDetector:
             if tok.kind != IDENT or tok.text not in wanted:
                 continue
             opener = tokens[i + 1]
+            generic: list[str] = []
+            if opener.text == "::" and i + 2 < n and tokens[i + 2].text == "<":
+                close_generic = _closing_angle(tokens, i + 2)
+                if close_generic + 1 < n and tokens[close_generic + 1].text == "(":
+                    generic = [t.text for t in tokens[i + 3 : close_generic] if t.kind == IDENT]
+                    opener = tokens[close_generic + 1]  # Rust: pbkdf2_hmac::<Sha256>(...)
             struct = (
                 opener.text == "{"
                 and tok.text in structs
@@ -425,6 +444,7 @@ class CodeDetector:
             )
             if opener.text != "(" and not struct:
                 continue
+            open_index = close_generic + 1 if generic else i + 1
             j = _qualified_start(tokens, i)
             if j >= 1 and tokens[j - 1].kind == PUNCT and tokens[j - 1].text in SEPARATORS:
                 receiver_open = True  # chained on a call result: foo().bar(...)
@@ -436,8 +456,8 @@ class CodeDetector:
                 start = j - 1
             if not struct and _declaration(tokens, start):
                 continue
-            segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT]
-            close = matching(tokens, i + 1)
+            segments = [t.text for t in tokens[j : i + 1] if t.kind == IDENT] + generic
+            close = matching(tokens, open_index)
             visible = constants.at(scopes[i])
             args: list[Value] = []
             kwargs: dict[str, Value] = {}
@@ -447,7 +467,7 @@ class CodeDetector:
                 literal = reader.value(i + 1, close + 1)
                 args.append(self.resolve_value(_substitute(literal, visible), aliases))
                 positional.append((i + 1, close + 1))
-            for a, b in () if struct else split_args(tokens, i + 1, close):
+            for a, b in () if struct else split_args(tokens, open_index, close):
                 keyword = (
                     b - a >= 3
                     and tokens[a].kind == IDENT
