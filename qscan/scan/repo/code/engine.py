@@ -202,9 +202,16 @@ def collect_constants(
     return Constants(by_scope)
 
 
+_OWN = ("self.", "static.", "this.", "$this.")
+"""A class's own constant or field: `self::TOKEN_ALG`, `this.alg`."""
+
+
 def _substitute(value: Value, constants: dict[str, Value], depth: int = 0) -> Value:
-    if value.kind == "name" and value.name and "." not in value.name and value.name in constants:
-        found = constants[value.name]
+    name = value.name
+    if value.kind == "name" and name and name.startswith(_OWN):
+        name = name.split(".", 1)[1]
+    if value.kind == "name" and name and "." not in name and name in constants:
+        found = constants[name]
         if found.kind == "list" and any(e.kind != "str" for e in found.elems):
             return value
         if depth > 2:
@@ -875,6 +882,8 @@ def _targets(tokens: list[Token], start: int) -> list[str]:
         k -= 1
     if k < 1 or tokens[k].text not in ("=", ":=") or tokens[k - 1].text in _ASSIGN_BLOCKERS:
         return []
+    if tokens[k - 1].kind == IDENT and k >= 2 and tokens[k - 2].text in SEPARATORS:
+        return [tokens[k - 1].text]  # this.kpg = ...: follow-ups on kpg
     return [tokens[m].text for m in _assigned_names(tokens, k)]
 
 

@@ -130,8 +130,11 @@ def _list_key(tokens: list[Token], opener: int) -> str | None:
         j -= 1  # a type name: `KeyExchanges: []string{`
     if j < 0:
         return None
-    if tokens[j].text in (":", "=", ":=", "=>"):
+    if tokens[j].text in (":", "=>"):
         return _name_before(tokens, j - 1)
+    if tokens[j].text in ("=", ":="):
+        name = _name_before(tokens, j - 1)
+        return f"={name}" if name else None  # an assignment: the outermost key
     if tokens[j].kind == IDENT and tokens[j].text not in _TYPE_WORDS:
         return _name_before(tokens, j)  # `String[] KEX = {` reads KEX via the `=` above
     if tokens[j].text == "(":
@@ -191,6 +194,11 @@ def _key_path(tokens: list[Token], parents: list[int], opener: int) -> str | Non
         key = _list_key(tokens, current)
         if key is None:
             break
-        keys.insert(0, key)
+        assigned = key.startswith("=")
+        key = key.lstrip("=")
+        if not keys or keys[0] != key:
+            keys.insert(0, key)
+        if assigned or tokens[current].text == "(":
+            break
         current = parents[current]
     return ".".join(keys) if keys else None
