@@ -46,6 +46,18 @@ from qscan.scan.repo.findings import FileFindings, shorten
 
 _ARG_CHARS = 60
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_STATEMENTS = frozenset(
+    c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt)
+)
+_NAME_HINT = re.compile(
+    r"""["'](?:RS|PS|ES|HS)(?:256|384|512)K?["']|EdDSA|Ed25519|Ed448|RSA-OAEP|RSA1_5|ECDH-ES"""
+    r"|A(?:128|192|256)(?:GCM|KW|CBC)|\bnone\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
+    r"|curve25519|ecdh-sha2|mlkem|sntrup|hmac-sha|hmac-md5|umac|aes\d{3}-|3des-|chacha20"
+    r"|TLS_|SSL_|ECDHE-|DHE-|AES\d{3}-|DES-CBC|RC4-"
+)
+"""A file with none of these cannot hold an algorithm-name string (names.classify)."""
+_ASSIGNED = re.compile(r"(?m)^[ \t]*(?:(?:self|cls)\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
+"""Names a line starts by assigning: a name not among them has no single value."""
 _OPEN_ALGORITHMS = ("EC", "unknown")
 _SETTING_NAME = re.compile(r"^[A-Za-z_][\w.-]{0,63}$")
 _ROOT = "_root"
@@ -180,34 +192,32 @@ def _self_attr(target: ast.AST) -> str | None:
 
 
 def collect_scopes(tree: ast.Module) -> _Scopes:
+    """The assignments of a module, walking statements only (an assignment inside an
+    expression, `:=` or a comprehension, is not tracked)."""
     scopes = _Scopes()
     module = id(tree)
     stack: list[tuple[ast.AST, int, int | None]] = [(tree, module, None)]
     while stack:
         node, scope, cls = stack.pop()
         kind = type(node)
-        if kind in _FUNCTIONS:
+        inner = scope
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             inner = id(node)
             scopes.parent[inner] = scope
             args = node.args  # type: ignore[attr-defined]
             for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
                 if arg is not None:
                     scopes.add((inner, arg.arg), None, node.lineno, inner)  # type: ignore[attr-defined]
-            if kind is not ast.Lambda:
-                scopes.add((scope, node.name), None, node.lineno, scope)  # type: ignore[attr-defined]
-            for child in _children(node):
-                stack.append((child, inner if child in _body(node) else scope, cls))
-            continue
-        if kind is ast.ClassDef:
+            scopes.add((scope, node.name), None, node.lineno, scope)  # type: ignore[attr-defined]
+        elif kind is ast.ClassDef:
             inner = id(node)
             scopes.parent[inner] = scope
             scopes.add((scope, node.name), None, node.lineno, scope)  # type: ignore[attr-defined]
             for child in node.body:  # type: ignore[attr-defined]
                 if isinstance(child, ast.Assign | ast.AnnAssign):
                     _class_attribute(scopes, child, inner)
-                stack.append((child, inner, inner))
-            continue
-        if kind is ast.Assign or kind is ast.AnnAssign:
+            cls = inner
+        elif kind is ast.Assign or kind is ast.AnnAssign:
             targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
             value = node.value  # type: ignore[attr-defined]
             if value is not None or kind is ast.Assign:
@@ -215,18 +225,19 @@ def collect_scopes(tree: ast.Module) -> _Scopes:
                     _assign(scopes, target, value, node.lineno, scope, cls)  # type: ignore[attr-defined]
         elif kind is ast.AugAssign or kind is ast.For or kind is ast.AsyncFor:
             _assign(scopes, node.target, None, node.lineno, scope, cls)  # type: ignore[attr-defined]
-        elif kind is ast.NamedExpr:
-            _assign(scopes, node.target, node.value, node.lineno, scope, cls)  # type: ignore[attr-defined]
-        elif kind is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
-            _assign(scopes, node.optional_vars, None, 0, scope, cls)  # type: ignore[attr-defined]
+        elif kind is ast.With or kind is ast.AsyncWith:
+            for item in node.items:  # type: ignore[attr-defined]
+                if item.optional_vars is not None:
+                    _assign(scopes, item.optional_vars, None, node.lineno, scope, cls)  # type: ignore[attr-defined]
         elif kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
             scopes.add((scope, node.name), None, node.lineno, scope)  # type: ignore[attr-defined]
         elif kind is ast.Import or kind is ast.ImportFrom:
             for alias in node.names:  # type: ignore[attr-defined]
                 local = alias.asname or alias.name.split(".")[0]
                 scopes.add((scope, local), None, node.lineno, scope)  # type: ignore[attr-defined]
-        for child in _children(node):
-            stack.append((child, scope, cls))
+        for name in _STATEMENT_FIELDS:
+            for child in getattr(node, name, None) or ():
+                stack.append((child, inner, cls))
     return scopes
 
 
@@ -281,13 +292,11 @@ class _Use:
 
 @dataclass
 class _Walk:
-    """Where the walker stands: the scope, the class, the current statement and function,
-    and whether this node is inside the arguments of a matched call."""
+    """Where the walker stands: the scope, the class, and whether this node is inside the
+    arguments of a matched call (`consumed`: a construction that swallows them)."""
 
     scope: int
     cls: int | None
-    stmt: ast.AST | None
-    func: str | None
     consumed: bool
     crypto_args: bool
 
@@ -301,7 +310,12 @@ class Detector:
         self.scope_context = {"test_path": True} if self.made.test_path else {}
         self.aliases = import_aliases(tree)
         self.tree = tree
-        self.scopes = collect_scopes(tree)
+        self._scopes: _Scopes | None = None
+        self.function_names: dict[int, str] = {}
+        self.strings_possible = _NAME_HINT.search(text) is not None
+        self.assigned_names = frozenset(_ASSIGNED.findall(text))
+        self._patterns: dict[int, tuple[Pattern | None, str]] = {}
+        self._ref_names = frozenset(patterns.refs) | frozenset(self.aliases)
         self._lines: list[str] | None = None
         self._matches: dict[int, _Match | None] = {}
         self.called: set[int] = set()
@@ -314,6 +328,28 @@ class Detector:
         self.compared: set[int] = set()
 
     # -- names and values ------------------------------------------------------------------
+
+    @property
+    def scopes(self) -> _Scopes:
+        """Every assignment of the file, collected on the first name a match must resolve."""
+        if self._scopes is None:
+            self._scopes = collect_scopes(self.tree)
+        return self._scopes
+
+    def pattern_of(self, node: ast.Call) -> tuple[Pattern | None, str]:
+        """The pattern (API or TLS) a call's resolved name matches, memoised per node."""
+        key = id(node)
+        found = self._patterns.get(key)
+        if found is None:
+            name = dotted(node.func)
+            found = (None, "")
+            if name is not None:
+                resolved = self.resolve(name)
+                found = find_pattern(
+                    self.patterns.calls.get(resolved.rsplit(".", 1)[-1], ()), resolved
+                )
+            self._patterns[key] = found
+        return found
 
     def resolve(self, name: str) -> str:
         head, _, rest = name.partition(".")
@@ -342,8 +378,12 @@ class Detector:
     ) -> tuple[ast.expr, int, int] | None:
         """The single assignment a name or `self.attr` stands for: (value, line, scope)."""
         if isinstance(node, ast.Name):
+            if node.id not in self.assigned_names:
+                return None
             return self.scopes.lookup(node.id, scope)
         attr = _self_attr(node)
+        if attr is not None and attr[5:] not in self.assigned_names:
+            return None
         if attr is not None and cls is not None:
             entries = self.scopes.assigns.get((cls, attr))
             if entries is not None and len(entries) == 1 and entries[0][0] is not None:
@@ -424,22 +464,15 @@ class Detector:
         if key in self._matches:
             return self._matches[key]
         self._matches[key] = None  # a call reading itself through a binding stops here
-        name = dotted(node.func)
         found: _Match | None = None
-        if name is not None:
-            resolved = self.resolve(name)
-            pattern, label = find_pattern(
-                self.patterns.calls.get(resolved.rsplit(".", 1)[-1], ()), resolved
-            )
-            if pattern is not None and not pattern.tls:
-                call = self.value(node, scope, cls)
-                call.bound = None
-                used: set[int | str] = set()
-                fields, variants = read_fields(self.patterns, pattern, call, used)
-                if fields is not None:
-                    found = _Match(
-                        pattern, label, fields, variants, used, call, node.lineno, id(node)
-                    )
+        pattern, label = self.pattern_of(node)
+        if pattern is not None and not pattern.tls:
+            call = self.value(node, scope, cls)
+            call.bound = None
+            used: set[int | str] = set()
+            fields, variants = read_fields(self.patterns, pattern, call, used)
+            if fields is not None:
+                found = _Match(pattern, label, fields, variants, used, call, node.lineno, id(node))
         self._matches[key] = found
         return found
 
@@ -469,37 +502,40 @@ class Detector:
         """Depth first, a node before its children (so that an enclosing match has marked
         the arguments it read before they are reached)."""
         module = id(self.tree)
-        stack: list[tuple[ast.AST, _Walk]] = [
-            (self.tree, _Walk(module, None, None, None, False, False))
+        stack: list[tuple[ast.AST, _Walk, ast.AST | None]] = [
+            (self.tree, _Walk(module, None, False, False), None)
         ]
         refs = bool(self.patterns.refs)
+        strings = self.strings_possible
         while stack:
-            node, at = stack.pop()
+            node, at, stmt = stack.pop()
             kind = type(node)
-            if isinstance(node, ast.stmt):
-                at = _Walk(at.scope, at.cls, node, at.func, at.consumed, at.crypto_args)
+            if kind in _STATEMENTS:
+                stmt = node
             if kind is ast.Call:
-                at = self._call(node, at)  # type: ignore[arg-type]
+                at = self._call(node, at, stmt)  # type: ignore[arg-type]
             elif kind is ast.If and _dead(node):  # type: ignore[arg-type]
                 for child in reversed(node.orelse):  # type: ignore[attr-defined]
-                    stack.append((child, at))
+                    stack.append((child, at, stmt))
                 continue
             elif kind in _FUNCTIONS:
-                self._defaults(node)
-                inner = _Walk(
-                    id(node), at.cls, at.stmt, getattr(node, "name", at.func), False, False
-                )
+                if strings:
+                    self._defaults(node)
+                inner = _Walk(id(node), at.cls, False, False)
+                self.function_names[id(node)] = getattr(node, "name", "")
                 body = _body(node)
                 for child in reversed(_children(node)):
-                    stack.append((child, inner if child in body else at))
+                    stack.append((child, inner if child in body else at, stmt))
                 continue
             elif kind is ast.ClassDef:
-                inner = _Walk(id(node), id(node), at.stmt, at.func, False, False)
+                inner = _Walk(id(node), id(node), False, False)
                 for child in reversed(_children(node)):
-                    stack.append((child, inner if child in node.body else at))  # type: ignore[attr-defined]
+                    stack.append((child, inner if child in node.body else at, stmt))  # type: ignore[attr-defined]
                 continue
             elif kind is ast.Assign or kind is ast.AnnAssign:
-                self._assignment(node, at)  # type: ignore[arg-type]
+                self._assignment(node, at, strings)  # type: ignore[arg-type]
+            elif not strings:
+                pass
             elif kind is ast.Compare:
                 self._compare(node)  # type: ignore[arg-type]
             elif kind is ast.Dict or kind is ast.List or kind is ast.Tuple or kind is ast.Set:
@@ -509,24 +545,25 @@ class Detector:
                     self._ref(node)  # type: ignore[arg-type]
                 continue
             for child in reversed(_children(node)):
-                stack.append((child, at))
+                stack.append((child, at, stmt))
 
-    def _call(self, node: ast.Call, at: _Walk) -> _Walk:
+    def _call(self, node: ast.Call, at: _Walk, stmt: ast.AST | None) -> _Walk:
         if id(node) in self.consumed and not at.consumed:
-            at = _Walk(at.scope, at.cls, at.stmt, at.func, True, True)
+            at = _Walk(at.scope, at.cls, True, True)
         self.called.add(id(node.func))
-        self._call_strings(node)
+        if self.strings_possible:
+            self._call_strings(node)
         found = self.match(node, at.scope, at.cls)
         if found is None:
             tls = self._tls(node, at)
             if tls:
-                return _Walk(at.scope, at.cls, at.stmt, at.func, True, at.crypto_args)
+                return _Walk(at.scope, at.cls, True, at.crypto_args)
             if isinstance(node.func, ast.Attribute) and node.func.attr in self.patterns.uses:
                 return self._use(node, node.func.attr, at)
             return at
         pattern = found.pattern
         if pattern.secret_only:
-            if at.crypto_args or self._secret_use(node, at):
+            if at.crypto_args or self._secret_use(stmt, self.function_names.get(at.scope)):
                 self._emit(node, found, {"secret_use": True})
             return at
         if at.consumed and found.pattern.function != "random":
@@ -534,7 +571,7 @@ class Detector:
         if not pattern.part:
             self._emit(node, found)
         self._note_used(node, found.used)
-        return _Walk(at.scope, at.cls, at.stmt, at.func, pattern.consume or at.consumed, True)
+        return _Walk(at.scope, at.cls, pattern.consume or at.consumed, True)
 
     def _emit(self, node: ast.Call, found: _Match, extra: dict | None = None) -> None:
         self._keys_used_by(found)
@@ -679,15 +716,17 @@ class Detector:
                 return found, None
         return None
 
-    def _secret_use(self, node: ast.Call, at: _Walk) -> bool:
-        stmt = at.stmt
+    @staticmethod
+    def _secret_use(stmt: ast.AST | None, func: str | None) -> bool:
+        """A generator's value reaches a secret: the statement holding the call assigns to
+        a secret's name, or returns from a function named like one."""
         targets: list[ast.AST] = []
         if isinstance(stmt, ast.Assign):
             targets = list(stmt.targets)
         elif isinstance(stmt, ast.AnnAssign | ast.AugAssign):
             targets = [stmt.target]
         elif isinstance(stmt, ast.Return):
-            return bool(at.func) and secret_name(at.func or "")
+            return bool(func) and secret_name(func or "")
         for target in targets:
             if (
                 isinstance(target, ast.Subscript)
@@ -701,13 +740,7 @@ class Detector:
         return False
 
     def _tls(self, node: ast.Call, at: _Walk) -> bool:
-        name = dotted(node.func)
-        if name is None:
-            return False
-        resolved = self.resolve(name)
-        pattern, label = find_pattern(
-            self.patterns.calls.get(resolved.rsplit(".", 1)[-1], ()), resolved
-        )
+        pattern, label = self.pattern_of(node)
         if pattern is None or not pattern.tls:
             return False
         call = self.value(node, at.scope, at.cls)
@@ -734,7 +767,7 @@ class Detector:
             self.consumed.add(id(child))
         return True
 
-    def _assignment(self, node: ast.Assign | ast.AnnAssign, at: _Walk) -> None:
+    def _assignment(self, node: ast.Assign | ast.AnnAssign, at: _Walk, strings: bool) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = node.value
         if value is None:
@@ -752,6 +785,8 @@ class Detector:
                     )
                     self._emit_tls(pattern, label, call, node, self.segment(node))
                     continue
+            if not strings:
+                continue
             key = dotted(target)
             if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
                 key = str(target.slice.value)
@@ -831,6 +866,11 @@ class Detector:
                 self._candidate(elem, key, kinds[found.kind])
 
     def _ref(self, node: ast.Attribute | ast.Name) -> None:
+        last = node.attr if isinstance(node, ast.Attribute) else node.id
+        if last not in self._ref_names and not isinstance(node, ast.Attribute):
+            return
+        if last not in self.patterns.refs and isinstance(node, ast.Attribute):
+            return
         if id(node) in self.called:
             return
         name = dotted(node)
