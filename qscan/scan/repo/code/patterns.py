@@ -446,7 +446,11 @@ def load_patterns(language: str) -> PatternSet:
     calls = [_pattern(p, tables, where) for p in raw.get("calls") or ()]
     refs = [_pattern(p, tables, where) for p in raw.get("refs") or ()]
     assigns = [_pattern(p, tables, where) for p in raw.get("assigns") or ()]
-    words = sorted(raw.get("keywords") or {w for p in calls + refs + assigns for w in p.last_names})
+    words = sorted(
+        raw.get("keywords")
+        or {w for p in calls + refs + assigns for w in p.last_names}
+        | set(common.get("name_words") or ())
+    )
     keywords = any_of(words) if words else None
     uses = {
         name: Use(

@@ -49,6 +49,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _STATEMENTS = frozenset(
     c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt)
 )
+_CONTAINERS = frozenset({ast.Dict, ast.List, ast.Tuple, ast.Set})
 _NAME_HINT = re.compile(
     r"""["'](?:RS|PS|ES|HS)(?:256|384|512)K?["']|EdDSA|Ed25519|Ed448|RSA-OAEP|RSA1_5|ECDH-ES"""
     r"|A(?:128|192|256)(?:GCM|KW|CBC)|\bnone\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
@@ -534,16 +535,14 @@ class Detector:
                 continue
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 self._assignment(node, at, strings)  # type: ignore[arg-type]
-            elif not strings:
-                pass
-            elif kind is ast.Compare:
-                self._compare(node)  # type: ignore[arg-type]
-            elif kind is ast.Dict or kind is ast.List or kind is ast.Tuple or kind is ast.Set:
-                self._container(node, None)
             elif (kind is ast.Attribute or kind is ast.Name) and dotted(node) is not None:
                 if refs and not at.consumed:
                     self._ref(node)  # type: ignore[arg-type]
                 continue
+            elif strings and kind is ast.Compare:
+                self._compare(node)  # type: ignore[arg-type]
+            elif strings and kind in _CONTAINERS:
+                self._container(node, None)
             for child in reversed(_children(node)):
                 stack.append((child, at, stmt))
 
