@@ -65,6 +65,16 @@ CALL_KEYWORDS = frozenset(
         "const",
         "var",
         "static",
+        "if",
+        "while",
+        "for",
+        "switch",
+        "match",
+        "assert",
+        "elseif",
+        "foreach",
+        "when",
+        "unless",
     }
 )
 _ASSIGN_BLOCKERS = frozenset({"=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^"})
