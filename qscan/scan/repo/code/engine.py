@@ -587,11 +587,39 @@ class CodeDetector:
             pattern, label = find_pattern(patterns.refs[tok.text], name)
             if pattern is None:
                 continue
+            if pattern.tls:  # a suite or version constant named on its own
+                self._tls_ref(tokens, reader, j, i, name, pattern, label, out)
+                continue
             fields, variants = read_fields(patterns, pattern, Value("name", name=name), set())
             if fields is None:
                 continue
             for variant in variants:
                 out.add(j, pattern, label, {**fields, **variant}, reader.source(j, i + 1))
+
+    @staticmethod
+    def _tls_ref(
+        tokens: list[Token],
+        reader: ValueReader,
+        j: int,
+        i: int,
+        name: str,
+        pattern: Pattern,
+        label: str,
+        out: _Emitter,
+    ) -> None:
+        site = CallSite(
+            start=j,
+            end=i,
+            name=name,
+            source=reader.source(j, i + 1),
+            value=Value("call", name=name, args=[Value("name", name=name)]),
+            arg_ranges=[(j, i + 1)],
+            kw_ranges={},
+            var=None,
+            receiver=None,
+            last=tokens[i].text,
+        )
+        out.tls(pattern, label, site, whole=True, summary=False)
 
 
 FOLLOW_FUNCTION = "_follow_function"
@@ -813,6 +841,9 @@ class _Emitter:
         self.used_lines: set[int] = set()
         """Constants read by a matched call (names, lines): their definitions are not
         reported again as name strings."""
+        self.absorbed: list[Finding] = []
+        """Findings of `absorbed: true` patterns: dropped when a later call read its
+        parameter from their line (`curve := elliptic.P384()`)."""
         self.scope = {"test_path": True} if self.made.test_path else {}
 
     def add(
@@ -835,10 +866,20 @@ class _Emitter:
             self.lines.line(offset),
             context,
         )
+        if pattern.absorbed:
+            self.absorbed.append(finding)
         self.items.append(((finding.location.line or 0, offset), finding))
 
-    def tls(self, pattern: Pattern, label: str, site: CallSite, whole: bool = False) -> bool:
-        """TLS settings read at a call, struct literal or assignment."""
+    def tls(
+        self,
+        pattern: Pattern,
+        label: str,
+        site: CallSite,
+        whole: bool = False,
+        summary: bool = True,
+    ) -> bool:
+        """TLS settings read at a call, struct literal or assignment (no summary of the
+        configured key exchange for a single name on its own)."""
         settings = read_tls(self.patterns, pattern, site.value)
         if not settings:
             return False
@@ -847,9 +888,17 @@ class _Emitter:
         line = self.lines.line(tokens[site.start].start)
         source = site.source if whole else self.reader.source(site.start, site.end + 1)
         component = f"{self.patterns.component} {label}"
-        summary = f"{self.patterns.component} tls key exchange (configured)"
+        summary_component = (
+            f"{self.patterns.component} tls key exchange (configured)" if summary else ""
+        )
         return emit_tls(
-            self.protocol, settings, line, component, summary, shorten(source), dict(self.scope)
+            self.protocol,
+            settings,
+            line,
+            component,
+            summary_component,
+            shorten(source),
+            dict(self.scope),
         )
 
     def strings(self, tokens: list[Token], consumed: list[tuple[int, int]]) -> None:
@@ -876,7 +925,8 @@ class _Emitter:
                 self.add(index, pattern, "JOSE alg", fields, evidence)
 
     def records(self) -> Iterator[Record]:
-        merged = list(self.items)
+        dropped = {id(f) for f in self.absorbed if (f.location.line or 0) in self.used_lines}
+        merged = [item for item in self.items if id(item[1]) not in dropped]
         for record in self.protocol.records:
             line = record.location.line if isinstance(record, Finding) else None
             merged.append(((line or 0, -1), record))

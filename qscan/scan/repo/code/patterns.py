@@ -22,7 +22,9 @@ reported when its algorithm stays unknown. `part: true`: only reported as part o
 only when the value becomes a secret (a non-cryptographic generator whose result is assigned
 to a name such as `key`, `iv`, `token`, `password`, returned by a function so named, or
 passed into a matched call). `notes: {name: SPEC}` reads facts into the finding's context
-(`usedforsecurity`). `struct: true` also matches a composite literal (Go `tls.Config{...}`,
+(`usedforsecurity`). `absorbed: true`: not reported when a
+later matched call read a parameter from its line (`curve := elliptic.P384()` before
+`ecdsa.GenerateKey(curve, ...)`). `struct: true` also matches a composite literal (Go `tls.Config{...}`,
 read as one map argument). `tls: {kind: SPEC}` reads TLS settings (see
 qscan/scan/repo/code/tlscode.py) instead of an algorithm.
 
@@ -132,6 +134,7 @@ class Pattern:
     part: bool = False
     secret_only: bool = False
     struct: bool = False
+    absorbed: bool = False
     tls: dict[str, Specs] = field(default_factory=dict)
     notes: dict[str, Specs] = field(default_factory=dict)
 
@@ -415,6 +418,7 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         part=bool(raw.get("part")),
         secret_only=bool(raw.get("secret_only")),
         struct=bool(raw.get("struct")),
+        absorbed=bool(raw.get("absorbed")),
         tls=tls,
         notes=notes,
     )
