@@ -35,6 +35,8 @@ func Roll() int {
 func Report() {
 	log.Printf("API tokens are signed with %s", "RS256")
 	fmt.Println("RS256")
+	err := fmt.Errorf("keys: unknown cipher %q, only %q or %q", "chacha", "aes256-ctr", "aes256-cbc")
+	fmt.Println(err)
 	// rsa.GenerateKey(rand.Reader, 1024) was the old default
 	if false {
 		fmt.Println(Cipher{shift: 3}.Encrypt("dead code"))

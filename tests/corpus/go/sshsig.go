@@ -41,3 +41,10 @@ func verifyECDSA(pub *ecdsa.PublicKey, digest []byte, r, s *big.Int) bool {
 // The crypto.Hash of a crypto.Signer is not a cryptographic use by itself:
 // Hash is also the name of this local type.
 type Hash struct{ Name string }
+
+// digestOf hashes with the crypto.Hash value itself.
+func digestOf(data []byte) []byte {
+	h := crypto.SHA384.New()
+	h.Write(data)
+	return h.Sum(nil)
+}

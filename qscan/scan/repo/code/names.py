@@ -43,6 +43,11 @@ _KEYS = {
     TLS_SUITE: re.compile(r"(?i)cipher|suite"),
 }
 _DISABLING = re.compile(r"(?i)disabl|exclud|deny|denied|blacklist|blocklist|forbid|reject|remove")
+_MESSAGE = re.compile(
+    r"(?i)(?:^|[.:])(?:errorf|s?printf|println|print|fprint\w*|panic|warn(?:ing)?|info|debug"
+    r"|fatal\w*|trace|log|\w*error|\w*exception)$|errors\.New$|(?:^|\.)console\.\w+$"
+    r"|(?:^|\.)(?:logger|logging|log)\.\w+$"
+)
 _WEAK_SINGLE = frozenset({"none", "dir", "zlib"})
 
 
@@ -93,8 +98,9 @@ def classify(text: str) -> Names | None:
 def counts(found: Names, key: str | None, siblings: int, compared: bool = False) -> bool:
     """Whether a candidate standing under `key` with `siblings` names of its kind around it
     (itself included) is reported. `compared`: the string is compared with the key (`alg ==
-    "RS256"`): code that checks for `"none"` is usually refusing it, so that one is not."""
-    if key and _DISABLING.search(key):
+    "RS256"`): code that checks for `"none"` is usually refusing it, so that one is not.
+    Arguments of messages (`fmt.Errorf`, `log.warning`, `new Error(...)`) are not."""
+    if key and (_DISABLING.search(key) or _MESSAGE.search(key)):
         return False
     if found.names[0] in _WEAK_SINGLE and len(found.names) == 1:
         if compared:
