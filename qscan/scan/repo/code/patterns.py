@@ -22,10 +22,12 @@ reported when its algorithm stays unknown. `part: true`: only reported as part o
 only when the value becomes a secret (a non-cryptographic generator whose result is assigned
 to a name such as `key`, `iv`, `token`, `password`, returned by a function so named, or
 passed into a matched call). `notes: {name: SPEC}` reads facts into the finding's context
-(`usedforsecurity`). `absorbed: true`: not reported when a
-later matched call read a parameter from its line (`curve := elliptic.P384()` before
-`ecdsa.GenerateKey(curve, ...)`). `struct: true` also matches a composite literal (Go `tls.Config{...}`,
-read as one map argument). `tls: {kind: SPEC}` reads TLS settings (see
+(`usedforsecurity`). `absorbed: true`: not reported when a later matched call read a
+parameter from its line (`curve := elliptic.P384()` before `ecdsa.GenerateKey(curve, ...)`).
+`words: [...]` replaces the pattern's prefilter words (by default
+the longest segment of each name) where its names are generic (`new`, resolved by a table).
+`struct: true` also matches a composite literal (Go `tls.Config{...}`, read as one map
+argument). `tls: {kind: SPEC}` reads TLS settings (see
 qscan/scan/repo/code/tlscode.py) instead of an algorithm.
 
 A language file may also hold `uses` (method name -> {function, operation} or {propagate:
@@ -135,12 +137,23 @@ class Pattern:
     secret_only: bool = False
     struct: bool = False
     absorbed: bool = False
+    words: tuple[str, ...] = ()
     tls: dict[str, Specs] = field(default_factory=dict)
     notes: dict[str, Specs] = field(default_factory=dict)
 
     @property
     def last_names(self) -> set[str]:
         return {n.rsplit(".", 1)[-1] for n in self.names}
+
+    @property
+    def prefilter_words(self) -> set[str]:
+        """Words one of which a file that can match this pattern contains: `words` when the
+        pattern lists them, else the longest segment of each name (a qualified name matches
+        only where every segment is written in the file, in the call or its import:
+        `math/rand` for `math/rand.Intn`, `fastrand` for `fastrand.u64`)."""
+        if self.words:
+            return set(self.words)
+        return {max(n.split("."), key=len) for n in self.names}
 
 
 class Table:
@@ -419,6 +432,7 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         secret_only=bool(raw.get("secret_only")),
         struct=bool(raw.get("struct")),
         absorbed=bool(raw.get("absorbed")),
+        words=tuple(raw.get("words") or ()),
         tls=tls,
         notes=notes,
     )
@@ -452,7 +466,7 @@ def load_patterns(language: str) -> PatternSet:
     assigns = [_pattern(p, tables, where) for p in raw.get("assigns") or ()]
     words = sorted(
         raw.get("keywords")
-        or {w for p in calls + refs + assigns for w in p.last_names}
+        or {w for p in calls + refs + assigns for w in p.prefilter_words}
         | set(common.get("name_words") or ())
     )
     keywords = any_of(words) if words else None
