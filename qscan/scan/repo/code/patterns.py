@@ -157,15 +157,25 @@ class Pattern:
 
 
 class Table:
+    """A lookup table; its `re:` keys are compiled at the first lookup (most tables of most
+    languages are never read in a run)."""
+
     def __init__(self, raw: dict[str, Any]) -> None:
         self.exact: dict[str, Any] = {}
-        self.regex: list[tuple[re.Pattern[str], Any]] = []
+        self._raw_regex: list[tuple[str, Any]] = []
+        self._regex: list[tuple[re.Pattern[str], Any]] | None = None
         for key, entry in raw.items():
             key = str(key)
             if key.startswith("re:"):
-                self.regex.append((re.compile(key[3:], re.I), entry))
+                self._raw_regex.append((key[3:], entry))
             else:
                 self.exact[key.lower()] = entry
+
+    @property
+    def regex(self) -> list[tuple[re.Pattern[str], Any]]:
+        if self._regex is None:
+            self._regex = [(re.compile(rx, re.I), entry) for rx, entry in self._raw_regex]
+        return self._regex
 
     def lookup(self, candidate: str) -> Any:
         entry = self.exact.get(candidate.lower(), MISSING)
@@ -235,6 +245,8 @@ class PatternSet:
     """Patterns matched on an attribute assignment (`ctx.minimum_version = ...`)."""
     keywords_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Modules that count for the prefilter only with one of these words in the file."""
+    keywords_near: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """For a `keywords_if` module: the word must stand within N characters of this one."""
     structs: frozenset[str] = frozenset()
     """Last names of patterns matched on a composite literal (`tls.Config{...}`)."""
 
@@ -446,10 +458,16 @@ def _index(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
     return out
 
 
-@cache
 def shared_table(name: str) -> Table:
     """A table of rules/patterns/common.yaml (e.g. jwt-alg for JWK `alg` members)."""
-    return Table((load_yaml("patterns/common.yaml") or {})["tables"][name])
+    return _common_tables()[name]
+
+
+@cache
+def _common_tables() -> dict[str, Table]:
+    """rules/patterns/common.yaml tables, shared by every language."""
+    common = load_yaml("patterns/common.yaml") or {}
+    return {name: Table(entries) for name, entries in (common.get("tables") or {}).items()}
 
 
 @cache
@@ -457,8 +475,8 @@ def load_patterns(language: str) -> PatternSet:
     common = load_yaml("patterns/common.yaml") or {}
     raw = load_yaml(f"patterns/{language}.yaml") or {}
     tables = {
-        name: Table(entries)
-        for name, entries in {**(common.get("tables") or {}), **(raw.get("tables") or {})}.items()
+        **_common_tables(),
+        **{name: Table(entries) for name, entries in (raw.get("tables") or {}).items()},
     }
     where = f"rules/patterns/{language}.yaml"
     calls = [_pattern(p, tables, where) for p in raw.get("calls") or ()]
@@ -488,7 +506,15 @@ def load_patterns(language: str) -> PatternSet:
         words=tuple(words),
         uses=uses,
         assigns=_index(assigns),
-        keywords_if={m: tuple(w) for m, w in (raw.get("keywords_if") or {}).items()},
+        keywords_if={
+            m: tuple(w["words"] if isinstance(w, dict) else w)
+            for m, w in (raw.get("keywords_if") or {}).items()
+        },
+        keywords_near={
+            m: (w["near"], int(w.get("within", 300)))
+            for m, w in (raw.get("keywords_if") or {}).items()
+            if isinstance(w, dict) and w.get("near")
+        },
         structs=frozenset(w for p in calls if p.struct for w in p.last_names),
     )
 

@@ -52,11 +52,13 @@ _STATEMENTS = frozenset(
 _CONTAINERS = frozenset({ast.Dict, ast.List, ast.Tuple, ast.Set})
 _NAME_HINT = re.compile(
     r"""["'](?:RS|PS|ES|HS)(?:256|384|512)K?["']|EdDSA|Ed25519|Ed448|RSA-OAEP|RSA1_5|ECDH-ES"""
-    r"|A(?:128|192|256)(?:GCM|KW|CBC)|\bnone\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
+    r"|A(?:128|192|256)(?:GCM|KW|CBC)|none\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
     r"|curve25519|ecdh-sha2|mlkem|sntrup|hmac-sha|hmac-md5|umac|aes\d{3}-|3des-|chacha20"
     r"|TLS_|SSL_|ECDHE-|DHE-|AES\d{3}-|DES-CBC|RC4-"
 )
-"""A file with none of these cannot hold an algorithm-name string (names.classify)."""
+"""A file with none of these cannot hold an algorithm-name string (names.classify). Every
+branch starts with a character (no `\b`), so the engine skips to the characters that can
+start one."""
 _ASSIGNED = re.compile(r"(?m)^[ \t]*(?:(?:self|cls)\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
 """Names a line starts by assigning: a name not among them has no single value."""
 _OPEN_ALGORITHMS = ("EC", "unknown")
@@ -85,6 +87,14 @@ def dotted(node: ast.AST) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def _plain_attribute(node: ast.Attribute) -> bool:
+    """Whether an attribute is a dotted name (`a.b.c`, not `f().b`): `dotted` is not None."""
+    value = node.value
+    while type(value) is ast.Attribute:
+        value = value.value  # type: ignore[attr-defined]
+    return type(value) is ast.Name
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -535,7 +545,7 @@ class Detector:
                 continue
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 self._assignment(node, at, strings)  # type: ignore[arg-type]
-            elif (kind is ast.Attribute or kind is ast.Name) and dotted(node) is not None:
+            elif kind is ast.Name or (kind is ast.Attribute and _plain_attribute(node)):  # type: ignore[arg-type]
                 if refs and not at.consumed:
                     self._ref(node)  # type: ignore[arg-type]
                 continue

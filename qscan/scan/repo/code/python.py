@@ -96,6 +96,19 @@ def _conditional() -> tuple[re.Pattern[bytes] | None, dict[bytes, re.Pattern[byt
     return _module_names(tuple(keywords_if)), words
 
 
+def _counts(module: bytes, words: re.Pattern[bytes], data: bytes) -> bool:
+    """Whether a `keywords_if` module counts: one of its words is in the file (within N
+    characters of the `near` word, when the module has one)."""
+    near = load_patterns("python").keywords_near.get(module.decode())
+    if near is None:
+        return words.search(data) is not None
+    word, within = near[0].encode(), near[1]
+    for m in words.finditer(data):
+        if word in data[max(0, m.start() - within) : m.end() + within].lower():
+            return True
+    return False
+
+
 def imports_crypto(data: bytes) -> bool:
     """Whether a line starting with `import` or `from` (after blanks) names one of the
     modules the patterns need (or one of the `keywords_if` modules, with one of its words
@@ -117,7 +130,7 @@ def imports_crypto(data: bytes) -> bool:
     conditional, words = _conditional()
     if conditional is None:
         return False
-    return any(words[m.group()].search(data) for m in conditional.finditer(imported))
+    return any(_counts(m.group(), words[m.group()], data) for m in conditional.finditer(imported))
 
 
 class PythonAnalyzer(CodeAnalyzer):
