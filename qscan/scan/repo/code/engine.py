@@ -13,11 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
-from qscan.scan.repo.code.names import JOSE, classify, counts, emit_protocol_names, jose_fields
+from qscan.scan.repo.code.names import (
+    JOSE,
+    NAME_HINT,
+    classify,
+    counts,
+    emit_protocol_names,
+    jose_fields,
+)
 from qscan.scan.repo.code.patterns import (
     Pattern,
     PatternSet,
@@ -320,13 +328,7 @@ class CodeDetector:
         aliases = self.aliases(tokens, reader)
         scopes = _scopes(tokens)
         constants = collect_constants(tokens, reader, lexed.defines, text, scopes)
-        wanted = set(patterns.calls) | {
-            name
-            for plist in patterns.calls.values()
-            for p in plist
-            for f in p.then
-            for name in f.names
-        }
+        wanted = set(_wanted(self.language))
         wanted |= {local for local, full in aliases.items() if full.rsplit(".", 1)[-1] in wanted}
         sites = list(self._call_sites(tokens, reader, aliases, constants, wanted, patterns, scopes))
         out = _Emitter(ctx, text, patterns, reader)
@@ -622,6 +624,15 @@ class CodeDetector:
         out.tls(pattern, label, site, whole=True, summary=False)
 
 
+@cache
+def _wanted(language: str) -> frozenset[str]:
+    """The last names of every call and follow-up call a language's patterns match."""
+    patterns = load_patterns(language)
+    return frozenset(patterns.calls) | {
+        name for plist in patterns.calls.values() for p in plist for f in p.then for name in f.names
+    }
+
+
 FOLLOW_FUNCTION = "_follow_function"
 _VERSION_SEGMENT = re.compile(r"/v\d+(?=\.)")
 
@@ -833,6 +844,7 @@ class _Emitter:
     ) -> None:
         self.made = FileFindings(ctx)
         self.protocol = TlsFindings(ctx)
+        self.text = text
         self.lines = LineIndex(text)
         self.patterns = patterns
         self.reader = reader
@@ -903,6 +915,8 @@ class _Emitter:
 
     def strings(self, tokens: list[Token], consumed: list[tuple[int, int]]) -> None:
         """Algorithm names written as strings where the context makes them crypto."""
+        if NAME_HINT.search(self.text) is None:
+            return
         for index, key, siblings, compared in string_candidates(tokens):
             if any(a <= index < b for a, b in consumed):
                 continue

@@ -43,6 +43,16 @@ _KEYS = {
     TLS_SUITE: re.compile(r"(?i)cipher|suite"),
 }
 _DISABLING = re.compile(r"(?i)disabl|exclud|deny|denied|blacklist|blocklist|forbid|reject|remove")
+NAME_HINT = re.compile(
+    r"""["'](?i:[RPEH]S(?:256|384|512)K?)["']|(?i:ed25519|ed448|eddsa|rsa[-_]oaep|rsa1_5|ml-dsa)"""
+    r"|(?i:ecdh[-_]es)|PBES2|ECDH-"
+    r"|A(?:128|192|256)(?:GCM|KW|CBC)|none\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
+    r"|curve25519|ecdh-sha2|mlkem|sntrup|hmac-sha|hmac-md5|umac|aes\d{3}-|3des-|chacha20"
+    r"|TLS_|SSL_|ECDHE-|DHE-|AES\d{3}-|DES-CBC|RC4-|PSK-|SRP-|CAMELLIA|ARIA"
+)
+"""A source file with none of these cannot hold a name `classify` knows in a context that
+counts (a lone name needs a JOSE key, a list needs two of a kind). Every branch starts with
+a character (no `\b`), so the engine skips to the characters that can start one."""
 _MESSAGE = re.compile(
     r"(?i)(?:^|[.:])(?:errorf|s?printf|println|print|fprint\w*|panic|warn(?:ing)?|info|debug"
     r"|fatal\w*|trace|log|\w*error|\w*exception)$|errors\.New$|(?:^|\.)console\.\w+$"

@@ -37,7 +37,14 @@ from qscan.scan.repo.code.engine import (
     read_notes,
     secret_name,
 )
-from qscan.scan.repo.code.names import JOSE, classify, counts, emit_protocol_names, jose_fields
+from qscan.scan.repo.code.names import (
+    JOSE,
+    NAME_HINT,
+    classify,
+    counts,
+    emit_protocol_names,
+    jose_fields,
+)
 from qscan.scan.repo.code.patterns import Pattern, PatternSet, key_use
 from qscan.scan.repo.code.tlscode import emit_tls, read_tls
 from qscan.scan.repo.code.values import Value
@@ -50,15 +57,6 @@ _STATEMENTS = frozenset(
     c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt)
 )
 _CONTAINERS = frozenset({ast.Dict, ast.List, ast.Tuple, ast.Set})
-_NAME_HINT = re.compile(
-    r"""["'](?:RS|PS|ES|HS)(?:256|384|512)K?["']|EdDSA|Ed25519|Ed448|RSA-OAEP|RSA1_5|ECDH-ES"""
-    r"|A(?:128|192|256)(?:GCM|KW|CBC)|none\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
-    r"|curve25519|ecdh-sha2|mlkem|sntrup|hmac-sha|hmac-md5|umac|aes\d{3}-|3des-|chacha20"
-    r"|TLS_|SSL_|ECDHE-|DHE-|AES\d{3}-|DES-CBC|RC4-"
-)
-"""A file with none of these cannot hold an algorithm-name string (names.classify). Every
-branch starts with a character (no `\b`), so the engine skips to the characters that can
-start one."""
 _ASSIGNED = re.compile(r"(?m)^[ \t]*(?:(?:self|cls)\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
 """Names a line starts by assigning: a name not among them has no single value."""
 _OPEN_ALGORITHMS = ("EC", "unknown")
@@ -323,7 +321,7 @@ class Detector:
         self.tree = tree
         self._scopes: _Scopes | None = None
         self.function_names: dict[int, str] = {}
-        self.strings_possible = _NAME_HINT.search(text) is not None
+        self.strings_possible = NAME_HINT.search(text) is not None
         self.assigned_names = frozenset(_ASSIGNED.findall(text))
         self._patterns: dict[int, tuple[Pattern | None, str]] = {}
         self._ref_names = frozenset(patterns.refs) | frozenset(self.aliases)
@@ -352,8 +350,17 @@ class Detector:
         key = id(node)
         found = self._patterns.get(key)
         if found is None:
-            name = dotted(node.func)
+            func = node.func
             found = (None, "")
+            # Only a bare name can be an import alias with another last segment
+            # (`from hashlib import sha256 as h`): an attribute keeps its own.
+            if type(func) is ast.Attribute:
+                last = func.attr  # type: ignore[attr-defined]
+            elif type(func) is ast.Name:
+                last = self.aliases.get(func.id, func.id).rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+            else:
+                last = ""
+            name = dotted(func) if last in self.patterns.calls else None
             if name is not None:
                 resolved = self.resolve(name)
                 found = find_pattern(

@@ -82,30 +82,36 @@ def _module_names(modules: tuple[str, ...]) -> re.Pattern[bytes]:
     return re.compile(rb"\b(?:" + names + rb")\b")
 
 
+_WORD_BYTE = re.compile(rb"\w")
+
+
 @cache
-def _conditional() -> tuple[re.Pattern[bytes] | None, dict[bytes, re.Pattern[bytes]]]:
-    """The modules that count only with one of their words in the file (`os` for
-    `urandom`), and for each the words."""
+def _conditional() -> tuple[re.Pattern[bytes] | None, dict[bytes, tuple[bytes, ...]]]:
+    """The modules that count only with one of their words in the file (`ssl` with
+    `set_ciphers`), and for each the words."""
     keywords_if = load_patterns("python").keywords_if
     if not keywords_if:
         return None, {}
-    words = {
-        module.encode(): re.compile(rb"\b(?:" + "|".join(map(re.escape, w)).encode() + rb")\b")
-        for module, w in keywords_if.items()
-    }
+    words = {m.encode(): tuple(w.encode() for w in ws) for m, ws in keywords_if.items()}
     return _module_names(tuple(keywords_if)), words
 
 
-def _counts(module: bytes, words: re.Pattern[bytes], data: bytes) -> bool:
-    """Whether a `keywords_if` module counts: one of its words is in the file (within N
-    characters of the `near` word, when the module has one)."""
+def _counts(module: bytes, words: tuple[bytes, ...], data: bytes) -> bool:
+    """Whether a `keywords_if` module counts: one of its words stands in the file as a whole
+    word (within N characters of the `near` word, when the module has one). Searched word by
+    word: `bytes.find` is several times faster than an alternation over a large file."""
     near = load_patterns("python").keywords_near.get(module.decode())
-    if near is None:
-        return words.search(data) is not None
-    word, within = near[0].encode(), near[1]
-    for m in words.finditer(data):
-        if word in data[max(0, m.start() - within) : m.end() + within].lower():
-            return True
+    for word in words:
+        i = data.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not _WORD_BYTE.match(data, i - 1)) and not _WORD_BYTE.match(data, end):
+                if near is None:
+                    return True
+                window = data[max(0, i - near[1]) : end + near[1]].lower()
+                if near[0].encode() in window:
+                    return True
+            i = data.find(word, end)
     return False
 
 
