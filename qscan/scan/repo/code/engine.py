@@ -20,11 +20,11 @@ from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.code.names import (
     JOSE,
-    NAME_HINT,
     classify,
     counts,
     emit_protocol_names,
     jose_fields,
+    name_hint,
 )
 from qscan.scan.repo.code.patterns import (
     Pattern,
@@ -915,7 +915,7 @@ class _Emitter:
 
     def strings(self, tokens: list[Token], consumed: list[tuple[int, int]]) -> None:
         """Algorithm names written as strings where the context makes them crypto."""
-        if NAME_HINT.search(self.text) is None:
+        if not name_hint(self.text):
             return
         for index, key, siblings, compared in string_candidates(tokens):
             if any(a <= index < b for a, b in consumed):

@@ -43,16 +43,30 @@ _KEYS = {
     TLS_SUITE: re.compile(r"(?i)cipher|suite"),
 }
 _DISABLING = re.compile(r"(?i)disabl|exclud|deny|denied|blacklist|blocklist|forbid|reject|remove")
-NAME_HINT = re.compile(
-    r"""["'](?i:[RPEH]S(?:256|384|512)K?)["']|(?i:ed25519|ed448|eddsa|rsa[-_]oaep|rsa1_5|ml-dsa)"""
-    r"|(?i:ecdh[-_]es)|PBES2|ECDH-"
-    r"|A(?:128|192|256)(?:GCM|KW|CBC)|none\b|ssh-|ecdsa-sha2|rsa-sha2|diffie-hellman"
-    r"|curve25519|ecdh-sha2|mlkem|sntrup|hmac-sha|hmac-md5|umac|aes\d{3}-|3des-|chacha20"
-    r"|TLS_|SSL_|ECDHE-|DHE-|AES\d{3}-|DES-CBC|RC4-|PSK-|SRP-|CAMELLIA|ARIA"
-)
-"""A source file with none of these cannot hold a name `classify` knows in a context that
-counts (a lone name needs a JOSE key, a list needs two of a kind). Every branch starts with
-a character (no `\b`), so the engine skips to the characters that can start one."""
+_HINTS_ANY_CASE = (
+    "rs256", "rs384", "rs512", "ps256", "ps384", "ps512", "es256", "es384", "es512", "hs256",
+    "hs384", "hs512", "eddsa", "ed25519", "ed448", "rsa-oaep", "rsa_oaep", "rsa1_5", "ecdh-es",
+    "ecdh_es", "ml-dsa", "a128", "a192", "a256", "pbes2", "ssh-", "ecdsa-sha2", "rsa-sha2",
+    "diffie-hellman", "curve25519", "ecdh-sha2", "mlkem", "sntrup", "hmac-sha", "hmac-md5",
+    "umac", "aes128-", "aes192-", "aes256-", "3des-", "chacha20",
+)  # fmt: skip
+_HINTS_EXACT = (
+    "'none'", '"none"', "TLS_", "SSL_", "ECDHE-", "DHE-", "ECDH-", "AES128-", "AES256-", "DES-CBC", "RC4-",
+    "PSK-", "SRP-", "CAMELLIA", "ARIA",
+)  # fmt: skip
+
+
+def name_hint(text: str) -> bool:
+    """Whether a source file may hold a name `classify` knows in a context that counts (a
+    lone name needs a JOSE key, a list two of a kind): one of the hint words is in it
+    (JOSE and SSH names in any case, OpenSSL and IANA suite names and JOSE `none` as
+    written). Plain substring tests: many times faster than one regular expression."""
+    if any(word in text for word in _HINTS_EXACT):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _HINTS_ANY_CASE)
+
+
 _MESSAGE = re.compile(
     r"(?i)(?:^|[.:])(?:errorf|s?printf|println|print|fprint\w*|panic|warn(?:ing)?|info|debug"
     r"|fatal\w*|trace|log|\w*error|\w*exception)$|errors\.New$|(?:^|\.)console\.\w+$"

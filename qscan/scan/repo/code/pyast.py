@@ -39,11 +39,11 @@ from qscan.scan.repo.code.engine import (
 )
 from qscan.scan.repo.code.names import (
     JOSE,
-    NAME_HINT,
     classify,
     counts,
     emit_protocol_names,
     jose_fields,
+    name_hint,
 )
 from qscan.scan.repo.code.patterns import Pattern, PatternSet, key_use
 from qscan.scan.repo.code.tlscode import emit_tls, read_tls
@@ -321,7 +321,7 @@ class Detector:
         self.tree = tree
         self._scopes: _Scopes | None = None
         self.function_names: dict[int, str] = {}
-        self.strings_possible = NAME_HINT.search(text) is not None
+        self.strings_possible = name_hint(text)
         self.assigned_names = frozenset(_ASSIGNED.findall(text))
         self._patterns: dict[int, tuple[Pattern | None, str]] = {}
         self._ref_names = frozenset(patterns.refs) | frozenset(self.aliases)
