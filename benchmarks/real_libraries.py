@@ -35,6 +35,7 @@ import sys
 import tarfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -110,39 +111,32 @@ def _extract(archive: Path, dest: Path) -> Path:
     return dest
 
 
-def _pip_sdist(spec: str, name: str) -> Path:
+def _fetched(name: str, fetch: Callable[[Path], Path]) -> Path:
+    """The unpacked library `name`, fetched into a download folder (the archive `fetch`
+    returns) and extracted on the first run."""
     target = WORK / name
     if not target.exists():
         download = WORK / f"{name}-download"
         download.mkdir(parents=True, exist_ok=True)
-        _run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "-q",
-                spec,
-                "-d",
-                str(download),
-            ],
-            WORK,
-        )
-        _extract(next(download.iterdir()), target)
+        _extract(fetch(download), target)
     return target
+
+
+def _pip_sdist(spec: str, name: str) -> Path:
+    def fetch(download: Path) -> Path:
+        pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+        _run([*pip, "-q", spec, "-d", str(download)], WORK)
+        return next(download.iterdir())
+
+    return _fetched(name, fetch)
 
 
 def _npm(spec: str, name: str) -> Path:
-    target = WORK / name
-    if not target.exists():
-        download = WORK / f"{name}-download"
-        download.mkdir(parents=True, exist_ok=True)
+    def fetch(download: Path) -> Path:
         _run(["npm", "pack", spec, "--pack-destination", str(download)], download)
-        _extract(next(download.glob("*.tgz")), target)
-    return target
+        return next(download.glob("*.tgz"))
+
+    return _fetched(name, fetch)
 
 
 def _jdk_ssl() -> Path:
