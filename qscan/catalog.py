@@ -25,6 +25,7 @@ class Algorithm:
     components: tuple[str, ...] = ()
     parameter_set: str | None = None
     curve: str | None = None
+    cryptographic: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,14 @@ class Catalog:
                 components=tuple(spec.get("components", ())),
                 parameter_set=spec.get("parameter_set"),
                 curve=spec.get("curve"),
+                cryptographic=spec.get("cryptographic", True),
             )
             self.algorithms[name] = alg
-            for alias in (name, *alg.aliases):
+            for alias in alg.aliases:
                 self._alias.setdefault(alias.lower(), name)
+        # A canonical name always stands for itself, even where an older entry lists it
+        # as an alias (EC, an elliptic-curve key of unknown use, was ECDSA's alias).
+        self._alias.update({name.lower(): name for name in self.algorithms})
         self._rsa_strength = [(r["min_bits"], r["bits"]) for r in algorithms["rsa_strength"]]
         self.oids = {
             oid: OidEntry(

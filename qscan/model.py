@@ -81,6 +81,8 @@ FUNCTIONS = (
     "encryption",
     "hash",
     "mac",
+    "kdf",
+    "random",
     "key-generation",
     "key-storage",
     "protocol",

@@ -134,9 +134,14 @@ def get_policy(policy_id: str) -> Policy:
 def deadline_class(
     rule_deadline: str | None, function: str, classical_bits: int | None
 ) -> str | None:
-    """Resolve a rule's `deadline: auto` to kex-112 / kex-128 / sig-112 / sig-128."""
-    if rule_deadline != "auto":
+    """Resolve a rule's `deadline: auto` to kex-112 / kex-128 / sig-112 / sig-128 (by the
+    finding's function), and `kex` / `sig` to the strength class of that kind (a rule that
+    knows the use better than the function, such as key-agreement keys being generated)."""
+    if rule_deadline not in ("auto", "kex", "sig"):
         return rule_deadline
-    kind = "kex" if function in KEX_FUNCTIONS else "sig"
+    if rule_deadline == "auto":
+        kind = "kex" if function in KEX_FUNCTIONS else "sig"
+    else:
+        kind = rule_deadline
     strength = "128" if classical_bits is not None and classical_bits >= 128 else "112"
     return f"{kind}-{strength}"

@@ -449,6 +449,21 @@ def test_unknown_algorithms_are_named_by_what_identifies_them():
     assert "classicalSecurityLevel" not in arc and "nistQuantumSecurityLevel" not in arc
 
 
+def test_code_algorithms_of_primitive_other_are_components():
+    """An EC key whose use is not visible and a predictable generator used for a secret are
+    cryptography (primitive `other`), unlike protocol versions or compression."""
+    findings = [
+        located("app.py", "python ec.generate_private_key", "EC", "key-generation", curve="P-256"),
+        located("token.py", "python random.getrandbits", "PRNG", "random"),
+        located("app.py", "python ssl", "TLS 1.2", "protocol"),
+    ]
+    doc = render(assess(Inventory(findings=findings)))
+    names = {c["name"]: props(c) for c in of_type(doc, "algorithm")}
+    assert set(names) == {"EC-P-256", "PRNG"}
+    assert names["EC-P-256"]["primitive"] == "other"
+    assert names["EC-P-256"]["curve"] == "P-256"
+
+
 def test_composites_are_named_by_their_parameter_set():
     """The certificate scanner's params of a composite ML-DSA and a composite ML-KEM key."""
     findings = []

@@ -156,8 +156,8 @@ class Algorithms:
 
     def spec(self, algorithm: str, function: str, params: dict[str, Any]) -> AlgorithmSpec | None:
         """The component of one use, or None for what is no algorithm: a protocol version,
-        compression, the NULL cipher (catalogue primitive `other`), or an unknown algorithm
-        that nothing identifies."""
+        compression, the NULL cipher (catalogue `cryptographic: false`), or an unknown
+        algorithm that nothing identifies."""
         use = (algorithm, function, *map(params.get, _PARAMS))
         try:
             return self._uses[use]
@@ -190,7 +190,7 @@ class Algorithms:
             ident = next((str(params[k]) for k in _IDENTIFIERS if params.get(k)), None)
             if ident is None:
                 return None
-        if alg is not None and alg.primitive == "other":
+        if alg is not None and not alg.cryptographic:
             return None
         key = self._key(alg, name, function, params, parameter_set, ident)
         spec = self._specs.get(key)

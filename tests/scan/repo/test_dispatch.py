@@ -204,3 +204,13 @@ def test_a_failing_wants_is_reported_in_analyzer_order(tmp_path):
         ("analyzer-error", "first: ValueError: odd head")
     ]
     assert analyzers[1].seen == [10]
+
+
+def test_common_modules_count_only_with_their_words():
+    assert not imports_crypto(b"import random\nroll = random.randint(1, 6)\n")
+    assert imports_crypto(b"import random\nreset_token = random.getrandbits(64)\n")
+    # `ssl` alone does not make a file worth parsing (benchmark cost, docs/repository-scanner.md)
+    assert not imports_crypto(b"import ssl\nctx.minimum_version = ssl.TLSVersion.TLSv1\n")
+    assert imports_crypto(b"import ssl\nimport hmac\nctx.minimum_version = ssl.TLSVersion.TLSv1\n")
+    assert not imports_crypto(b"import os\nkey = os.urandom(32)\n")
+    assert imports_crypto(b"import os\nimport hashlib\nkey = os.urandom(32)\n")

@@ -7,8 +7,33 @@ or, after import resolution, `crypto/rsa.GenerateKey`) or constant references (`
 `{arg: N, kw: NAME, key: KEY, table: TABLE}` (positional argument, keyword argument, key of a
 map argument, lookup table; `self: true` reads the called or referenced name itself), or
 `{value: V, absent: SPEC}`: the fixed V when SPEC selects nothing (an API default).
-`exact: true` makes a pattern match only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the variable the result is
-assigned to (`kpg.initialize(2048)`, `EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`).
+`scale: N` multiplies an integer (bytes to bits), and `field: NAME` reads a field of the
+finding the argument's variable was assigned from (`algorithms.AES(key)` after `key =
+os.urandom(32)` reads `bits` 256 from the CSPRNG finding). `exact: true` makes a pattern match
+only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the
+variable the result is assigned to (`kpg.initialize(2048)`,
+`EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`). `consume: true` makes the calls inside the
+arguments part of this finding (`Cipher(algorithms.AES(k), modes.GCM(iv))` is one finding,
+`padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), ...)` reports no separate SHA-1). `loader:
+true` marks a call that loads or constructs a key: its function (and an `EC` or `unknown`
+algorithm) comes from how the variable it is assigned to is used (see `uses`), and it is not
+reported when its algorithm stays unknown. `part: true`: only reported as part of a use
+(`padding.PKCS1v15()` inside `key.sign(...)`), never alone. `secret_only: true`: reported
+only when the value becomes a secret (a non-cryptographic generator whose result is assigned
+to a name such as `key`, `iv`, `token`, `password`, returned by a function so named, or
+passed into a matched call). `notes: {name: SPEC}` reads facts into the finding's context
+(`usedforsecurity`). `absorbed: true`: not reported when a later matched call read a
+parameter from its line (`curve := elliptic.P384()` before `ecdsa.GenerateKey(curve, ...)`).
+`words: [...]` replaces the pattern's prefilter words (by default
+the longest segment of each name) where its names are generic (`new`, resolved by a table).
+`struct: true` also matches a composite literal (Go `tls.Config{...}`, read as one map
+argument). `tls: {kind: SPEC}` reads TLS settings (see
+qscan/scan/repo/code/tlscode.py) instead of an algorithm.
+
+A language file may also hold `uses` (method name -> {function, operation} or {propagate:
+true}): a call of such a method on a variable bound to a matched call reports that use
+(`key.sign(...)`, `params.generate_private_key()`), and `key_use` in common.yaml turns an
+`EC` key into ECDSA or ECDH by that use.
 Tables map literal strings or names (case-insensitive; names also by their last segments;
 `re:` keys are regular expressions whose groups fill `{name}` templates) to an algorithm
 name, a parameter value, a map of fields, or `{lookup: TABLE, key: ...}` (read on in another
@@ -44,11 +69,23 @@ class Spec:
     itself: bool = False
     fixed: Any = MISSING
     absent: Spec | None = None
+    scale: int | None = None
+    field: str | None = None
 
     @classmethod
     def parse(cls, raw: Any) -> Spec:
         if isinstance(raw, dict):
-            unknown = set(raw) - {"arg", "kw", "key", "table", "self", "value", "absent"}
+            unknown = set(raw) - {
+                "arg",
+                "kw",
+                "key",
+                "table",
+                "self",
+                "value",
+                "absent",
+                "scale",
+                "field",
+            }
             if unknown:
                 raise PatternError(f"unknown spec keys {sorted(unknown)}")
             if "value" in raw:
@@ -60,6 +97,8 @@ class Spec:
                 key=raw.get("key"),
                 table=raw.get("table"),
                 itself=bool(raw.get("self")),
+                scale=raw.get("scale"),
+                field=raw.get("field"),
             )
         return cls(fixed=raw)
 
@@ -92,22 +131,51 @@ class Pattern:
     context: dict[str, Any] = field(default_factory=dict)
     label: str = ""
     exact: bool = False
+    consume: bool = False
+    loader: bool = False
+    part: bool = False
+    secret_only: bool = False
+    struct: bool = False
+    absorbed: bool = False
+    words: tuple[str, ...] = ()
+    tls: dict[str, Specs] = field(default_factory=dict)
+    notes: dict[str, Specs] = field(default_factory=dict)
 
     @property
     def last_names(self) -> set[str]:
         return {n.rsplit(".", 1)[-1] for n in self.names}
 
+    @property
+    def prefilter_words(self) -> set[str]:
+        """Words one of which a file that can match this pattern contains: `words` when the
+        pattern lists them, else the longest segment of each name (a qualified name matches
+        only where every segment is written in the file, in the call or its import:
+        `math/rand` for `math/rand.Intn`, `fastrand` for `fastrand.u64`)."""
+        if self.words:
+            return set(self.words)
+        return {max(n.split("."), key=len) for n in self.names}
+
 
 class Table:
+    """A lookup table; its `re:` keys are compiled at the first lookup (most tables of most
+    languages are never read in a run)."""
+
     def __init__(self, raw: dict[str, Any]) -> None:
         self.exact: dict[str, Any] = {}
-        self.regex: list[tuple[re.Pattern[str], Any]] = []
+        self._raw_regex: list[tuple[str, Any]] = []
+        self._regex: list[tuple[re.Pattern[str], Any]] | None = None
         for key, entry in raw.items():
             key = str(key)
             if key.startswith("re:"):
-                self.regex.append((re.compile(key[3:], re.I), entry))
+                self._raw_regex.append((key[3:], entry))
             else:
                 self.exact[key.lower()] = entry
+
+    @property
+    def regex(self) -> list[tuple[re.Pattern[str], Any]]:
+        if self._regex is None:
+            self._regex = [(re.compile(rx, re.I), entry) for rx, entry in self._raw_regex]
+        return self._regex
 
     def lookup(self, candidate: str) -> Any:
         entry = self.exact.get(candidate.lower(), MISSING)
@@ -152,6 +220,16 @@ def candidates(value: Value) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Use:
+    """A method called on a bound variable: what it does (`function`, `operation`), or
+    `propagate`: its result stands for the same key (`key.public_key()`)."""
+
+    function: str | None = None
+    operation: str | None = None
+    propagate: bool = False
+
+
 @dataclass
 class PatternSet:
     language: str
@@ -162,6 +240,15 @@ class PatternSet:
     keywords: re.Pattern[bytes] | None
     words: tuple[str, ...] = ()
     """The words whose presence makes a file worth tokenizing (the prefilter)."""
+    uses: dict[str, Use] = field(default_factory=dict)
+    assigns: dict[str, list[Pattern]] = field(default_factory=dict)
+    """Patterns matched on an attribute assignment (`ctx.minimum_version = ...`)."""
+    keywords_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Modules that count for the prefilter only with one of these words in the file."""
+    keywords_near: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """For a `keywords_if` module: the word must stand within N characters of this one."""
+    structs: frozenset[str] = frozenset()
+    """Last names of patterns matched on a composite literal (`tls.Config{...}`)."""
 
     def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
         """The value of the first spec that reads at this call (a field map, a scalar, or a
@@ -175,19 +262,24 @@ class PatternSet:
 
     def _read_one(self, spec: Spec, name: str, call: Value) -> Any:
         if spec.fixed is not MISSING:
-            if spec.absent is not None and _select(spec.absent, call) is not None:
+            if spec.absent is not None and not _absent(spec.absent, call):
                 return MISSING
             return spec.fixed
         value = _select(spec, call)
         if value is None:
             return MISSING
-        if value.kind == "list" and name == "algorithm":
+        if value.kind == "list":
             found = [self._convert(spec, name, v) for v in value.elems]
             found = [f for f in found if f is not MISSING]
             return found or MISSING
         return self._convert(spec, name, value)
 
     def _convert(self, spec: Spec, name: str, value: Value) -> Any:
+        if spec.field:
+            found = (value.bound or {}).get(spec.field)
+            return MISSING if found is None else found
+        if spec.scale and value.kind == "int" and value.number is not None:
+            return value.number * spec.scale
         if spec.table:
             table = self.tables[spec.table]
             for cand in candidates(value):
@@ -206,6 +298,21 @@ class PatternSet:
         return MISSING
 
 
+def _absent(spec: Spec, call: Value) -> bool:
+    """Whether what a spec reads is left out of the call (so an API default applies); an
+    argument that is there but not a literal (`jwt.sign(p, k, options)`) is not absent."""
+    if spec.kw is not None and spec.kw in call.items:
+        return False
+    if spec.arg is not None:
+        if spec.arg >= len(call.args):
+            return True
+        value = call.args[spec.arg]
+        return spec.key is not None and value.kind == "map" and _path(value, spec.key) is None
+    if spec.key is not None:
+        return not any(a.kind == "map" and _path(a, spec.key) is not None for a in call.args)
+    return spec.kw is not None
+
+
 def _select(spec: Spec, call: Value) -> Value | None:
     if spec.itself:
         return Value("name", name=call.name)
@@ -215,12 +322,22 @@ def _select(spec: Spec, call: Value) -> Value | None:
     elif spec.arg is not None:
         value = call.args[spec.arg] if spec.arg < len(call.args) else None
     elif spec.key is not None:
+        head = spec.key.split(".", 1)[0]
         for arg in call.args:
-            if arg.kind == "map" and spec.key in arg.items:
-                return arg.items[spec.key]
+            if arg.kind == "map" and head in arg.items:
+                return _path(arg, spec.key)
         return None
     if value is not None and spec.key is not None:
-        return value.items.get(spec.key) if value.kind == "map" else None
+        return _path(value, spec.key)
+    return value
+
+
+def _path(value: Value, key: str) -> Value | None:
+    """A member of a map, or of maps inside it by a dotted path (`ssl.ciphers`)."""
+    for part in key.split("."):
+        if value.kind != "map" or part not in value.items:
+            return None
+        value = value.items[part]
     return value
 
 
@@ -241,7 +358,7 @@ def merge_fields(into: dict[str, Any], name: str, found: Any, override: bool = F
 def normalise_params(fields: dict[str, Any]) -> dict[str, Any]:
     """Params with catalog names: curve names, hash names, integer sizes."""
     cat = catalog()
-    params = {k: v for k, v in fields.items() if k not in FINDING_FIELDS}
+    params = {k: v for k, v in fields.items() if k not in FINDING_FIELDS and k[:1] != "_"}
     if "curve" in params:
         curve = cat.curve(str(params["curve"]))
         if curve is None:
@@ -259,7 +376,22 @@ def normalise_params(fields: dict[str, Any]) -> dict[str, Any]:
         else:
             if params["bits"] <= 0:
                 params.pop("bits")
+    if isinstance(params.get("mode"), str):
+        params["mode"] = params["mode"].upper()
+    for key in ("iterations", "length"):
+        if key in params and not isinstance(params[key], int):
+            params.pop(key)
     return params
+
+
+def sized_algorithm(algorithm: str, params: dict[str, Any]) -> str:
+    """`AES` with a known key size is `AES-256`: a catalog name of the algorithm and its size
+    (Camellia-128, Twofish-256) when one exists; otherwise the algorithm unchanged."""
+    bits = params.get("bits")
+    if not isinstance(bits, int) or algorithm[-1:].isdigit():
+        return algorithm
+    sized = catalog().canonical(f"{algorithm}-{bits}")
+    return sized or algorithm
 
 
 def _names(raw: Any) -> tuple[str, ...]:
@@ -267,6 +399,8 @@ def _names(raw: Any) -> tuple[str, ...]:
 
 
 def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Pattern:
+    if "tls" in raw:
+        raw = {"function": "protocol", "algorithm": None, **raw}
     if "match" not in raw or "function" not in raw:
         raise PatternError(f"{where}: a pattern needs match and function")
     if "algorithm" not in raw:
@@ -281,7 +415,15 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         )
         for f in raw.get("then") or ()
     )
-    every = [algorithm, *params.values(), *(s for f in then for s in f.params.values())]
+    tls = {k: parse_specs(v) for k, v in (raw.get("tls") or {}).items()}
+    notes = {k: parse_specs(v) for k, v in (raw.get("notes") or {}).items()}
+    every = [
+        algorithm,
+        *params.values(),
+        *tls.values(),
+        *notes.values(),
+        *(s for f in then for s in f.params.values()),
+    ]
     for spec in (s for specs in every for s in specs):
         if spec.table and spec.table not in tables:
             raise PatternError(f"{where}: unknown table {spec.table!r}")
@@ -296,6 +438,15 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
         context=dict(raw.get("context") or {}),
         label=raw.get("label", ""),
         exact=bool(raw.get("exact")),
+        consume=bool(raw.get("consume")),
+        loader=bool(raw.get("loader")),
+        part=bool(raw.get("part")),
+        secret_only=bool(raw.get("secret_only")),
+        struct=bool(raw.get("struct")),
+        absorbed=bool(raw.get("absorbed")),
+        words=tuple(raw.get("words") or ()),
+        tls=tls,
+        notes=notes,
     )
 
 
@@ -307,10 +458,16 @@ def _index(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
     return out
 
 
-@cache
 def shared_table(name: str) -> Table:
     """A table of rules/patterns/common.yaml (e.g. jwt-alg for JWK `alg` members)."""
-    return Table((load_yaml("patterns/common.yaml") or {})["tables"][name])
+    return _common_tables()[name]
+
+
+@cache
+def _common_tables() -> dict[str, Table]:
+    """rules/patterns/common.yaml tables, shared by every language."""
+    common = load_yaml("patterns/common.yaml") or {}
+    return {name: Table(entries) for name, entries in (common.get("tables") or {}).items()}
 
 
 @cache
@@ -318,14 +475,27 @@ def load_patterns(language: str) -> PatternSet:
     common = load_yaml("patterns/common.yaml") or {}
     raw = load_yaml(f"patterns/{language}.yaml") or {}
     tables = {
-        name: Table(entries)
-        for name, entries in {**(common.get("tables") or {}), **(raw.get("tables") or {})}.items()
+        **_common_tables(),
+        **{name: Table(entries) for name, entries in (raw.get("tables") or {}).items()},
     }
     where = f"rules/patterns/{language}.yaml"
     calls = [_pattern(p, tables, where) for p in raw.get("calls") or ()]
     refs = [_pattern(p, tables, where) for p in raw.get("refs") or ()]
-    words = sorted(raw.get("keywords") or {w for p in calls + refs for w in p.last_names})
+    assigns = [_pattern(p, tables, where) for p in raw.get("assigns") or ()]
+    words = sorted(
+        raw.get("keywords")
+        or {w for p in calls + refs + assigns for w in p.prefilter_words}
+        | set(common.get("name_words") or ())
+    )
     keywords = any_of(words) if words else None
+    uses = {
+        name: Use(
+            function=spec.get("function"),
+            operation=spec.get("operation"),
+            propagate=bool(spec.get("propagate")),
+        )
+        for name, spec in (raw.get("uses") or {}).items()
+    }
     return PatternSet(
         language=language,
         component=raw.get("component", language),
@@ -334,7 +504,26 @@ def load_patterns(language: str) -> PatternSet:
         tables=tables,
         keywords=keywords,
         words=tuple(words),
+        uses=uses,
+        assigns=_index(assigns),
+        keywords_if={
+            m: tuple(w["words"] if isinstance(w, dict) else w)
+            for m, w in (raw.get("keywords_if") or {}).items()
+        },
+        keywords_near={
+            m: (w["near"], int(w.get("within", 300)))
+            for m, w in (raw.get("keywords_if") or {}).items()
+            if isinstance(w, dict) and w.get("near")
+        },
+        structs=frozenset(w for p in calls if p.struct for w in p.last_names),
     )
+
+
+@cache
+def key_use() -> Table:
+    """rules/patterns/common.yaml `key_use`: `<algorithm>/<function>` -> the algorithm a key
+    of open use turns out to be (EC used to sign is ECDSA, used to agree is ECDH)."""
+    return shared_table("key-use")
 
 
 def any_of(words: Iterable[str]) -> re.Pattern[bytes]:
@@ -363,3 +552,9 @@ def name_matches(full: str, pattern: str) -> bool:
     if full == pattern:
         return True
     return full.endswith(pattern) and full[-len(pattern) - 1] == "."
+
+
+@cache
+def secret_words() -> frozenset[str]:
+    """rules/patterns/common.yaml `secret_words`: identifier words that name a secret."""
+    return frozenset(w.lower() for w in (load_yaml("patterns/common.yaml") or {})["secret_words"])

@@ -140,26 +140,23 @@ class _Preprocessor:
                 self.defines[d.group(1)] = d.group(2)
 
 
-def _regions(text: str, syntax: Syntax) -> list[tuple[int, int]]:
-    if not syntax.php_tags:
-        return [(0, len(text))]
-    out = []
-    pos = 0
-    while (m := _PHP_OPEN.search(text, pos)) is not None:
-        end = text.find("?>", m.end())
-        end = len(text) if end < 0 else end
-        out.append((m.end(), end))
-        pos = end + 2
-    return out
+def _php_code(text: str, pos: int) -> int:
+    """Where the PHP code after `pos` starts (after the next `<?php`), or -1."""
+    m = _PHP_OPEN.search(text, pos)
+    return -1 if m is None else m.end()
 
 
 def tokenize(text: str, syntax: Syntax) -> Lexed:
+    """Tokens of the code. In PHP only the code between `<?php` and `?>` is read; `?>` in a
+    string or a block comment does not end it, in a line comment it does."""
     master = _master(syntax)
     lexed = Lexed()
     tokens = lexed.tokens
     pre = _Preprocessor(lexed.defines)
-    for start, end in _regions(text, syntax):
-        pos = start
+    php = syntax.php_tags
+    end = len(text)
+    pos = _php_code(text, 0) if php else 0
+    if pos >= 0:
         while pos < end:
             m = master.match(text, pos, end)
             if m is None:
@@ -169,6 +166,15 @@ def tokenize(text: str, syntax: Syntax) -> Lexed:
             pos = m.end()
             if kind == "bc":
                 pos = min(_block_comment_end(text, pos, syntax.nested_comments), end)
+                continue
+            if php and (
+                (kind == "p" and text.startswith("?>", m.start(kind)))
+                or (kind in ("lc", "hc") and "?>" in m.group(kind))
+            ):
+                close = text.find("?>", m.start(kind))
+                pos = _php_code(text, close + 2)
+                if pos < 0:
+                    break
                 continue
             if kind in ("lc", "hc", "life"):
                 continue

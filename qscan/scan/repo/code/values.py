@@ -26,6 +26,12 @@ class Value:
     items: dict[str, Value] = field(default_factory=dict)
     elems: list[Value] = field(default_factory=list)
     new: bool = False
+    origin: int | None = None
+    """Line of the assignment this value was read from (a constant or a variable assigned
+    once in the file), when it is not written at the place it is used."""
+    bound: dict | None = None
+    """The finding fields of the matched call a variable was assigned from (`key =
+    os.urandom(32)` gives `{algorithm: CSPRNG, bits: 256}`), read by `field` specs."""
 
 
 def parse_int(text: str) -> int | None:
@@ -187,6 +193,14 @@ class ValueReader:
         if tok.kind == PUNCT and tok.text == "-" and lo + 1 < hi and tokens[lo + 1].kind == NUMBER:
             number = parse_int(tokens[lo + 1].text)
             return Value("int" if number is not None else "other", number=-(number or 0)), lo + 2
+        if tok.kind == PUNCT and tok.text == "[":
+            close = matching(tokens, lo, hi)
+            brace = close + 1
+            while brace < hi and (tokens[brace].kind == IDENT or tokens[brace].text in (".", "*")):
+                brace += 1  # Go: []tls.CurveID{...}, [4]byte{...}
+            if brace < hi and brace > close + 1 and tokens[brace].text == "{":
+                end = matching(tokens, brace, hi)
+                return self._collection(brace, end), end + 1
         if tok.kind == PUNCT and tok.text in ("{", "["):
             close = matching(tokens, lo, hi)
             return self._collection(lo, close), close + 1
@@ -208,6 +222,13 @@ class ValueReader:
             close = matching(tokens, end, hi)
             args = [self.value(a, b) for a, b in split_args(tokens, end, close)]
             return Value("call", name=name, args=args), close + 1
+        if (
+            end + 2 < hi
+            and tokens[end].text == "["
+            and tokens[end + 1].text == "]"
+            and tokens[end + 2].text == "{"
+        ):
+            end += 2  # Java / C# array initializer: new String[] {...}
         if end < hi and tokens[end].text in ("{", "["):
             close = matching(tokens, end, hi)
             val = self._collection(end, close)
