@@ -6,14 +6,19 @@ endpoint accepts RSA key transport" (16 suites), "this certificate has an RSA-10
 count, top list and system priority is computed from this one grouping, so no view can
 disagree with another.
 
-The asset of a finding:
-  certificate   the certificate (context.sha256) in the file or on the endpoint it was seen
+The asset of a finding, always within one organisation and one system (context.system,
+set by estate attribution), so that an asset two systems hold is an issue of each:
+  certificate   the certificate (context.sha256) wherever it is (files, keystores,
+                endpoints): re-issuing it is one piece of work; without a hash, the file or
+                endpoint it was seen in
   endpoint      host, port, service (and SNI) of a network finding
   key           a key or keystore: its identity (public key hash, SSH fingerprint) wherever
                 it is (a private key and its .pub are one key), else the file and the
                 component without chain indices
   file          configuration and source code: the file, and the configuration block
                 (context.scope: an nginx server, an Apache virtual host) where there is one
+An issue lists every place it was seen (`places`); one seen in several is labelled by the
+certificate's subject or the key's identity rather than by one of its files.
 The issue id is a hash of the rule and the asset (never of line numbers), so it survives
 edits elsewhere in the file; within an organisation of a merged inventory it is the same as
 in the inventory the finding came from. An issue's priority is its worst member's.
