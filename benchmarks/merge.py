@@ -94,7 +94,7 @@ FIX = (
 
 def _finding(org: int, n: int, fingerprint: str, rng: random.Random) -> str:
     alg, function, asset, params, status, severity, rule, deadline = rng.choice(ALGORITHMS)
-    system = n % SYSTEMS
+    system = n % 97 % SYSTEMS  # each host in one system, as an estate file requires
     host = f"h{n % 97}.org{org}.example"
     wave = (
         4 if status in ("hybrid", "quantum-safe") else 1 if severity in ("critical", "high") else 3

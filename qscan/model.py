@@ -88,6 +88,9 @@ FUNCTIONS = (
     "protocol",
     "unknown",
 )
+PROTOCOL = "protocol"
+"""The function of a protocol version finding (TLS 1.0, SSH-2.0): a protocol, not an
+algorithm, so it is counted apart from the algorithms."""
 
 
 def scope_of(finding: Finding) -> str:
@@ -116,10 +119,11 @@ def place_text(
     port: int | None,
     service: str | None,
     target: str = "",
+    line: int | None = None,
 ) -> str:
-    """Where a finding is, for people (no line, no component): an endpoint as
-    service://host:port; a file with the scan target it was found under, so that equal paths
-    in two repositories never look alike:
+    """Where a finding is, for people (no component): an endpoint as service://host:port; a
+    file with the scan target it was found under, so that equal paths in two repositories
+    never look alike, and with its line where one is given:
 
     - a file in a scanned folder or repository: `repo-a: docs/usage.rst`
     - a file scanned on its own (the target is the file): `certs/www.pem`
@@ -129,10 +133,12 @@ def place_text(
         shown = f"[{host}]" if host and ":" in host else host
         return f"{service or 'tls'}://{shown}:{port}"
     if target.rstrip("/") in ("", "."):
-        return path
-    if is_file_target(target, path):
-        return target
-    return f"{target}: {path}"
+        text = path
+    elif is_file_target(target, path):
+        text = target
+    else:
+        text = f"{target}: {path}"
+    return f"{text}:{line}" if line else text
 
 
 def is_file_target(target: str, path: str) -> bool:

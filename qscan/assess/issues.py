@@ -6,14 +6,19 @@ endpoint accepts RSA key transport" (16 suites), "this certificate has an RSA-10
 count, top list and system priority is computed from this one grouping, so no view can
 disagree with another.
 
-The asset of a finding:
-  certificate   the certificate (context.sha256) in the file or on the endpoint it was seen
+The asset of a finding, always within one organisation and one system (context.system,
+set by estate attribution), so that an asset two systems hold is an issue of each:
+  certificate   the certificate (context.sha256) wherever it is (files, keystores,
+                endpoints): re-issuing it is one piece of work; without a hash, the file or
+                endpoint it was seen in
   endpoint      host, port, service (and SNI) of a network finding
   key           a key or keystore: its identity (public key hash, SSH fingerprint) wherever
                 it is (a private key and its .pub are one key), else the file and the
                 component without chain indices
   file          configuration and source code: the file, and the configuration block
                 (context.scope: an nginx server, an Apache virtual host) where there is one
+An issue lists every place it was seen (`places`); one seen in several is labelled by the
+certificate's subject or the key's identity rather than by one of its files.
 The issue id is a hash of the rule and the asset (never of line numbers), so it survives
 edits elsewhere in the file; within an organisation of a merged inventory it is the same as
 in the inventory the finding came from. An issue's priority is its worst member's.
@@ -32,6 +37,7 @@ from typing import Any, NamedTuple
 
 from qscan.model import (
     PRODUCTION,
+    PROTOCOL,
     READY,
     SCOPES,
     Finding,
@@ -53,8 +59,14 @@ class Asset(NamedTuple):
     kind: str
     label: str
     """Short words for people: `tls://host:443`, `pki/root.pem: CN=Root`, `app.py`."""
+    name: str
+    """The asset without a place (a certificate's subject, a key's description): the label
+    of an issue found in several places."""
     place: str
     """The file path or service://host:port it is in."""
+    seen: str
+    """Where this finding saw it, for people: the place with its scan target and, for a
+    certificate or a key, its line (`examples: pki/root.pem:1`)."""
     key: tuple[str, ...]
 
 
@@ -64,36 +76,56 @@ def component_base(component: str) -> str:
     return _INDEX.sub("", component)
 
 
-def asset_of(asset: str, location: Mapping[str, Any], context: Mapping[str, Any]) -> Asset:
-    """What a finding is about, from its asset type, location and context."""
+def asset_of(
+    asset: str, location: Mapping[str, Any], context: Mapping[str, Any], algorithm: str = ""
+) -> Asset:
+    """What a finding is about, from its asset type, location, context and algorithm.
+
+    Every key starts with the organisation and the system (context.system, set by estate
+    attribution): an asset that two systems hold is an issue of each, so each system's
+    priority sees it."""
     path = location.get("path")
     host, port, service = location.get("host"), location.get("port"), location.get("service")
     where = place_text(path, host, port, service)
     target = str(location.get("target") or "") if path is not None else ""
     shown = place_text(path, host, port, service, target)  # for people: `repo-a: app.py`
-    org = str(context.get("organisation_id") or "")
+    line = location.get("line")
+    seen = place_text(path, host, port, service, target, line if isinstance(line, int) else None)
+    owner = (str(context.get("organisation_id") or ""), str(context.get("system") or ""))
     component = str(location.get("component") or "")
     if asset == "certificate":
-        identity = str(context.get("sha256") or context.get("subject") or component_base(component))
+        sha256 = str(context.get("sha256") or "")
         subject = str(context.get("subject") or "")
         label = f"{shown}: {subject}" if subject else shown
-        return Asset("certificate", label, where, (org, "certificate", identity, target, where))
+        # the certificate, wherever this system holds it; without a hash, in its place
+        which = (sha256,) if sha256 else (subject or component_base(component), target, where)
+        return Asset("certificate", label, subject or label, where, seen, (*owner, asset, *which))
     if path is None:
         sni = str(location.get("sni") or "")
         label = f"{where} (SNI {sni})" if sni and sni != host else where
-        return Asset(
-            "endpoint", label, where, (org, "endpoint", str(host), str(port), str(service), sni)
-        )
+        endpoint = (*owner, "endpoint", str(host), str(port), str(service), sni)
+        return Asset("endpoint", label, label, where, where, endpoint)
     if asset in ("key", "keystore"):
-        identity = next((str(context[k]) for k in _KEY_IDENTITY if context.get(k)), "")
+        identity = next(((k, str(context[k])) for k in _KEY_IDENTITY if context.get(k)), None)
         base = component_base(component)
         comment = str(context.get("comment") or "")
         label = f"{shown} ({base}{': ' + comment if comment else ''})" if base else shown
-        key = (org, "key", identity) if identity else (org, "key", target, path, base)
-        return Asset("key", label, where, key)
+        if identity is None:
+            return Asset("key", label, label, where, seen, (*owner, "key", target, path, base))
+        name = _key_name(algorithm, *identity) + (f" ({comment})" if comment else "")
+        return Asset("key", label, name, where, seen, (*owner, "key", identity[1]))
     block = str(context.get("scope") or "")
     label = f"{shown} ({block})" if block else shown
-    return Asset("file", label, where, (org, "file", target, path, block))
+    return Asset("file", label, label, where, shown, (*owner, "file", target, path, block))
+
+
+def _key_name(algorithm: str, field: str, identity: str) -> str:
+    """A key in words, by its identity: `Ed25519 key SHA256:PwHs...` (an SSH fingerprint as
+    ssh-keygen prints it), `RSA key, public key SHA-256 f5252c3720fb3728...`."""
+    kind = f"{algorithm} key" if algorithm and algorithm != "unknown" else "key"
+    if field == "ssh_fingerprint":
+        return f"{kind} {identity}"
+    return f"{kind}, public key SHA-256 {identity[:16]}…"
 
 
 def issue_id(rule: str, asset: Asset) -> str:
@@ -144,7 +176,7 @@ def member_of(finding: Finding) -> Member:
         component=loc.component,
         line=loc.line,
         scope=scope_of(finding),
-        asset=asset_of(finding.asset, vars(loc), finding.context),
+        asset=asset_of(finding.asset, vars(loc), finding.context, finding.algorithm),
         attribution=_attribution(finding.context),
         stored_issue=finding.issue,
     )
@@ -160,6 +192,7 @@ def member_of_dict(finding: Mapping[str, Any], deadline_class: str = "") -> Memb
     wave = p.get("wave")
     score = p.get("score")
     line = loc.get("line")
+    algorithm = str(finding.get("algorithm") or "unknown")
     return Member(
         fingerprint=str(finding.get("fingerprint") or ""),
         rule=str(v.get("rule") or ""),
@@ -170,12 +203,12 @@ def member_of_dict(finding: Mapping[str, Any], deadline_class: str = "") -> Memb
         score=score if isinstance(score, int) else 0,
         wave=wave if wave in (1, 2, 3, 4) else 4,
         reasons=p.get("reasons") or (),
-        algorithm=str(finding.get("algorithm") or "unknown"),
+        algorithm=algorithm,
         function=str(finding.get("function") or "unknown"),
         component=str(loc.get("component") or ""),
         line=line if isinstance(line, int) else None,
         scope=scope if scope in SCOPES else PRODUCTION,
-        asset=asset_of(str(finding.get("asset") or ""), loc, context),
+        asset=asset_of(str(finding.get("asset") or ""), loc, context, algorithm),
         attribution=_attribution(context),
         stored_issue=str(finding.get("issue") or ""),
         deadline_class=deadline_class,
@@ -212,9 +245,14 @@ class Issue:
     """The deadline class of its most urgent member, where known (merged aggregates)."""
     members: list[str]
     algorithms: list[str]
+    """The algorithms of its findings (protocol versions are in `protocols`)."""
     component: str
     """The component all members share (without indices: "tls1.2 cipher suite"), or ""."""
     lines: list[int]
+    protocols: list[str] = field(default_factory=list)
+    """The protocol versions of its findings (TLS 1.0, SSH-2.0)."""
+    places: list[str] = field(default_factory=list)
+    """Every place it was seen, with scan target and (certificates, keys) line, sorted."""
     attribution: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list, repr=False)
     """The member findings, when the issue was grouped from Finding objects (renderers)."""
@@ -231,6 +269,11 @@ class Issue:
     def production(self) -> bool:
         return self.scope == PRODUCTION
 
+    @property
+    def informational(self) -> bool:
+        """Nothing to act on: severity info, or already quantum-safe or hybrid."""
+        return self.severity == "info" or self.ready
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,
@@ -245,7 +288,10 @@ class Issue:
             "count": self.count,
             "members": self.members,
             "algorithms": self.algorithms,
+            "places": self.places,
         }
+        if self.protocols:
+            out["protocols"] = self.protocols
         if self.component:
             out["component"] = self.component
         if self.lines:
@@ -275,6 +321,8 @@ class _Draft:
         "scope",
         "deadline",
         "algorithms",
+        "protocols",
+        "places",
         "components",
         "lines",
         "findings",
@@ -290,6 +338,8 @@ class _Draft:
         self.scope = first.scope
         self.deadline: str | None = None
         self.algorithms: set[str] = set()
+        self.protocols: set[str] = set()
+        self.places: set[str] = set()
         self.components: set[str] = set()
         self.lines: set[int] = set()
         self.findings: list[Finding] = []
@@ -307,7 +357,8 @@ class _Draft:
             self.scope = m.scope
         if m.deadline and (self.deadline is None or m.deadline < self.deadline):
             self.deadline = m.deadline
-        self.algorithms.add(m.algorithm)
+        (self.protocols if m.function == PROTOCOL else self.algorithms).add(m.algorithm)
+        self.places.add(m.asset.seen)
         self.components.add(component_base(m.component))
         if m.line:
             self.lines.add(m.line)
@@ -317,6 +368,7 @@ class _Draft:
     def build(self) -> Issue:
         worst = self.worst
         kind = worst.asset.kind
+        places = sorted(self.places)
         return Issue(
             id=self.id,
             rule=worst.rule,
@@ -324,7 +376,7 @@ class _Draft:
             severity=self.severity,
             status=self.status,
             kind=kind,
-            asset=worst.asset.label,
+            asset=worst.asset.name if len(places) > 1 else worst.asset.label,
             place=worst.asset.place,
             scope=self.scope,
             priority=Priority(worst.score, worst.wave, [str(r) for r in worst.reasons]),
@@ -332,6 +384,8 @@ class _Draft:
             deadline_class=worst.deadline_class,
             members=sorted(self.fingerprints),
             algorithms=sorted(self.algorithms),
+            protocols=sorted(self.protocols),
+            places=places,
             component=next(iter(self.components)) if len(self.components) == 1 else "",
             lines=sorted(self.lines) if kind == "file" else [],
             attribution=dict(worst.attribution),
@@ -389,9 +443,11 @@ def group(findings: Iterable[Finding]) -> list[Issue]:
     return issues.issues()
 
 
-def issue_ids(inventory: Inventory) -> dict[str, str]:
-    """fingerprint -> issue id, for outputs that keep one row per finding (CSV, SARIF)."""
-    return {fp: issue.id for issue in issues_of(inventory) for fp in issue.members}
+def assign_issues(inventory: Inventory) -> None:
+    """Set each finding's `issue` (findings that carry one keep it), for outputs that keep
+    one row per finding (CSV, SARIF). Not a map by fingerprint: the same file under two
+    targets has one fingerprint, and may be in two issues (two systems)."""
+    group(inventory.findings)
 
 
 def issues_of(inventory: Inventory) -> list[Issue]:

@@ -14,7 +14,7 @@ from qscan.inventories.merge import merge
 from qscan.inventories.roadmap import build, load
 from qscan.inventories.stream import InventoryFormatError
 from qscan.render.diff import render_diff
-from qscan.render.roadmap import FORMATS, csv_table
+from qscan.render.roadmap import CSV_TABLES, FORMATS, csv_table
 from qscan.render.trend import render_trend
 
 DB_HELP = (
@@ -93,7 +93,7 @@ def merge_command(inventories: tuple[Path, ...], output: str, quiet: bool, verbo
 )
 @click.option(
     "--table",
-    type=click.Choice(["organisations", "systems", "algorithms", "timeline"]),
+    type=click.Choice(CSV_TABLES),
     default="organisations",
     show_default=True,
     help="Which table --format csv writes.",

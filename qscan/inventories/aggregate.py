@@ -4,7 +4,8 @@ Works on finding dictionaries as read from JSON (qscan.inventories.stream), so a
 millions of findings never holds them as objects: each is counted as a row and added to its
 issue (qscan.assess.issues), and the figures count issues. The roadmap report renders from
 these aggregates alone. Issues are counted per deadline class (kex-112, sig-128, now, ...),
-not per date, so that the roadmap can judge "overdue" under any policy.
+not per date, so that the roadmap can judge "overdue" under any policy. Protocol versions
+(TLS 1.0, SSH-2.0) are not algorithms: they are counted apart, as `protocols`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from qscan.assess.priority import SystemRollup
 from qscan.assess.reasons import reason
 from qscan.assess.rules import Rule, load_rules
 from qscan.catalog import catalog
-from qscan.model import PRODUCTION, READY, SCOPES, SEVERITIES, STATUSES
+from qscan.model import PRODUCTION, PROTOCOL, READY, SCOPES, SEVERITIES, STATUSES
 
 WAVES = (1, 2, 3, 4)
 NO_DEADLINE = "none"
@@ -119,12 +120,15 @@ class SystemStats:
     counts: Counts = field(default_factory=Counts)
     algorithms: Counter[str] = field(default_factory=Counter)
     """Issues per algorithm (an issue counts once under each algorithm of its findings)."""
+    protocols: Counter[str] = field(default_factory=Counter)
+    """Issues per protocol version."""
     rollup: SystemRollup = field(default_factory=SystemRollup)
     errors: int = 0
 
     def add(self, issue: Issue) -> None:
         self.counts.add(issue)
         self.algorithms.update(issue.algorithms)
+        self.protocols.update(issue.protocols)
         self.rollup.add(issue)
 
     def to_dict(self, org_id: str, org_name: str, meta: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +145,7 @@ class SystemStats:
             **self.counts.to_dict(),
             "errors": self.errors,
             "by_algorithm": dict(self.algorithms.most_common()),
+            "by_protocol": dict(self.protocols.most_common()),
             "priority": {
                 "score": priority.score,
                 "wave": priority.wave,
@@ -160,6 +165,7 @@ class OrganisationStats:
     duplicates: int = 0
     errors: int = 0
     algorithms: Counter[str] = field(default_factory=Counter)
+    protocols: Counter[str] = field(default_factory=Counter)
     unattributed: int = 0
     """Findings attributed to no system."""
     systems: dict[str, SystemStats] = field(default_factory=dict)
@@ -183,6 +189,7 @@ class OrganisationStats:
             "errors": self.errors,
             "unattributed": self.unattributed,
             "by_algorithm": dict(self.algorithms.most_common()),
+            "by_protocol": dict(self.protocols.most_common()),
         }
 
 
@@ -206,6 +213,8 @@ class Aggregator:
         self.finished_systems = 0
         self.organisations: dict[str, OrganisationStats] = {}
         self.algorithms: dict[str, AlgorithmStats] = {}
+        self.protocols: dict[str, AlgorithmStats] = {}
+        """Protocol versions, counted as the algorithms are."""
 
     def organisation(self, org_id: str, name: str) -> OrganisationStats:
         stats = self.organisations.get(org_id)
@@ -213,10 +222,12 @@ class Aggregator:
             stats = self.organisations[org_id] = OrganisationStats(org_id, name)
         return stats
 
-    def _algorithm(self, name: str) -> AlgorithmStats:
-        stats = self.algorithms.get(name)
+    def _algorithm(self, name: str, function: str = "") -> AlgorithmStats:
+        """The figures of an algorithm, or of a protocol version (function `protocol`)."""
+        table = self.protocols if function == PROTOCOL else self.algorithms
+        stats = table.get(name)
         if stats is None:
-            stats = self.algorithms[name] = AlgorithmStats()
+            stats = table[name] = AlgorithmStats()
         return stats
 
     def add_finding(self, org_id: str, finding: dict[str, Any]) -> str:
@@ -227,7 +238,7 @@ class Aggregator:
         org = self.organisations[org_id]
         self.totals.findings += 1
         org.counts.findings += 1
-        self._algorithm(member.algorithm).counts.findings += 1
+        self._algorithm(member.algorithm, member.function).counts.findings += 1
         system_name = member.attribution.get("system")
         if system_name:
             org.system(system_name, member.attribution.get("owner")).counts.findings += 1
@@ -259,8 +270,10 @@ class Aggregator:
             self.totals.add(issue)
             org.counts.add(issue)
             org.algorithms.update(issue.algorithms)
-            for name in issue.algorithms:
-                algorithm = self._algorithm(name)
+            org.protocols.update(issue.protocols)
+            uses = [(n, "") for n in issue.algorithms] + [(n, PROTOCOL) for n in issue.protocols]
+            for name, function in uses:
+                algorithm = self._algorithm(name, function)
                 algorithm.counts.add(issue)
                 algorithm.organisations.add(org_id)
             system_name = issue.attribution.get("system")
@@ -287,10 +300,14 @@ class Aggregator:
                 "organisations": self.finished_organisations,
                 "systems": self.finished_systems,
             },
-            "algorithms": [
-                {"algorithm": name, **a.counts.to_dict(), "organisations": len(a.organisations)}
-                for name, a in sorted(
-                    self.algorithms.items(), key=lambda kv: (-kv[1].counts.issues, kv[0])
-                )
-            ],
+            "algorithms": _rows("algorithm", self.algorithms),
+            "protocols": _rows("protocol", self.protocols),
         }
+
+
+def _rows(noun: str, table: dict[str, AlgorithmStats]) -> list[dict[str, Any]]:
+    """Figures per algorithm (or protocol version), most issues first."""
+    return [
+        {noun: name, **a.counts.to_dict(), "organisations": len(a.organisations)}
+        for name, a in sorted(table.items(), key=lambda kv: (-kv[1].counts.issues, kv[0]))
+    ]

@@ -1,7 +1,8 @@
 """Merge many inventories (organisations, or shards of one estate) into one, streaming.
 
 Inputs are read twice, never loaded: a header pass finds each input's organisation, then
-one organisation at a time is de-duplicated by fingerprint, aggregated and written out to
+one organisation at a time is de-duplicated by fingerprint within each system (the same
+file in two systems is kept in both), aggregated and written out to
 temporary spool files, and forgotten. Memory is bounded by the largest single
 organisation, not by the number of organisations or findings. The merged file is a
 `qscan/inventory@1` whose `organisations` and `aggregates` come before the findings, so
@@ -165,7 +166,8 @@ def _merge_organisation(
     seen: set[bytes] = set()
     for source in members:
         for finding in iter_findings(source.path):
-            key = finding["fingerprint"].encode()
+            system = object_at(finding, "context").get("system") or ""
+            key = f"{system}\x1f{finding['fingerprint']}".encode()
             if key in seen:
                 aggregator.add_duplicate(org_id)
                 continue
@@ -294,7 +296,8 @@ def _assemble(
     spools["org_aggregates"].copy_array(out, "organisations")
     out.write(",\n")
     spools["systems"].copy_array(out, "systems")
-    out.write(f',\n"algorithms":{dump(summary["algorithms"])}}},\n')
+    out.write(f',\n"algorithms":{dump(summary["algorithms"])},\n')
+    out.write(f'"protocols":{dump(summary["protocols"])}}},\n')
     spools["targets"].copy_array(out, "targets")
     out.write(",\n")
     findings.copy_array(out, "findings")

@@ -51,6 +51,7 @@ def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         "organisations": [entry],
         "systems": systems,
         "algorithms": summary["algorithms"],
+        "protocols": summary["protocols"],
     }
     return header, aggregates
 
@@ -122,6 +123,8 @@ class Roadmap:
     totals: dict[str, Any]
     league: list[LeagueRow]
     algorithms: list[dict[str, Any]]
+    protocols: list[dict[str, Any]]
+    """Protocol versions (TLS 1.0, SSH-2.0), as the algorithms (absent before this field)."""
     timeline: list[Milestone]
     timeline_rows: list[tuple[str, str]]
     axis: list[tuple[int, float]]
@@ -253,6 +256,7 @@ def build(
         totals=totals,
         league=league,
         algorithms=aggregates["algorithms"],
+        protocols=aggregates.get("protocols") or [],
         timeline=timeline,
         timeline_rows=[(pid, policies()[pid].name) for pid in timeline_ids if pid in policies()],
         axis=axis,

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from qscan.assess.issues import issue_ids
+from qscan.assess.issues import assign_issues
 from qscan.model import Finding, Inventory, scope_of
 from qscan.render.interface import RenderOptions
 from qscan.render.locations import place
@@ -68,7 +68,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
+def _row(f: Finding, flags: dict[str, str]) -> list[Any]:
     loc, v, p = f.location, f.verdict, f.priority
     params = (
         json.dumps(f.params, sort_keys=True, ensure_ascii=False, default=str) if f.params else ""
@@ -100,7 +100,7 @@ def _row(f: Finding, flags: dict[str, str], issue: str) -> list[Any]:
         str(f.context.get("owner") or ""),
         flags.get(f.fingerprint, ""),
         v.fix if v else "",
-        issue,
+        f.issue,
         scope_of(f),
         f"{place(f)}:{loc.line}" if loc.line else place(f),
     ]
@@ -126,7 +126,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     flags = gate_flags(inventory)
-    issues = issue_ids(inventory)
+    assign_issues(inventory)
     for finding in inventory.findings:
-        writer.writerow(_row(finding, flags, issues.get(finding.fingerprint, "")))
+        writer.writerow(_row(finding, flags))
     return out.getvalue()

@@ -44,7 +44,7 @@ from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, place, where
-from qscan.render.summary import most_urgent_findings
+from qscan.render.summary import PLACES_SHOWN, most_urgent_findings
 from qscan.render.view import View, build_view
 from qscan.resources import reports_dir
 
@@ -319,6 +319,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         algorithm_label=algorithm_label,
         key_label=key_label,
         page_rows=PAGE_ROWS,
+        places_shown=PLACES_SHOWN,
         sev_options=[(i, k, severities[k]) for i, k in enumerate(SEVERITIES) if severities[k]],
         st_options=[(i, k, statuses[k]) for i, k in enumerate(STATUSES) if statuses[k]],
         fn_options=[(i, k, functions[k]) for i, k in enumerate(FUNCTIONS) if functions[k]],

@@ -20,9 +20,7 @@ def place(finding: Finding) -> str:
 def where(finding: Finding) -> str:
     """The place with the line (files) and the component inside it."""
     loc = finding.location
-    text = place(finding)
-    if loc.path is not None and loc.line:
-        text = f"{text}:{loc.line}"
+    text = place_text(loc.path, loc.host, loc.port, loc.service, loc.target, loc.line)
     return f"{text} ({loc.component})" if loc.component else text
 
 

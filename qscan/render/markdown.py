@@ -20,6 +20,7 @@ from qscan.render.formatting import add_format_filters
 from qscan.render.interface import RenderOptions
 from qscan.render.localize import localize
 from qscan.render.locations import error_place, where
+from qscan.render.summary import PLACES_SHOWN, to_act
 from qscan.render.view import build_view
 from qscan.resources import reports_dir
 
@@ -71,7 +72,7 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
     t = Translator(options.lang)
     inventory = localize(inventory, t.lang)
     view = build_view(inventory, lang=t.lang)
-    ranked = [i for i in view.summary.all_issues if i.production and not i.ready]
+    ranked = to_act(view.summary.all_issues)
     template = environment().get_template("summary.md.j2")
     return template.render(
         inv=inventory,
@@ -81,5 +82,6 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         fmt=t,
         top=ranked[:TOP],
         more=max(0, len(ranked) - TOP),
+        places_shown=PLACES_SHOWN,
         errors=inventory.errors[:ERRORS],
     )

@@ -16,7 +16,7 @@ from qscan.i18n import Translator
 from qscan.inventories.roadmap import Roadmap
 from qscan.render.html import environment
 
-CSV_TABLES = ("organisations", "systems", "algorithms", "timeline")
+CSV_TABLES = ("organisations", "systems", "algorithms", "protocols", "timeline")
 
 
 @cache
@@ -152,16 +152,15 @@ def markdown(roadmap: Roadmap, lang: str = "en") -> str:
             [[t[f"wave_{w}"], n(r.wave_totals[w])] for w in ("1", "2", "3", "4")],
         )
     )
-    out.append(f"\n## {t['algorithms_title']}\n\n")
-    out.append(
-        _table(
-            [t["algorithm"], t["issues"], t["vulnerable"], t["organisations"]],
-            [
-                [a["algorithm"], n(a["issues"]), n(a["open"]), n(a["organisations"])]
-                for a in r.algorithms
-            ],
-        )
-    )
+    for noun, rows in (("algorithm", r.algorithms), ("protocol", r.protocols)):
+        if noun == "algorithm" or rows:
+            out.append(f"\n## {t[noun + 's_title']}\n\n")
+            out.append(
+                _table(
+                    [t[noun], t["issues"], t["vulnerable"], t["organisations"]],
+                    [[a[noun], n(a["issues"]), n(a["open"]), n(a["organisations"])] for a in rows],
+                )
+            )
     return "".join(out)
 
 
@@ -233,11 +232,12 @@ def csv_table(roadmap: Roadmap, table: str = "organisations") -> str:
             "reasons",
         ]
         rows = [[s["organisation_id"], *_system_row(s)] for s in roadmap.systems_first]
-    elif table == "algorithms":
-        head = ["algorithm", "findings", "to_migrate", "organisations", "issues"]
+    elif table in ("algorithms", "protocols"):
+        noun = table[:-1]
+        head = [noun, "findings", "to_migrate", "organisations", "issues"]
         rows = [
-            [a["algorithm"], a["findings"], a["open"], a["organisations"], a["issues"]]
-            for a in roadmap.algorithms
+            [a[noun], a["findings"], a["open"], a["organisations"], a["issues"]]
+            for a in (roadmap.algorithms if noun == "algorithm" else roadmap.protocols)
         ]
     elif table == "timeline":
         head = ["policy", "date", "milestone", "due"]

@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from qscan.assess.issues import issue_ids
+from qscan.assess.issues import assign_issues
 from qscan.assess.rules import Rule, load_rules
 from qscan.i18n import plural
 from qscan.model import Finding, Inventory, ScanError, object_at, scope_of, severity_rank
@@ -159,7 +159,6 @@ def _result(
     policy: str,
     gate: dict[str, Any],
     new: set[str] | None,
-    issue: str,
 ) -> dict[str, Any]:
     v = finding.verdict
     assert v is not None
@@ -180,8 +179,8 @@ def _result(
             "scope": scope_of(finding),
         },
     }
-    if issue:
-        result["properties"]["issue"] = issue
+    if finding.issue:
+        result["properties"]["issue"] = finding.issue
     if v.deadline:
         result["properties"]["deadline"] = v.deadline
     if finding.priority is not None:
@@ -244,9 +243,9 @@ def build_sarif(inventory: Inventory) -> dict[str, Any]:
         )
     )
     kept = reportable[:MAX_RESULTS]
-    issues = issue_ids(inventory)
+    assign_issues(inventory)
     results = [
-        _result(f, index[rule], inventory.policy, gate, new, issues.get(f.fingerprint, ""))
+        _result(f, index[rule], inventory.policy, gate, new)
         for f in kept
         if (rule := f.verdict.rule if f.verdict else "")
     ]

@@ -19,6 +19,9 @@ from qscan.model import (
     severity_rank,
 )
 
+PLACES_SHOWN = 3
+"""The places of an issue a top list shows (the first few; the JSON has them all)."""
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -28,11 +31,15 @@ class Summary:
     findings: int
     issues: int
     """Production issues."""
+    informational: int
+    """Production issues with nothing to act on (severity info, or quantum-safe or hybrid)."""
     apart: dict[str, int]
     """Issues in test, documentation and vendored material, per scope (non-zero only)."""
     by_status: dict[str, int]
     by_severity: dict[str, int]
     by_algorithm: list[tuple[str, int]]
+    by_protocol: list[tuple[str, int]]
+    """Protocol versions (TLS 1.0, SSH-2.0), counted apart from the algorithms."""
     readiness: float | None
     """Share of quantum-ready production issues; None (n/a) when there are none."""
     errors: int
@@ -40,13 +47,18 @@ class Summary:
     lost: int
     """Targets lost to the scanning machine's resource limits."""
     top: list[Issue]
-    """The most urgent production issues that are not quantum-ready."""
+    """The most urgent production issues to act on."""
     all_issues: list[Issue]
     """Every issue, most urgent first (production and apart)."""
 
     @property
     def apart_total(self) -> int:
         return sum(self.apart.values())
+
+    @property
+    def to_act(self) -> int:
+        """Production issues that need action."""
+        return self.issues - self.informational
 
 
 def summarise(inventory: Inventory, top: int = 10) -> Summary:
@@ -55,24 +67,33 @@ def summarise(inventory: Inventory, top: int = 10) -> Summary:
     statuses = Counter(i.status for i in production)
     severities = Counter(i.severity for i in production)
     algorithms: Counter[str] = Counter()
+    protocols: Counter[str] = Counter()
     for issue in production:
         algorithms.update(issue.algorithms)
+        protocols.update(issue.protocols)
     ready = sum(statuses[s] for s in READY)
     apart = Counter(i.scope for i in every if not i.production)
     return Summary(
         findings=len(inventory.findings),
         issues=len(production),
+        informational=sum(i.informational for i in production),
         apart={s: apart[s] for s in SCOPES if apart[s]},
         by_status={s: statuses.get(s, 0) for s in STATUSES},
         by_severity={s: severities.get(s, 0) for s in SEVERITIES},
         by_algorithm=algorithms.most_common(),
+        by_protocol=protocols.most_common(),
         readiness=(ready / len(production)) if production else None,
         errors=len(inventory.errors),
         notes=len(inventory.notes),
         lost=lost_targets(inventory),
-        top=[i for i in production if not i.ready][:top],
+        top=to_act(every)[:top],
         all_issues=every,
     )
+
+
+def to_act(issues: Iterable[Issue]) -> list[Issue]:
+    """The production issues that need action, in the order given."""
+    return [i for i in issues if i.production and not i.informational]
 
 
 def most_urgent_findings(findings: Iterable[Finding]) -> list[Finding]:

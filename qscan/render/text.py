@@ -8,7 +8,7 @@ from qscan.i18n import plural
 from qscan.model import Inventory
 from qscan.render.interface import RenderOptions
 from qscan.render.locations import error_place
-from qscan.render.summary import summarise
+from qscan.render.summary import PLACES_SHOWN, Summary, summarise
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
@@ -31,6 +31,19 @@ def _members(issue: Issue) -> str:
     return what
 
 
+def _issues(s: Summary) -> str:
+    """The headline's issues: those to act on, and the informational ones apart."""
+    text = f"{s.to_act} to act on"
+    return text + (f" (+{s.informational} informational)" if s.informational else "")
+
+
+def _places(issue: Issue) -> str:
+    """ "3 places: a, b, c" (the first few)."""
+    shown = ", ".join(issue.places[:PLACES_SHOWN])
+    more = len(issue.places) - PLACES_SHOWN
+    return f"{len(issue.places)} places: {shown}" + (f" and {more} more" if more > 0 else "")
+
+
 def render(inventory: Inventory, options: RenderOptions) -> str:
     """Every line is built from plain text and sanitised whole (an inventory read back with
     `qscan report` may carry anything in any field); the colours, qscan's own escape
@@ -44,8 +57,8 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
             None,
         ),
         (
-            f"targets: {len(inventory.targets)}   findings: {s.findings}   issues: {s.issues}   "
-            f"errors: {s.errors}   "
+            f"targets: {len(inventory.targets)}   findings: {s.findings}   "
+            f"issues: {_issues(s)}   errors: {s.errors}   "
             + (f"notes: {s.notes}   " if s.notes else "")
             + f"quantum-ready: {readiness}",
             None,
@@ -78,11 +91,15 @@ def render(inventory: Inventory, options: RenderOptions) -> str:
         ),
         ("algorithms:  " + ", ".join(f"{a} ×{n}" for a, n in s.by_algorithm[:12]), None),
     ]
+    if s.by_protocol:
+        lines.append(("protocols:   " + ", ".join(f"{p} ×{n}" for p, n in s.by_protocol), None))
     if s.top:
         lines += [("", None), ("top risks:", None)]
         for issue in s.top:
             line = f"{issue.rule} {issue.title} — {issue.asset} — {_members(issue)}"
             lines.append((f"  {issue.severity:<8} {line}", issue.severity))
+            if len(issue.places) > 1:
+                lines.append((f"           {_places(issue)}", None))
             p = issue.priority
             detail = f"wave {p.wave}, score {p.score}"
             if issue.deadline:

@@ -14,6 +14,7 @@ from qscan.assess.issues import Issue
 from qscan.assess.policy import PolicyError, get_policy, milestone_label
 from qscan.i18n import Translator
 from qscan.model import (
+    PROTOCOL,
     READY,
     SEVERITIES,
     STATUSES,
@@ -26,7 +27,7 @@ from qscan.model import (
 from qscan.render.endpoints import Endpoint, endpoints
 from qscan.render.facts import key_label, severity_of, status_of
 from qscan.render.locations import place
-from qscan.render.summary import Summary, summarise
+from qscan.render.summary import Summary, summarise, to_act
 
 
 def worst(severities: list[str] | Counter[str]) -> str:
@@ -122,14 +123,9 @@ class View:
     today: str
 
 
-def _open(issues: list[Issue]) -> list[Issue]:
-    """The production issues that are not quantum-ready: what must move."""
-    return [i for i in issues if i.production and not i.ready]
-
-
 def _deadline_buckets(issues: list[Issue], today: str) -> dict[str, int]:
     out = {"now": 0, "2030": 0, "2035": 0, "later": 0}
-    for i in _open(issues):
+    for i in to_act(issues):
         if i.status == "classically-broken" or (i.deadline and i.deadline < today):
             out["now"] += 1
         elif i.deadline and i.deadline <= "2030-12-31":
@@ -144,7 +140,7 @@ def _deadline_buckets(issues: list[Issue], today: str) -> dict[str, int]:
 def _deadline_dates(issues: list[Issue], today: str) -> dict[str, int]:
     """Open production issues per deadline date; broken and overdue ones fall on today."""
     out: Counter[str] = Counter()
-    for i in _open(issues):
+    for i in to_act(issues):
         if i.status == "classically-broken" or (i.deadline and i.deadline < today):
             out[today] += 1
         elif i.deadline:
@@ -155,11 +151,13 @@ def _deadline_dates(issues: list[Issue], today: str) -> dict[str, int]:
 def _by_function(issues: list[Issue]) -> list[tuple[str, str, Counter[str]]]:
     """(algorithm, function, production issues per status), most used first: every status
     with its own count (a bar never labels all its issues with the worst one); an issue
-    counts once under each algorithm and function of its findings."""
+    counts once under each algorithm and function of its findings. Protocol versions are
+    not algorithms: they are left out."""
     groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for issue in issues:
         if issue.production:
-            for pair in {(f.algorithm, f.function) for f in issue.findings}:
+            uses = {(f.algorithm, f.function) for f in issue.findings if f.function != PROTOCOL}
+            for pair in uses:
                 groups[pair][issue.status] += 1
     ordered = sorted(groups.items(), key=lambda item: (-item[1].total(), item[0]))
     return [(alg, fn, statuses) for (alg, fn), statuses in ordered]

@@ -15,8 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from qscan import api
 from qscan.assess.issues import group, issues_of, member_of, member_of_dict
+from qscan.assess.scenario import get_scenario
+from qscan.estate import load_estate
 from qscan.inventories.merge import merge
 from qscan.model import Inventory
+from qscan.pipeline import scan_estate
+from qscan.scan.interface import ScanOptions
 from tests.inventories.conftest import make_cert
 from tests.scan.tls.servers import make_chain, python_ssl_server
 
@@ -53,15 +57,84 @@ def test_an_endpoint_accepting_rsa_key_transport_is_one_issue(tmp_path: Path) ->
     )
 
 
-def test_a_certificate_is_one_issue_per_rule_and_place(tmp_path: Path) -> None:
+def test_a_certificate_copied_into_two_files_is_one_issue_with_two_places(
+    tmp_path: Path,
+) -> None:
     first = make_cert(tmp_path / "a" / "cert.pem", "rsa", bits=1024, name="grouping test")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "copy.pem").write_bytes(first.read_bytes())
     inventory = api.scan(tmp_path)
-    weak = _by_rule(inventory)["QS203"]  # RSA-1024: the public key and the signature
-    assert sorted(i.place for i in weak) == ["a/cert.pem", "b/copy.pem"]
-    assert all(i.count == 2 and i.kind == "certificate" for i in weak)
-    assert all(i.asset.endswith(": CN=grouping test") for i in weak)
+    (weak,) = _by_rule(inventory)["QS203"]  # RSA-1024: the public key and the signature, twice
+    assert weak.kind == "certificate" and weak.count == 4
+    assert weak.places == [f"{tmp_path}: a/cert.pem:1", f"{tmp_path}: b/copy.pem:1"]
+    assert weak.asset == "CN=grouping test"  # the certificate, not one of its files
+    assert weak.to_dict()["places"] == weak.places
+
+
+def _estate(tmp_path: Path, systems: dict[str, dict[str, list[str]]]) -> Inventory:
+    lines = ["organisation: {name: Example Agency, id: EXA}", "systems:"]
+    for name, targets in systems.items():
+        lines += [f"  - name: {name}", f"    owner: team {name}", "    targets:"]
+        lines += [f"      {kind}: {json.dumps(values)}" for kind, values in targets.items()]
+    (tmp_path / "estate.yaml").write_text("\n".join(lines) + "\n")
+    estate = load_estate(tmp_path / "estate.yaml")
+    return scan_estate(estate, ScanOptions(timeout=3), "nist-ir-8547", get_scenario("mid"))
+
+
+def test_a_certificate_or_key_two_systems_hold_is_an_issue_of_each(tmp_path: Path) -> None:
+    cert = make_cert(tmp_path / "portal" / "ca.pem", "rsa", bits=1024, name="shared CA")
+    (tmp_path / "payroll").mkdir()
+    (tmp_path / "payroll" / "root.pem").write_bytes(cert.read_bytes())
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    ssh_key = public.public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    for system in ("portal", "payroll"):
+        (tmp_path / system / "deploy.pub").write_bytes(ssh_key + b" deploy@example\n")
+    (tmp_path / "portal" / "nginx.conf").write_text(
+        "http { server { listen 443 ssl; ssl_protocols TLSv1 TLSv1.2; } }\n"
+    )
+    inventory = _estate(tmp_path, {s: {"paths": [s]} for s in ("portal", "payroll")})
+    issues = _by_rule(inventory)
+    for rule, kind in (("QS203", "certificate"), ("QS201", "key")):
+        by_system = {i.attribution["system"]: i for i in issues[rule] if i.kind == kind}
+        assert sorted(by_system) == ["payroll", "portal"], rule
+        for system, issue in by_system.items():
+            assert all(p.startswith(str(tmp_path / system)) for p in issue.places), rule
+    # each system's priority sees its own issue
+    systems = {s["name"]: s for s in inventory.extra["estate"]["systems"]}
+    own = {s: sum(i.attribution.get("system") == s for i in issues_of(inventory)) for s in systems}
+    assert {s: systems[s]["issues"] for s in systems} == own
+    assert all("shared CA" in " ".join(s["priority"]["reasons"]) for s in systems.values())
+    # a merge counts them the same way; protocol versions apart from the algorithms
+    source = tmp_path / "estate.json"
+    source.write_text(inventory.to_json())
+    merge([source], tmp_path / "merged.json")
+    aggregates = json.loads((tmp_path / "merged.json").read_text())["aggregates"]
+    merged = {s["name"]: s for s in aggregates["systems"]}
+    assert {s: merged[s]["issues"] for s in systems} == own
+    assert merged["portal"]["by_protocol"] == {"TLS 1.0": 1, "TLS 1.2": 1}
+    assert merged["payroll"]["by_protocol"] == {}
+    assert [p["protocol"] for p in aggregates["protocols"]] == ["TLS 1.0", "TLS 1.2"]
+    assert not {"TLS 1.0", "TLS 1.2"} & {a["algorithm"] for a in aggregates["algorithms"]}
+
+
+def test_a_leaf_on_an_endpoint_and_in_a_file_of_one_system_is_one_issue(tmp_path: Path) -> None:
+    chain = make_chain(tmp_path, "rsa")
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs" / "leaf.pem").write_bytes(ssl.DER_cert_to_PEM_cert(chain.leaf_der).encode())
+    with python_ssl_server(chain) as server:
+        targets = {"endpoints": [server.address], "paths": ["certs"]}
+        inventory = _estate(tmp_path, {"portal": targets})
+    leaf = {
+        i.id: i
+        for i in issues_of(inventory)
+        if i.kind == "certificate" and i.asset.startswith("CN=localhost")
+    }
+    assert leaf
+    for issue in leaf.values():
+        assert issue.places == [f"{tmp_path / 'certs'}: leaf.pem:1", f"tls://{server.address}"]
+        assert issue.attribution["system"] == "portal"
 
 
 def test_source_code_is_one_issue_per_rule_and_file_with_its_lines(tmp_path: Path) -> None:

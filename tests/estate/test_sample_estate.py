@@ -159,11 +159,19 @@ def test_reports_count_the_same_issues_as_the_json(
     issues = inventory.extra["issues"]
     production = [i for i in issues if i["scope"] == "production"]
     apart = len(issues) - len(production)
+    to_act = [
+        i
+        for i in production
+        if i["severity"] != "info" and i["status"] not in ("quantum-safe", "hybrid")
+    ]
+    informational = len(production) - len(to_act)
+    assert to_act and informational
     text = RENDERERS["text"](inventory, RenderOptions())
-    assert f"findings: {len(inventory.findings)}   issues: {len(production)}" in text
+    headline = f"issues: {len(to_act)} to act on (+{informational} informational)"
+    assert f"findings: {len(inventory.findings)}   {headline}" in text
     assert f"apart:       {apart} issues in test, documentation or vendored" in text
     markdown = RENDERERS["md"](inventory, RenderOptions())
+    assert f"**{len(to_act)} issues to act on** (+{informational} informational" in markdown
     assert f"of {len(production)} issues in production material" in markdown
-    open_ = [i for i in production if i["status"] not in ("quantum-safe", "hybrid")]
     first = text.split("top risks:\n", 1)[1].splitlines()[0]
-    assert f"{open_[0]['rule']} {open_[0]['title']} — {open_[0]['asset']}" in first
+    assert f"{to_act[0]['rule']} {to_act[0]['title']} — {to_act[0]['asset']}" in first

@@ -48,13 +48,23 @@ def _production(inventory) -> list[dict]:
     return [i for i in inventory.to_dict()["issues"] if i["scope"] == "production"]
 
 
+def _to_act(inventory) -> list[dict]:
+    """The production issues that need action: not severity info, not quantum-ready."""
+    return [
+        i for i in _production(inventory) if i["severity"] != "info" and i["status"] not in READY
+    ]
+
+
 def test_summary_cards(inventory, page):
     dom, t = page
     issues = _production(inventory)
     ready = sum(i["status"] in READY for i in issues)
     assert _card(dom, "readiness") == t.percent(ready / len(issues))
-    assert _card(dom, "issues") == t.number(len(issues))
-    assert t.number(len(inventory.findings)) in dom.find("div", data_card="issues").text
+    to_act = _to_act(inventory)
+    assert _card(dom, "issues") == t.number(len(to_act))
+    card = dom.find("div", data_card="issues").text
+    assert t("summary.informational", n=t.number(len(issues) - len(to_act))) in card
+    assert t.number(len(inventory.findings)) in card
     assert _card(dom, "errors") == t.number(len(inventory.errors))
     certificates = defaultdict(set)
     for f in inventory.findings:
@@ -67,9 +77,7 @@ def test_summary_cards(inventory, page):
 def test_deadline_cards(inventory, page):
     dom, t = page
     buckets = Counter()
-    for i in _production(inventory):
-        if i["status"] in READY:
-            continue
+    for i in _to_act(inventory):
         deadline = i.get("deadline")
         if i["status"] == "classically-broken":
             buckets["now"] += 1
@@ -85,6 +93,7 @@ def test_deadline_cards(inventory, page):
         assert _card(dom, name) == t.number(buckets[name]), name
     now, by_2030 = (int(re.sub(r"\D", "", _card(dom, k))) for k in ("now", "2030"))
     assert now + by_2030 == buckets["now"] + buckets["2030"] and now >= buckets["now"]
+    assert buckets.total() == len(_to_act(inventory))  # the cards add up to the headline
 
 
 def _chart(dom: Node, caption: str) -> Node:
@@ -111,12 +120,17 @@ def test_status_and_severity_charts(inventory, page):
 
 def test_algorithm_bars_have_true_counts_per_status(inventory, page):
     """One bar per algorithm and use, split by status with the true number of issues of
-    each status (never all labelled with the worst one)."""
+    each status (never all labelled with the worst one); protocol versions are not
+    algorithms."""
     dom, t = page
     by_fingerprint = {f.fingerprint: f for f in inventory.findings}
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    protocols = set()
     for issue in _production(inventory):
-        uses = {(by_fingerprint[m].algorithm, by_fingerprint[m].function) for m in issue["members"]}
+        members = [by_fingerprint[m] for m in issue["members"]]
+        protocols |= {f.algorithm for f in members if f.function == "protocol"}
+        assert not protocols & set(issue["algorithms"])
+        uses = {(f.algorithm, f.function) for f in members if f.function != "protocol"}
         for use in uses:
             counts[use][issue["status"]] += 1
     shown: dict[str, Counter[str]] = defaultdict(Counter)
@@ -132,6 +146,7 @@ def test_algorithm_bars_have_true_counts_per_status(inventory, page):
     top = max(counts, key=lambda k: counts[k].total())
     assert shown[f"{top[0]} · {t.function(top[1])}"] == counts[top]
     assert any(len(c) > 1 for c in shown.values())  # bars do split by status
+    assert protocols and not any(label.startswith(tuple(protocols)) for label in shown)
 
 
 def test_system_bars(inventory, page):
