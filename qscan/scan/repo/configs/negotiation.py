@@ -110,7 +110,7 @@ def server_setup(
         srp=srp,
         dh_parameters=dh,
         certificate_keys=keys,
-        not_narrowed=tuple(reasons),
+        not_narrowed=tuple(dict.fromkeys(reasons)),
         suffix=facts.cipher_string_suffix,
     )
 

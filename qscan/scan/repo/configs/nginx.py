@@ -168,7 +168,7 @@ class _Servers:
             self.facts,
             dh_parameters=dh,
             certificate_keys=keys,
-            reasons=dict.fromkeys(reasons),
+            reasons=reasons,
         )
 
     def _contexts(self, d: Directive) -> list[tuple[Directive, ...]]:
@@ -232,9 +232,9 @@ class _Servers:
                 texts, why = self.files.texts(include.args[0])
                 if texts is None:
                     unknown = unknown or f"include {why}"
+                elif sets(texts, names) and whole:
+                    unknown = unknown or f"included {include.args[0]} sets {names[0]}"
                 elif sets(texts, names):
-                    if whole:
-                        unknown = unknown or f"included {include.args[0]} sets {names[0]}"
                     found.append(include)
             shared = not rooted and number == len(levels) - 1
             if whole and found and shared:
