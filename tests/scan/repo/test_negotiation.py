@@ -117,6 +117,12 @@ def test_nginx_reads_included_files(tmp_path, certs):
         "certificate: included ssl-params.conf sets ssl_certificate"
         in (found[0].context["not_narrowed"])
     )
+    (tmp_path / "conf.d").mkdir()
+    empty = suites(
+        scan(nginx(tmp_path, server.replace("ssl-params.conf", "conf.d/*.conf"))),
+        "nginx ssl_ciphers",
+    )
+    assert not has_dhe(empty) and "not_narrowed" not in empty[0].context
     missing = nginx(tmp_path, server.replace("ssl-params.conf", "missing/*.conf"))
     found = suites(scan(missing), "nginx ssl_ciphers")
     assert has_dhe(found)

@@ -128,12 +128,16 @@ class ReferencedFiles:
 
     def texts(self, pattern: str) -> tuple[list[str] | None, str]:
         """The texts of the files an include names (a glob pattern), or None and why they
-        are not all read (one outside the boundary, none matched)."""
+        are not all read (one outside the boundary, a missing file). A pattern that matches
+        nothing in a folder that is there (an empty conf.d) includes nothing."""
         ref = pattern.strip().strip("\"'")
-        base = Path(ref) if Path(ref).is_absolute() else self.ctx.path.parent / ref
-        names = sorted(glob.glob(str(base))) if any(c in ref for c in _GLOB) else [str(base)]
+        base = str(Path(ref) if Path(ref).is_absolute() else self.ctx.path.parent / ref)
+        first = next((i for i, c in enumerate(base) if c in _GLOB), None)
+        names = [base] if first is None else sorted(glob.glob(base))
         if not names:
-            return None, f"{ref} matches no file here"
+            folder = Path(base[:first] + "x").parent
+            if resolve(str(folder), self.ctx).path is None or not folder.is_dir():
+                return None, f"{ref} matches no file here"
         texts: list[str] = []
         for name in names:
             target = resolve(name, self.ctx)
