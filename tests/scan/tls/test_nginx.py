@@ -1,15 +1,13 @@
 """Debian's nginx (system OpenSSL 3.0) on a loopback port, in two configurations."""
 
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import need_program
-from tests.scan.tls.servers import free_port
+from tests.scan.tls.servers import free_port, start_program, stop_program
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_nginx]
 
@@ -58,31 +56,8 @@ http {{
 }}
 """
     )
-    proc = subprocess.Popen(
-        [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited: {proc.stderr.read().decode()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("nginx did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    command = [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"]
+    return start_program(command, port, "nginx"), port
 
 
 def test_nginx_modern_config(chains, scan, tmp_path):
@@ -90,7 +65,7 @@ def test_nginx_modern_config(chains, scan, tmp_path):
     try:
         result = scan(f"localhost:{port}")
     finally:
-        _stop(proc)
+        stop_program(proc)
     assert sorted(result.params(port, "tls protocol version", "version")) == ["TLS 1.2", "TLS 1.3"]
     assert sorted(result.params(port, "tls1.3 supported group", "group")) == ["secp256r1", "x25519"]
     assert sorted(result.params(port, "tls1.2 ecdhe curve", "group")) == ["secp256r1", "x25519"]
@@ -135,7 +110,7 @@ def test_nginx_legacy_config(chains, scan, tmp_path):
     try:
         result = scan(f"localhost:{port}")
     finally:
-        _stop(proc)
+        stop_program(proc)
     versions = {
         f.params["version"]: f.verdict.rule for f in result.at(port, "tls protocol version")
     }
@@ -176,7 +151,7 @@ def test_configured_cipher_string_lists_what_the_live_server_offers(
             f.params["suite"] for f in scan(f"localhost:{port}").at(port, "tls1.2 cipher suite")
         }
     finally:
-        _stop(proc)
+        stop_program(proc)
     configured = [
         f
         for f in scan_paths(str(tmp_path / "nginx.conf")).findings
