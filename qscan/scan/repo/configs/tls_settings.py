@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import ssl
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,12 @@ class CipherStringError(ValueError):
     """A cipher string OpenSSL cannot select any suite from."""
 
 
+def _cipher_is(name: str, suite: tls.Suite) -> bool:
+    return suite.cipher.upper() == name
+
+
 _LEVEL_ZERO = re.compile(r"@SECLEVEL=0(?![0-9])", re.IGNORECASE)
+_CIPHER_KEYWORDS = ("RC4", "RC2", "DES", "3DES", "IDEA", "SEED")
 _EXCLUDING: dict[str, Callable[[tls.Suite], bool]] = {
     "ANULL": lambda s: s.anon,
     "ENULL": lambda s: s.null,
@@ -51,10 +56,7 @@ _EXCLUDING: dict[str, Callable[[tls.Suite], bool]] = {
     "EXP": lambda s: s.export,
     "EXPORT": lambda s: s.export,
     "MD5": lambda s: s.mac == "MD5",
-    **{
-        c: (lambda s, c=c: s.cipher.upper() == c)
-        for c in ("RC4", "RC2", "DES", "3DES", "IDEA", "SEED")
-    },
+    **{c: partial(_cipher_is, c) for c in _CIPHER_KEYWORDS},
 }
 """OpenSSL cipher-string keywords that can name suites this OpenSSL lacks (the ones added
 by name), with the suites they select."""
