@@ -15,6 +15,7 @@ from qscan.model import Finding, Inventory, Location
 from qscan.protocols import ssh, tls
 from qscan.scan.interface import ScanOptions
 from qscan.scan.registry import file_scanners
+from qscan.scan.repo.configs.negotiation import ServerSetup
 from qscan.scan.repo.configs.tls_settings import expand_cipher_string
 from qscan.targets import parse_target
 
@@ -65,7 +66,7 @@ def test_only_negotiable_suites_are_listed():
     suites = [tls.suite(cp) for cp in codepoints]
     assert codepoints and list(codepoints) == _oracle("HIGH")
     assert not [s.name for s in suites if "PSK" in s.name or "SRP" in s.name or s.anon]
-    with_srp, _ = expand_cipher_string("HIGH", srp=True)
+    with_srp, _ = expand_cipher_string("HIGH", ServerSetup(srp=True))
     assert list(with_srp) == _oracle("HIGH", srp=True)
     assert {tls.suite(cp).name for cp in with_srp} - {s.name for s in suites} == {
         tls.suite(cp).name for cp in with_srp if "SRP" in tls.suite(cp).name

@@ -1,15 +1,13 @@
 """Debian's nginx (system OpenSSL 3.0) on a loopback port, in two configurations."""
 
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import need_program
-from tests.scan.tls.servers import free_port
+from tests.scan.tls.servers import free_port, start_program, stop_program
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_nginx]
 
@@ -58,31 +56,8 @@ http {{
 }}
 """
     )
-    proc = subprocess.Popen(
-        [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited: {proc.stderr.read().decode()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("nginx did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    command = [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"]
+    return start_program(command, port, "nginx"), port
 
 
 def test_nginx_modern_config(chains, scan, tmp_path):
@@ -90,7 +65,7 @@ def test_nginx_modern_config(chains, scan, tmp_path):
     try:
         result = scan(f"localhost:{port}")
     finally:
-        _stop(proc)
+        stop_program(proc)
     assert sorted(result.params(port, "tls protocol version", "version")) == ["TLS 1.2", "TLS 1.3"]
     assert sorted(result.params(port, "tls1.3 supported group", "group")) == ["secp256r1", "x25519"]
     assert sorted(result.params(port, "tls1.2 ecdhe curve", "group")) == ["secp256r1", "x25519"]
@@ -135,7 +110,7 @@ def test_nginx_legacy_config(chains, scan, tmp_path):
     try:
         result = scan(f"localhost:{port}")
     finally:
-        _stop(proc)
+        stop_program(proc)
     versions = {
         f.params["version"]: f.verdict.rule for f in result.at(port, "tls protocol version")
     }
@@ -152,29 +127,39 @@ def test_nginx_legacy_config(chains, scan, tmp_path):
     assert not result.at(port, "tls1.3 supported group")
 
 
-def test_configured_cipher_string_lists_what_the_live_server_offers(chains, scan, tmp_path):
-    """`ssl_ciphers HIGH` names PSK, SRP and anonymous suites that nginx cannot negotiate:
-    the configuration scan of the very file nginx runs lists none of them, and every suite
-    the live scan sees; what it lists beyond that needs another certificate type."""
+@pytest.mark.parametrize(
+    ("kind", "dhparam", "authentication"),
+    [("rsa", False, {"RSA"}), ("rsa", True, {"RSA"}), ("ecdsa", False, {"ECDSA"})],
+    ids=["rsa", "rsa-dhparam", "ecdsa"],
+)
+def test_configured_cipher_string_lists_what_the_live_server_offers(
+    chains, scan, tmp_path, kind, dhparam, authentication
+):
+    """`ssl_ciphers HIGH` names PSK, SRP, anonymous, DHE and every authentication's suites;
+    the configuration scan of the very file nginx runs lists exactly the TLS 1.2 suites the
+    live scan sees: DHE ones only with ssl_dhparam, only those the certificate's key type
+    authenticates."""
     from qscan import scan as scan_paths
     from qscan.protocols import tls
 
-    dhparam = _dhparam(tmp_path)
-    config = f"ssl_protocols TLSv1.2;\n        ssl_ciphers HIGH;\n        ssl_dhparam {dhparam};"
-    proc, port = _start_nginx(tmp_path, chains["rsa"], config)
+    config = "ssl_protocols TLSv1.2;\n        ssl_ciphers HIGH;"
+    if dhparam:
+        config += f"\n        ssl_dhparam {_dhparam(tmp_path)};"
+    proc, port = _start_nginx(tmp_path, chains[kind], config)
     try:
         live = {
             f.params["suite"] for f in scan(f"localhost:{port}").at(port, "tls1.2 cipher suite")
         }
     finally:
-        _stop(proc)
-    configured = {
-        f.params["suite"]
+        stop_program(proc)
+    configured = [
+        f
         for f in scan_paths(str(tmp_path / "nginx.conf")).findings
         if f.location.component == "nginx ssl_ciphers"
-    }
-    suites = {name: tls.suite_by_name(name) for name in configured | live}
-    unreachable = [n for n, s in suites.items() if s.anon or s.kx in ("PSK", "SRP") or "PSK" in n]
-    assert live and not unreachable
-    assert live <= configured
-    assert {suites[n].au for n in configured - live} <= {"ECDSA", "DSS"}
+    ]
+    assert {f.params["suite"] for f in configured} == live
+    suites = [tls.suite_by_name(name) for name in live]
+    assert {s.au for s in suites} == authentication
+    assert any(s.kx == "DHE" for s in suites) == dhparam
+    assert all(f.context["certificate_keys"] == [kind.upper()] for f in configured)
+    assert not any("not_narrowed" in f.context for f in configured)

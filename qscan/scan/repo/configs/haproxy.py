@@ -1,6 +1,14 @@
 """HAProxy: the global ssl-default-bind-* / ssl-default-server-* settings (ciphers,
 ciphersuites, curves, sigalgs, options with ssl-min-ver / no-tlsv1x) and the same options on
-each `bind` and `server` line; `crt` / `ca-file` files are scanned."""
+each `bind` and `server` line; `crt` / `ca-file` files are scanned (below `crt-base` /
+`ca-base` when relative).
+
+A bind-side cipher string lists only what the frontends can negotiate
+(qscan.scan.repo.configs.negotiation): DHE suites only with `ssl-dh-param-file`,
+`tune.ssl.default-dh-param` or DH parameters in a crt file (HAProxy 2.6 and later; whether
+the global section sets them is known only when the file has one), and only the suites the
+key types of the `crt` files authenticate: the bind line's own for its `ciphers`, those of
+every `ssl` bind line without `ciphers` for `ssl-default-bind-ciphers`."""
 
 from __future__ import annotations
 
@@ -10,7 +18,15 @@ from pathlib import Path
 
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines, strip_inline_comment, words
-from qscan.scan.repo.configs.references import referenced_file
+from qscan.scan.repo.configs.negotiation import (
+    CLIENT,
+    ServerSetup,
+    certificate_file,
+    certificate_keys,
+    server_facts,
+    server_setup,
+)
+from qscan.scan.repo.configs.references import ReferencedFiles
 from qscan.scan.repo.configs.tls_settings import (
     ALL_VERSIONS,
     TlsConfigAnalyzer,
@@ -105,24 +121,19 @@ class HaproxyAnalyzer(TlsConfigAnalyzer):
 
     def analyze_text(self, text: str, ctx: FileContext) -> Iterator[Record]:
         out = TlsFindings(ctx)
-        section = ""
-        for line in logical_lines(text):
-            parts = words(strip_inline_comment(line.text))
-            if not parts:
-                continue
+        lines = list(_lines(text))
+        frontends = _Frontends(lines, ReferencedFiles(ctx))
+        for section, parts, number, evidence in lines:
             keyword = parts[0].lower()
-            if keyword in _SECTIONS:
-                section = " ".join(parts[:2])
-                continue
             scope = {"scope": section} if section else {}
-            evidence = line.text.strip()
             if keyword.startswith(("ssl-default-bind-", "ssl-default-server-")) and len(parts) >= 2:
                 setting = keyword.rsplit("-", 1)[1]
+                setup = frontends.default() if keyword.startswith("ssl-default-bind-") else CLIENT
                 self._setting(
-                    setting, parts[1:], line.number, f"haproxy {keyword}", evidence, scope, out
+                    setting, parts[1:], number, f"haproxy {keyword}", evidence, scope, setup, out
                 )
             elif keyword in ("bind", "server", "default-server"):
-                self._options(keyword, parts[1:], line.number, evidence, scope, out, ctx)
+                self._options(keyword, parts[1:], number, evidence, scope, frontends, out)
         return iter(out.records)
 
     @staticmethod
@@ -133,11 +144,12 @@ class HaproxyAnalyzer(TlsConfigAnalyzer):
         component: str,
         evidence: str,
         scope: dict,
+        setup: ServerSetup,
         out: TlsFindings,
     ) -> None:
         value = args[0]
         if setting == "ciphers":
-            out.cipher_string(value, number, component, evidence, scope)
+            out.cipher_string(value, number, component, evidence, scope, setup)
         elif setting == "ciphersuites":
             out.suite_names(split_list(value), number, component, evidence, scope)
         elif setting == "curves":
@@ -157,8 +169,8 @@ class HaproxyAnalyzer(TlsConfigAnalyzer):
         number: int,
         evidence: str,
         scope: dict,
+        frontends: _Frontends,
         out: TlsFindings,
-        ctx: FileContext,
     ) -> None:
         if "ssl" not in args and keyword == "bind":
             return
@@ -168,7 +180,8 @@ class HaproxyAnalyzer(TlsConfigAnalyzer):
             value = args[i + 1]
             component = f"haproxy {keyword} {opt}"
             if opt == "ciphers":
-                out.cipher_string(value, number, component, evidence, scope)
+                setup = frontends.bind(args) if keyword == "bind" else CLIENT
+                out.cipher_string(value, number, component, evidence, scope, setup)
             elif opt == "ciphersuites":
                 out.suite_names(split_list(value), number, component, evidence, scope)
             elif opt in ("curves", "ecdhe"):
@@ -177,7 +190,97 @@ class HaproxyAnalyzer(TlsConfigAnalyzer):
             elif opt == "sigalgs":
                 out.sigalgs(split_list(value), number, component, evidence, scope)
             elif opt in ("crt", "ca-file"):
-                out.records.extend(referenced_file(value, ctx, number))
+                out.records.extend(frontends.files.report(frontends.path(opt, value), number))
         versions = _versions(args)
         if versions is not None:
             out.versions(versions, number, f"haproxy {keyword} ssl-min-ver", evidence, scope)
+
+
+_Line = tuple[str, list[str], int, str]
+"""(section, words, line number, text) of one configuration line."""
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    section = ""
+    for line in logical_lines(text):
+        parts = words(strip_inline_comment(line.text))
+        if not parts:
+            continue
+        if parts[0].lower() in _SECTIONS:
+            section = " ".join(parts[:2])
+            continue
+        yield section, parts, line.number, line.text.strip()
+
+
+class _Frontends:
+    """The server set-up of one file's bind lines."""
+
+    def __init__(self, lines: list[_Line], files: ReferencedFiles) -> None:
+        self.files = files
+        self.facts = server_facts("haproxy")
+        settings = {
+            parts[0].lower(): parts[1:] for section, parts, _, _ in lines if section == "global"
+        }
+        self.bases = {
+            "crt": (settings.get("crt-base") or [""])[0],
+            "ca-file": (settings.get("ca-base") or [""])[0],
+        }
+        self.has_global = any(section == "global" for section, *_ in lines)
+        self.dh_global = any(name in settings for name in self.facts.dh_settings)
+        self.binds = [
+            parts[1:]
+            for _, parts, _, _ in lines
+            if parts[0].lower() == "bind" and "ssl" in parts[1:]
+        ]
+
+    def path(self, option: str, value: str) -> str:
+        base = self.bases.get(option, "")
+        return value if not base or value.startswith("/") else f"{base.rstrip('/')}/{value}"
+
+    def bind(self, args: list[str]) -> ServerSetup:
+        """The set-up of one bind line (its own `ciphers`)."""
+        return self._setup([args])
+
+    def default(self) -> ServerSetup:
+        """The set-up `ssl-default-bind-ciphers` meets: every ssl bind line without its own
+        `ciphers`."""
+        return self._setup([b for b in self.binds if "ciphers" not in b[:-1]])
+
+    def _setup(self, binds: list[list[str]]) -> ServerSetup:
+        reasons: list[str] = []
+        crts = [
+            self.path("crt", b[i + 1]) for b in binds for i, o in enumerate(b[:-1]) if o == "crt"
+        ]
+        if any("crt-list" in b for b in binds):
+            reasons.append("certificate: a crt-list names the certificates")
+            keys = None
+        elif not crts:
+            reasons.append("certificate: no ssl bind line with a crt in this file")
+            keys = None
+        else:
+            keys = certificate_keys(self.files, crts, reasons)
+        return server_setup(
+            self.facts,
+            dh_parameters=self._dh_parameters(crts, keys is not None, reasons),
+            certificate_keys=keys,
+            reasons=reasons,
+        )
+
+    def _dh_parameters(self, crts: list[str], all_read: bool, reasons: list[str]) -> bool | None:
+        if self.dh_global:
+            return True
+        in_files = self.facts.dh_in_certificate_file and any(
+            certificate_file(self.files.load(crt).records or []).dh_parameters for crt in crts
+        )
+        if in_files:
+            return True
+        if self.has_global and all_read:
+            return False
+        if not self.has_global:
+            why = "no global section in this file"
+        elif crts:
+            why = "a crt file that may hold them is not read"
+        else:
+            why = "the crt files that may hold them are not named in this file"
+        reasons.append(f"DH parameters: {why}")
+        return None

@@ -4,6 +4,11 @@ ingress-nginx TLS settings (Ingress annotations and controller ConfigMap keys ss
 ssl-protocols, ssl-ecdh-curve), and Secrets whose data holds certificates or keys (type
 kubernetes.io/tls and any base64 PEM value), which the certificate scanner reads.
 
+A configured ssl-ciphers lists DHE suites only where the controller ConfigMap sets
+ssl-dh-param (ingress-nginx writes nginx's ssl_dhparam only then; rules/tls/servers.yaml);
+for an Ingress annotation, whose ConfigMap is elsewhere, they stay listed. The certificates
+are in the Secrets the Ingress resources name, so the lists are not narrowed by key type.
+
 YAML is composed node by node so every finding carries the line of its key. Templates
 (Helm `{{ }}`) that are not YAML are skipped, other YAML errors are reported."""
 
@@ -20,6 +25,7 @@ from qscan.model import Finding, text_key
 from qscan.resources import YAML_LOADER
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.configs.negotiation import ServerSetup, server_facts, server_setup
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
     TlsFindings,
@@ -35,6 +41,7 @@ SUMMARY = "ingress-nginx tls key exchange (configured)"
 _CM_DEFAULT_SIZE = {"RSA": 2048, "ECDSA": 256}
 _CM_CURVES = {256: "P-256", 384: "P-384", 521: "P-521"}
 _CM_ALGORITHMS = {"rsa": "RSA", "ecdsa": "ECDSA", "ed25519": "Ed25519"}
+_SECRETS = "certificate: the TLS Secrets named by the Ingress resources hold them"
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -149,6 +156,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
 
     @staticmethod
     def _nginx_keys(node: yaml.Node | None, prefix: str, scope: dict, out: TlsFindings) -> None:
+        setup = _setup(node, configmap=not prefix)
         for key, value_node, line in _items(node):
             if not key.startswith(prefix):
                 continue
@@ -159,7 +167,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
             component = f"ingress-nginx {setting}"
             evidence = f"{key}: {value}"
             if setting == "ssl-ciphers":
-                out.cipher_string(value, line, component, evidence, scope)
+                out.cipher_string(value, line, component, evidence, scope, setup)
             elif setting == "ssl-protocols":
                 out.versions(
                     [v for v in (version_id(t) for t in value.split()) if v],
@@ -205,3 +213,20 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                             record.location.line = line
                         record.context.setdefault("secret", f"{scope['scope']} {key}")
                     out.records.append(record)
+
+
+def _setup(node: yaml.Node | None, *, configmap: bool) -> ServerSetup:
+    """The set-up of the nginx servers ingress-nginx configures from a ConfigMap's data or
+    an Ingress's annotations."""
+    facts = server_facts("ingress-nginx")
+    if configmap:
+        keys = {key for key, _, _ in _items(node)}
+        dh: bool | None = any(setting in keys for setting in facts.dh_settings)
+        reasons = [_SECRETS]
+    else:
+        dh = None
+        reasons = [
+            f"DH parameters: depend on {' or '.join(facts.dh_settings)} in the controller ConfigMap",
+            _SECRETS,
+        ]
+    return server_setup(facts, dh_parameters=dh, certificate_keys=None, reasons=reasons)

@@ -1,7 +1,14 @@
 """nginx: ssl_protocols, ssl_ciphers, ssl_ecdh_curve, ssl_conf_command (Groups, Curves,
 Ciphersuites, SignatureAlgorithms, MinProtocol, CipherString), ssl_certificate and friends
 (the referenced files are scanned), for the server side (ssl_*) and the upstream side
-(proxy_ssl_*, grpc_ssl_*, uwsgi_ssl_*)."""
+(proxy_ssl_*, grpc_ssl_*, uwsgi_ssl_*).
+
+A server-side cipher string lists only what its servers can negotiate: DHE suites only
+where `ssl_dhparam` is set, and only suites the key types of their `ssl_certificate` files
+authenticate (qscan.scan.repo.configs.negotiation). Both settings are inherited from the
+http (stream, mail) block unless the server sets its own; `include`d files are read for
+them. What the file cannot show (a server block whose http block is in another file, a
+certificate outside the scan) leaves the suites listed, with the reason in the findings."""
 
 from __future__ import annotations
 
@@ -11,7 +18,14 @@ from pathlib import Path
 
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.blocks import Directive, parse_blocks, walk
-from qscan.scan.repo.configs.references import referenced_file
+from qscan.scan.repo.configs.negotiation import (
+    CLIENT,
+    ServerSetup,
+    certificate_keys,
+    server_facts,
+    server_setup,
+)
+from qscan.scan.repo.configs.references import ReferencedFiles, sets
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
     TlsFindings,
@@ -27,6 +41,9 @@ _SNIFF = re.compile(
 _PREFIXES = ("ssl_", "proxy_ssl_", "grpc_ssl_", "uwsgi_ssl_")
 _FILES = ("certificate", "certificate_key", "trusted_certificate", "client_certificate", "dhparam")
 SUMMARY = "nginx tls key exchange (configured)"
+_CERTIFICATE = "ssl_certificate"
+_CIPHERS = "ssl_ciphers"
+_TOP_BLOCKS = ("http", "stream", "mail")
 
 
 def _split(name: str) -> tuple[str, str] | None:
@@ -74,11 +91,12 @@ class NginxAnalyzer(TlsConfigAnalyzer):
         out = TlsFindings(ctx)
         for line, problem in problems:
             out.error("parse-error", f"nginx: {problem}", line)
+        servers = _Servers(directives, ReferencedFiles(ctx))
         for directive in walk(directives):
-            self._directive(directive, out, ctx)
+            self._directive(directive, out, servers)
         return iter(out.records)
 
-    def _directive(self, d: Directive, out: TlsFindings, ctx: FileContext) -> None:
+    def _directive(self, d: Directive, out: TlsFindings, servers: _Servers) -> None:
         split = _split(d.name)
         if split is None or not d.args:
             return
@@ -95,19 +113,25 @@ class NginxAnalyzer(TlsConfigAnalyzer):
                 scope,
             )
         elif key == "ciphers":
-            out.cipher_string(d.args[0], d.line, component, evidence, scope)
+            setup = servers.setup(d) if prefix == "ssl_" else CLIENT
+            out.cipher_string(d.args[0], d.line, component, evidence, scope, setup)
         elif key == "ecdh_curve":
             summary = SUMMARY if prefix == "ssl_" else None
             out.groups(split_list(d.args[0]), d.line, component, evidence, scope, summary)
         elif key == "conf_command" and len(d.args) >= 2:
-            self._conf_command(d, prefix, out, component, evidence, scope)
+            self._conf_command(d, prefix, out, component, evidence, scope, servers)
         elif key in _FILES:
-            for record in referenced_file(d.args[0], ctx, d.line):
-                out.records.append(record)
+            out.records.extend(servers.files.report(d.args[0], d.line))
 
     @staticmethod
     def _conf_command(
-        d: Directive, prefix: str, out: TlsFindings, component: str, evidence: str, scope: dict
+        d: Directive,
+        prefix: str,
+        out: TlsFindings,
+        component: str,
+        evidence: str,
+        scope: dict,
+        servers: _Servers,
     ) -> None:
         command, value = d.args[0].lower(), d.args[1]
         component = f"{component} {d.args[0]}"
@@ -117,8 +141,108 @@ class NginxAnalyzer(TlsConfigAnalyzer):
         elif command == "ciphersuites":
             out.suite_names(split_list(value), d.line, component, evidence, scope)
         elif command == "cipherstring":
-            out.cipher_string(value, d.line, component, evidence, scope)
+            setup = servers.setup(d) if prefix == "ssl_" else CLIENT
+            out.cipher_string(value, d.line, component, evidence, scope, setup)
         elif command in ("signaturealgorithms", "clientsignaturealgorithms"):
             out.sigalgs(split_list(value), d.line, component, evidence, scope)
         elif command == "minprotocol":
             out.versions(versions_between(version_id(value)), d.line, component, evidence, scope)
+
+
+class _Servers:
+    """The TLS servers a server-side cipher string of one file applies to: a server block's
+    string to that server; an http (stream, mail) block's or a top-level string to the
+    servers at that level that set none of their own, and to those of included files."""
+
+    def __init__(self, top: list[Directive], files: ReferencedFiles) -> None:
+        self.top = top
+        self.files = files
+        self.facts = server_facts("nginx")
+
+    def setup(self, d: Directive) -> ServerSetup:
+        contexts = self._contexts(d)
+        reasons: list[str] = []
+        dh = self._dh_parameters(contexts, reasons)
+        keys = self._certificate_keys(contexts, reasons)
+        return server_setup(
+            self.facts,
+            dh_parameters=dh,
+            certificate_keys=keys,
+            reasons=reasons,
+        )
+
+    def _contexts(self, d: Directive) -> list[tuple[Directive, ...]]:
+        """The block chains (outermost first) whose settings decide the servers `d` applies
+        to; () is the file's top level."""
+        chain = d.parents
+        if chain and chain[-1].name == "server":
+            return [chain]
+        level = chain[-1].block or [] if chain else self.top
+        servers = [
+            (*chain, c)
+            for c in level
+            if c.name == "server" and not any(x.name == _CIPHERS for x in c.block or [])
+        ]
+        return [chain, *servers]
+
+    def _dh_parameters(
+        self, contexts: list[tuple[Directive, ...]], reasons: list[str]
+    ) -> bool | None:
+        known = True
+        for chain in contexts:
+            found, why = self._effective(chain, self.facts.dh_settings, whole=False)
+            if found:
+                return True
+            if found is None:
+                known = False
+                reasons.append(f"DH parameters: {why}")
+        return False if known else None
+
+    def _certificate_keys(
+        self, contexts: list[tuple[Directive, ...]], reasons: list[str]
+    ) -> set[str] | None:
+        references: list[str] = []
+        for chain in contexts:
+            found, why = self._effective(chain, (_CERTIFICATE,), whole=True)
+            if found is None:
+                reasons.append(f"certificate: {why}")
+                return None
+            references += [d.args[0] for d in found]
+        keys = certificate_keys(self.files, references, reasons)
+        if keys == set():
+            reasons.append(f"certificate: no {_CERTIFICATE} for these servers in this file")
+            return None
+        return keys
+
+    def _effective(
+        self, chain: tuple[Directive, ...], names: tuple[str, ...], *, whole: bool
+    ) -> tuple[list[Directive] | None, str]:
+        """The directives named `names` in force at the innermost block of `chain` (the
+        nearest level that sets any; []: none), or None and why the file cannot tell. Where
+        `whole`, the complete set is needed (certificates: an included file that sets one
+        makes it unknown); otherwise one occurrence, in an included file too, is enough."""
+        rooted = bool(chain) and chain[0].name in _TOP_BLOCKS
+        levels = [b.block or [] for b in reversed(chain)]
+        if not rooted:
+            levels.append(self.top)
+        for number, level in enumerate(levels):
+            found = [c for c in level if c.name in names and c.args]
+            unknown = ""
+            for include in (c for c in level if c.name == "include" and c.args):
+                texts, why = self.files.texts(include.args[0])
+                if texts is None:
+                    unknown = unknown or f"include {why}"
+                elif sets(texts, names) and whole:
+                    unknown = unknown or f"included {include.args[0]} sets {names[0]}"
+                elif sets(texts, names):
+                    found.append(include)
+            shared = not rooted and number == len(levels) - 1
+            if whole and found and shared:
+                unknown = unknown or f"{names[0]} may also be set where this file is included"
+            if found and not (whole and unknown):
+                return found, ""
+            if unknown:
+                return None, unknown
+        if rooted:
+            return [], ""
+        return None, f"{' or '.join(names)} may be set where this file is included"

@@ -1,6 +1,8 @@
 """OpenSSL configuration (openssl.cnf): the SSL_CONF commands of any section (CipherString,
 Ciphersuites, Groups / Curves, MinProtocol / MaxProtocol, SignatureAlgorithms), and the key
-generation defaults of `openssl req` / `openssl ca` (default_bits, default_md)."""
+generation defaults of `openssl req` / `openssl ca` (default_bits, default_md). A
+CipherString serves every program that loads the file, client or server, so it is not
+narrowed by DH parameters or certificate key type."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from qscan.catalog import catalog
 from qscan.model import Finding, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines
+from qscan.scan.repo.configs.negotiation import ServerSetup
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
     TlsFindings,
@@ -27,6 +30,9 @@ _SNIFF = re.compile(
     rb"(?im)^\s*(?:\[\s*(?:req|ca|system_default_sect|ssl_sect|openssl_init|CA_default|v3_ca)\s*\]|openssl_conf\s*=|CipherString\s*=|MinProtocol\s*=)"
 )
 SUMMARY = "openssl.cnf tls key exchange (configured)"
+_ANY_PROGRAM = ServerSetup(
+    not_narrowed=("certificate: openssl.cnf serves every program that loads it, client or server",)
+)
 
 
 def _value(raw: str) -> str:
@@ -76,7 +82,7 @@ class OpenSslCnfAnalyzer(TlsConfigAnalyzer):
             component = f"openssl.cnf {key}"
             command = key.lower()
             if command == "cipherstring":
-                out.cipher_string(value, line.number, component, stripped, scope)
+                out.cipher_string(value, line.number, component, stripped, scope, _ANY_PROGRAM)
             elif command == "ciphersuites":
                 out.suite_names(split_list(value), line.number, component, stripped, scope)
             elif command in ("groups", "curves"):

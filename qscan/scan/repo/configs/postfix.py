@@ -3,7 +3,9 @@ lmtp_tls_*), postscreen / tlsproxy and the global tls_* settings: protocols (`!S
 `>=TLSv1.2` forms), configured cipher lists (tls_high_cipherlist ...) with the
 *_exclude_ciphers of the same file, curves and groups, fingerprint digests, and the
 certificate, key and DH parameter files (scanned). Grade names alone (`high`) are not
-expanded: their lists are Postfix build defaults, not configuration."""
+expanded: their lists are Postfix build defaults, not configuration. The lists serve the
+SMTP server and client alike, so they are not narrowed by certificate key type; DHE suites
+stay (Postfix has DH parameters of its own, rules/tls/servers.yaml)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from qscan.catalog import catalog
 from qscan.model import Finding, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines
+from qscan.scan.repo.configs.negotiation import server_facts, server_setup
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
@@ -49,6 +52,7 @@ _FILE_SUFFIXES = (
     "CAfile",
 )
 SUMMARY = "postfix tls key exchange (configured)"
+_CLIENT_TOO = "certificate: the list serves the SMTP client as well as the server"
 
 
 def postfix_protocols(value: str) -> list[str]:
@@ -117,7 +121,13 @@ class PostfixAnalyzer(TlsConfigAnalyzer):
                 if p in settings
             ]
             extra = "".join(f":!{x}" for names in excluded for x in names)
-            out.cipher_string(value + extra, number, component, evidence)
+            setup = server_setup(
+                server_facts("postfix"),
+                dh_parameters=None,
+                certificate_keys=None,
+                reasons=[_CLIENT_TOO],
+            )
+            out.cipher_string(value + extra, number, component, evidence, None, setup)
         elif name in (
             "tls_eecdh_auto_curves",
             "tls_ffdhe_auto_groups",

@@ -8,11 +8,11 @@ OpenSSL cipher strings (`HIGH:!aNULL:!MD5`) are expanded by the OpenSSL this Pyt
 string names rather than what this machine's policy would allow. Suites named explicitly
 that this OpenSSL build lacks (RC4, ...) are added from the IANA table by name.
 
-Only suites the server can negotiate are listed (docs/repository-scanner.md): OpenSSL picks
-a PSK suite only with a PSK callback and an SRP suite only with an SRP verifier, which none
-of the configuration formats sets up except Apache's SSLSRPVerifierFile; and it refuses
-anonymous (aNULL) suites at every security level above 0, so they are listed only when the
-string itself sets `@SECLEVEL=0`.
+Only suites the peer can negotiate are listed (qscan.scan.repo.configs.negotiation): each
+analyzer passes the `ServerSetup` its file shows (SRP verifier, DH parameters, certificate
+keys), and the server's own additions to the string (Apache's `:!aNULL:!eNULL:!EXP`) are
+applied before OpenSSL expands it. The `!` exclusions of the string apply to the suites
+added by name too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import ssl
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from qscan.model import Finding, text_key
 from qscan.protocols import tls
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.collect import ConfigFindings
+from qscan.scan.repo.configs.negotiation import CLIENT, ServerSetup, negotiable
 from qscan.scan.repo.text import looks_binary
 
 _SPLIT = re.compile(r"[:,\s]+")
@@ -42,27 +43,33 @@ class CipherStringError(ValueError):
     """A cipher string OpenSSL cannot select any suite from."""
 
 
-_PSK_KX = frozenset({"PSK", "DHE_PSK", "ECDHE_PSK", "RSA_PSK"})
+def _cipher_is(name: str, suite: tls.Suite) -> bool:
+    return suite.cipher.upper() == name
+
+
 _LEVEL_ZERO = re.compile(r"@SECLEVEL=0(?![0-9])", re.IGNORECASE)
-
-
-def negotiable(suite: tls.Suite, *, srp: bool, level_zero: bool) -> bool:
-    """Whether a server configured with this suite can agree on it: PSK suites need a PSK
-    callback (no configuration format here sets one), SRP suites an SRP verifier file,
-    anonymous suites security level 0."""
-    if suite.kx in _PSK_KX or suite.au == "PSK":
-        return False
-    if suite.kx == "SRP" or suite.au == "SRP":
-        return srp
-    return level_zero or not suite.anon
+_CIPHER_KEYWORDS = ("RC4", "RC2", "DES", "3DES", "IDEA", "SEED")
+_EXCLUDING: dict[str, Callable[[tls.Suite], bool]] = {
+    "ANULL": lambda s: s.anon,
+    "ENULL": lambda s: s.null,
+    "NULL": lambda s: s.null,
+    "EXP": lambda s: s.export,
+    "EXPORT": lambda s: s.export,
+    "MD5": lambda s: s.mac == "MD5",
+    **{c: partial(_cipher_is, c) for c in _CIPHER_KEYWORDS},
+}
+"""OpenSSL cipher-string keywords that can name suites this OpenSSL lacks (the ones added
+by name), with the suites they select."""
 
 
 @lru_cache(maxsize=512)
-def expand_cipher_string(value: str, srp: bool = False) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def expand_cipher_string(
+    value: str, setup: ServerSetup = CLIENT
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """(codepoints in OpenSSL's order, explicit names OpenSSL here does not know) for a
-    TLS <= 1.2 cipher string, negotiable ones only (`srp`: an SRP verifier is configured).
-    TLS 1.3 suites, which set_ciphers() does not control, are left out."""
-    text = value.strip().strip("\"'")
+    TLS <= 1.2 cipher string, the ones a peer with `setup` can negotiate. TLS 1.3 suites,
+    which set_ciphers() does not control, are left out."""
+    text = value.strip().strip("\"'") + setup.suffix
     spec = text if "@SECLEVEL" in text.upper() else f"{text}:@SECLEVEL=0"
     level_zero = bool(_LEVEL_ZERO.search(text))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -72,25 +79,36 @@ def expand_cipher_string(value: str, srp: bool = False) -> tuple[tuple[int, ...]
     except ssl.SSLError:
         ciphers = []
     named = [c["id"] & 0xFFFF for c in ciphers if c.get("protocol") != "TLSv1.3"]
-    codepoints = tuple(cp for cp in named if _allowed(cp, srp, level_zero))
+    codepoints = tuple(cp for cp in named if _allowed(cp, setup, level_zero))
+    tokens = [t for t in _SPLIT.split(text) if t]
+    excluded = _excluded(tokens)
     known = set(named)
     missing: list[str] = []
-    for token in _SPLIT.split(text):
-        if not token or token[0] in _KEYWORD_PREFIX or token.startswith("@"):
+    for token in tokens:
+        if token[0] in _KEYWORD_PREFIX or token.startswith("@"):
             continue
         suite = tls.suite_by_name(token)
         if suite is not None and suite.codepoint not in known and not suite.tls13:
             known.add(suite.codepoint)
-            if negotiable(suite, srp=srp, level_zero=level_zero):
+            if not excluded(suite) and negotiable(suite, setup, level_zero):
                 missing.append(token)
     if not named and not missing:
         raise CipherStringError(f"OpenSSL selects no cipher suite from {text!r}")
     return codepoints, tuple(missing)
 
 
-def _allowed(codepoint: int, srp: bool, level_zero: bool) -> bool:
+def _allowed(codepoint: int, setup: ServerSetup, level_zero: bool) -> bool:
     suite = tls.suite(codepoint)
-    return suite is None or negotiable(suite, srp=srp, level_zero=level_zero)
+    return suite is None or negotiable(suite, setup, level_zero)
+
+
+def _excluded(tokens: list[str]) -> Callable[[tls.Suite], bool]:
+    """Whether a `!keyword` or `!name` of the string removes a suite for good."""
+    names = {t[1:] for t in tokens if t.startswith("!")}
+    tests = [_EXCLUDING[n.upper()] for n in names if n.upper() in _EXCLUDING]
+    return lambda suite: (
+        suite.name in names or (suite.openssl or "") in names or any(test(suite) for test in tests)
+    )
 
 
 class TlsConfigAnalyzer(TextAnalyzer):
@@ -123,17 +141,17 @@ class TlsFindings(ConfigFindings):
         component: str,
         evidence: str,
         scope: dict | None = None,
-        srp: bool = False,
+        setup: ServerSetup = CLIENT,
     ) -> None:
         """An OpenSSL cipher string for TLS <= 1.2 (ssl_ciphers, SSLCipherSuite, CipherString,
-        ssl-default-bind-ciphers, tls_high_cipherlist); `srp` when an SRP verifier file is
-        configured for the same server."""
+        ssl-default-bind-ciphers, tls_high_cipherlist), narrowed to what a peer with `setup`
+        can negotiate."""
         try:
-            codepoints, missing = expand_cipher_string(value, srp)
+            codepoints, missing = expand_cipher_string(value, setup)
         except CipherStringError as exc:
             self.error("config-value", f"{component}: {exc}", line)
             return
-        context = dict(scope or {})
+        context = {**(scope or {}), **setup.context()}
         rank = 0
         for codepoint in codepoints:
             suite = tls.suite(codepoint)

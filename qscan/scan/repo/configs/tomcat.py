@@ -3,6 +3,9 @@ attributes on <Connector>): protocols, ciphers (OpenSSL syntax or JSSE suite nam
 and the keystore / certificate files they use, which are scanned (with the keystore
 password the connector gives, so that its contents can be inventoried).
 
+Cipher strings keep DHE suites (JSSE has DH parameters of its own, rules/tls/servers.yaml)
+and are not narrowed by certificate key type: the keystores are not read for it.
+
 Read with expat, entity declarations refused (no entity expansion, no external entities).
 """
 
@@ -14,6 +17,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from qscan.scan.interface import FileContext, Record
+from qscan.scan.repo.configs.negotiation import server_facts, server_setup
 from qscan.scan.repo.configs.references import referenced_file
 from qscan.scan.repo.configs.tls_settings import (
     TlsConfigAnalyzer,
@@ -134,7 +138,13 @@ class TomcatAnalyzer(TlsConfigAnalyzer):
             if names and all(n.upper().startswith(("TLS_", "SSL_")) for n in names):
                 out.suite_names(names, line, component, evidence, scope)
             else:
-                out.cipher_string(value, line, component, evidence, scope)
+                setup = server_setup(
+                    server_facts("tomcat"),
+                    dh_parameters=None,
+                    certificate_keys=None,
+                    reasons=["certificate: keystores are not read for the key type"],
+                )
+                out.cipher_string(value, line, component, evidence, scope, setup)
         if "groups" in attrs:
             out.groups(
                 split_list(attrs["groups"]),
