@@ -4,12 +4,18 @@ Keys are dotted paths into the YAML (`summary.heading`); values are str.format t
 A text that depends on a count has `one` and `other` forms (CLDR plural categories). A key
 missing in a language falls back to English; tests keep both files complete. Numbers, shares
 and dates are formatted for the language by Babel (CLDR data).
+
+The fixed English texts of scan records (evidence, error messages: qscan.model.Text) are
+under `texts.`; there a placeholder written `{name!p}` takes a label qscan made from
+catalogue names ("RSA with SHA-256", "unknown algorithm 1.2.3") and says its fixed words
+through the language's `label_phrases`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from functools import cache
 from typing import Any
 
@@ -18,6 +24,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from qscan.model import Text
 from qscan.resources import reports_dir
 
 LANGUAGES = ("en", "nl")
@@ -55,15 +62,35 @@ def strings(lang: str) -> dict[str, str]:
 
 
 @cache
-def _component_phrases(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    """One regex over the `component_phrases` of a language (longest first, whole words)
-    and the replacement of each phrase."""
-    pairs = {str(a): str(b) for a, b in _document(lang).get("component_phrases") or []}
+def _phrases(lang: str, table: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One regex over a phrase table of a language (`component_phrases`, `label_phrases`:
+    longest first, whole words) and the replacement of each phrase."""
+    pairs = {str(a): str(b) for a, b in _document(lang).get(table) or []}
     if not pairs:
         return None
     ordered = sorted(pairs, key=len, reverse=True)
     pattern = r"(?<![\w.])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w(])"
     return re.compile(pattern), pairs
+
+
+def _say_phrases(lang: str, table: str, text: str) -> str:
+    found = _phrases(lang, table)
+    if found is None:
+        return text
+    regex, pairs = found
+    return regex.sub(lambda m: pairs[m.group(0)], text)
+
+
+class _TextFormatter(string.Formatter):
+    """str.format with the `!p` conversion: a label said through `label_phrases`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "p":
+            return _say_phrases(self.lang, "label_phrases", str(value))
+        return super().convert_field(value, conversion)
 
 
 class Translator:
@@ -72,6 +99,7 @@ class Translator:
         self.locale = Locale.parse(self.lang)
         self._own = strings(self.lang)
         self._en = strings("en")
+        self._formatter = _TextFormatter(self.lang)
 
     def __call__(self, key: str, **values: Any) -> str:
         template = self._own.get(key) or self._en.get(key)
@@ -105,7 +133,27 @@ class Translator:
             return self(f"scope.{value}")
         if key in ("role", "stored_in") and isinstance(value, str):
             return self.component(value)
+        if isinstance(value, str) and self.has(f"context_value.{key}.{value}"):
+            return self(f"context_value.{key}.{value}")
         return value
+
+    def text(self, value: Any, english: str) -> str:
+        """A record's fixed text (qscan.model.Text) in this language; `english`, the text
+        as the record holds it, when the Text is malformed or names a key, argument or
+        placeholder this version does not know."""
+        try:
+            return self._text(value)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            return english
+
+    def _text(self, value: Text) -> str:
+        key = value["key"]
+        template = self._own.get(f"texts.{key}") or self._en[f"texts.{key}"]
+        args = {
+            name: self._text(arg) if isinstance(arg, dict) else arg
+            for name, arg in (value.get("args") or {}).items()
+        }
+        return self._formatter.format(template, **args)
 
     def error_kind(self, kind: str) -> str:
         """The label of a scan error kind (`connection-refused` -> "connection refused")."""
@@ -115,11 +163,7 @@ class Translator:
         """A location component in this language: its fixed English words replaced
         (`certificate chain[1] signature` -> `certificaatketen[1] handtekening`); API and
         directive names stay as written."""
-        table = _component_phrases(self.lang)
-        if table is None:
-            return component
-        regex, pairs = table
-        return regex.sub(lambda m: pairs[m.group(0)], component)
+        return _say_phrases(self.lang, "component_phrases", component)
 
     def number(self, value: float, decimals: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

@@ -148,6 +148,19 @@ def is_file_target(target: str, path: str) -> bool:
     return target == path or target.endswith("/" + path)
 
 
+Text = dict[str, Any]
+"""A fixed English text of a record, said by its message key: `{"key": KEY, "args": {NAME:
+VALUE}}`, where KEY names the text `texts.KEY` of reports/i18n/<lang>.yaml and a value is
+a scalar or a nested Text. The record keeps its English text as it is (the inventory is the
+interchange format); reports in another language say it from the key, and fall back to the
+English text when a key, an argument or a translation is missing."""
+
+
+def text_key(key: str, /, **args: Any) -> Text:
+    """The Text of a message key and its arguments (see Text)."""
+    return {"key": key, "args": args} if args else {"key": key}
+
+
 def severity_rank(severity: str) -> int:
     """Higher is more severe; unknown severities rank lowest."""
     return _SEVERITY_RANK.get(severity, 0)
@@ -213,6 +226,9 @@ class Finding(_Positional):
     priority: Priority | None = None
     issue: str = ""
     """The id of the issue (one rule on one asset) this finding belongs to, set by assess."""
+    texts: dict[str, Text] | None = None
+    """The Text of each fixed English text of the finding, by field: `evidence`, or
+    `context.KEY` for a context value."""
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
@@ -250,6 +266,8 @@ class Finding(_Positional):
             out["priority"] = dict(vars(self.priority))
         if self.issue:
             out["issue"] = self.issue
+        if self.texts:
+            out["texts"] = self.texts
         return out
 
     @classmethod
@@ -268,6 +286,7 @@ class Finding(_Positional):
             verdict=Verdict(**_known(Verdict, verdict)) if verdict else None,
             priority=Priority(**_known(Priority, priority)) if priority else None,
             issue=str(data.get("issue") or ""),
+            texts=data.get("texts") or None,
         )
 
 
@@ -281,6 +300,10 @@ class ScanError:
     port: int | None = None
     context: dict[str, Any] | None = None
     """Attribution added after the scan (organisation, system, owner from the estate)."""
+    line: int | None = None
+    """The line of `path` the record is about (the message starts with it too)."""
+    texts: dict[str, Text] | None = None
+    """The Text of the message (`{"message": Text}`), as on a finding."""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v is not None}

@@ -14,7 +14,7 @@ from qscan.assess.scenario import Scenario, get_scenario
 from qscan.estate.attribute import attribute
 from qscan.estate.file import Estate, EstateTarget
 from qscan.estate.shard import select_shard
-from qscan.model import Finding, Inventory, ScanError, ScanNote
+from qscan.model import Finding, Inventory, ScanError, ScanNote, text_key
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.net.engine import run_endpoints, scan_endpoints
 from qscan.scan.registry import endpoint_scanners, file_scanners
@@ -59,8 +59,15 @@ def _arranged(targets: Sequence[Target], emit: Records) -> list[Target]:
     """The targets with every file read once (qscan.targets.arrange); what that changed is
     a note."""
     arranged = arrange(targets)
-    for target, kind, message in arranged.changes:
-        emit(ScanNote(target=target.raw, kind=kind, message=message, path=str(target.path)))
+    for target, kind, message, said in arranged.changes:
+        note = ScanNote(
+            target=target.raw,
+            kind=kind,
+            message=message,
+            path=str(target.path),
+            texts={"message": said},
+        )
+        emit(note)
     return arranged.targets
 
 
@@ -92,6 +99,7 @@ def scan_paths(targets: Sequence[Target], options: ScanOptions, emit: Records) -
                 message=f"no scanner for {target.kind} targets in this build",
                 host=target.host,
                 port=target.port,
+                texts={"message": text_key("target.no-scanner", kind=target.kind)},
             )
         )
     return jobs
@@ -170,6 +178,7 @@ def scan_estate(
                     kind="unsupported-target",
                     message="remote repositories are not cloned by qscan: clone it and list "
                     "the checkout's path under repositories",
+                    texts={"message": text_key("target.remote")},
                 )
             )
             by_raw[et.value] = et

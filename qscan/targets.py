@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qscan.configfile import ConfigError, read_text
+from qscan.model import Text, text_key
 
 # Scheme -> (protocol family, default port). STARTTLS schemes upgrade a plaintext session.
 SCHEMES: dict[str, tuple[str, int]] = {
@@ -128,11 +129,11 @@ def under_root(targets: list[Target], root: Path) -> list[Target]:
 @dataclass(frozen=True)
 class Arranged:
     """A target list with every file read once: `targets` to scan, and what changed, as
-    (target, kind, message) for a note: a path listed again ("duplicate-target"), a path
-    inside another target ("nested-target")."""
+    (target, kind, message, its message key) for a note: a path listed again
+    ("duplicate-target"), a path inside another target ("nested-target")."""
 
     targets: list[Target]
-    changes: list[tuple[Target, str, str]]
+    changes: list[tuple[Target, str, str, Text]]
 
 
 def arrange(targets: Sequence[Target]) -> Arranged:
@@ -141,13 +142,14 @@ def arrange(targets: Sequence[Target]) -> Arranged:
     walk leaves it out, so that its findings belong to the more specific target (and, in an
     estate, to the system that lists it)."""
     first: dict[Path, Target] = {}
-    changes: list[tuple[Target, str, str]] = []
+    changes: list[tuple[Target, str, str, Text]] = []
     kept: list[Target] = []
     for target in targets:
         real = _real(target)
         if real is not None and real in first:
             message = f"the same as {first[real].raw}: scanned once"
-            changes.append((target, "duplicate-target", message))
+            said = text_key("target.duplicate", first=first[real].raw)
+            changes.append((target, "duplicate-target", message, said))
             continue
         if real is not None:
             first[real] = target
@@ -160,9 +162,9 @@ def arrange(targets: Sequence[Target]) -> Arranged:
             continue
         inner = [(r, t) for r, t in first.items() if real in r.parents]
         for _, t in inner:
-            changes.append(
-                (t, "nested-target", f"inside {target.raw}: scanned once, as a target of its own")
-            )
+            message = f"inside {target.raw}: scanned once, as a target of its own"
+            said = text_key("target.nested", outer=target.raw)
+            changes.append((t, "nested-target", message, said))
         covered = tuple(sorted(os.path.relpath(r, real).replace(os.sep, "/") for r, _ in inner))
         out.append(replace(target, covered=covered) if covered else target)
     return Arranged(out, changes)

@@ -207,15 +207,17 @@ def store_trend(db: str | None, scope: str | None, fmt: str) -> None:
     "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True
 )
 @click.option("--output", default="-", show_default=True)
-def diff_command(old: Path, new: Path, fmt: str, output: str) -> None:
-    """New, fixed and unchanged findings between two inventories (by fingerprint)."""
+@lang_option
+def diff_command(old: Path, new: Path, fmt: str, output: str, lang: str) -> None:
+    """New, fixed, unchanged and out-of-scope findings between two inventories (by
+    fingerprint). Text and Markdown are in --lang; JSON stays English, like the inventory."""
     from qscan.inventories.history import diff_files
 
     try:
         diff = diff_files(old, new)
     except InventoryFormatError as exc:
         fail(str(exc))
-    write_output(render_diff(diff, fmt), output)
+    write_output(render_diff(diff, fmt, lang), output)
 
 
 COMMANDS = (merge_command, roadmap_command, store_group, diff_command)

@@ -1,11 +1,14 @@
 """What changed: `qscan diff OLD NEW` by fingerprint (rendered by qscan.render.diff): new,
 fixed, unchanged, and out of scope (targets the newer inventory did not scan); and
 the `history` block that the reports show ("since last scan" and the readiness trend) from
-the history store."""
+the history store. Both compare the same way (`compare`): a finding of a target the newer
+scan did not cover is out of scope, not fixed, and readiness is compared over what both
+scans covered."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,11 @@ from typing import Any
 from qscan.inventories.store import Store, scope_of_inventory
 from qscan.inventories.stream import iter_errors, iter_findings, read_header
 from qscan.model import READY, Inventory, object_at
+
+Key = tuple[str, str]
+Row = tuple[Key, str | None, dict[str, Any]]
+"""(key, target, finding) of one finding to compare; target None: not known (a finding
+stored before the history store recorded targets), taken as scanned by both."""
 
 
 def _key(finding: dict[str, Any]) -> tuple[str, str]:
@@ -29,28 +37,34 @@ def _ready(finding: dict[str, Any]) -> bool:
     return (finding.get("verdict") or {}).get("status") in READY
 
 
+def covered(
+    targets: Iterable[str], findings: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]]
+) -> set[str]:
+    """The targets a scan covered: those it lists, less those that failed as a whole (an
+    error on the target itself, not on one of its files, and no finding from it)."""
+    found = {_target(f) for f in findings}
+    failed = {_target(e) for e in errors if not e.get("path")} - found
+    return {str(t) for t in targets} - failed
+
+
 @dataclass
 class _Side:
     """One inventory of a diff: its header, its finding keys, and the targets it scanned."""
 
     path: Path
     header: dict[str, Any]
-    keys: set[tuple[str, str]]
+    keys: set[Key]
     scanned: set[str]
-    """Targets listed in the inventory, less those that failed as a whole (an error on the
-    target itself, not on one of its files, and no finding from it)."""
 
     @classmethod
     def read(cls, path: Path) -> _Side:
         header = read_header(path)
-        keys: set[tuple[str, str]] = set()
-        found: set[str] = set()
-        for finding in iter_findings(path):
-            keys.add(_key(finding))
-            found.add(_target(finding))
-        failed = {_target(e) for e in iter_errors(path) if not e.get("path")} - found
-        scanned = {str(t) for t in header.get("targets") or []} - failed
+        keys = {_key(f) for f in iter_findings(path)}
+        scanned = covered(header.get("targets") or [], iter_findings(path), iter_errors(path))
         return cls(path, header, keys, scanned)
+
+    def rows(self) -> Iterator[Row]:
+        return ((_key(f), _target(f), f) for f in iter_findings(self.path))
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -134,41 +148,81 @@ class Diff:
         }
 
 
-def diff_files(old: Path, new: Path) -> Diff:
-    """New, fixed, unchanged and out-of-scope findings, and the readiness before and after
-    over what both inventories scanned. Holds only the keys of both and the findings that
-    changed; each file is streamed twice."""
-    before, after = _Side.read(old), _Side.read(new)
-    both = before.scanned & after.scanned
-    diff = Diff(old=before.describe(), new=after.describe())
-    diff.unchanged = len(before.keys & after.keys)
-    for finding in iter_findings(old):
-        key = _key(finding)
-        if key in after.keys:
+def compare(
+    diff: Diff,
+    old: Callable[[], Iterable[Row]],
+    new: Callable[[], Iterable[Row]],
+    before: tuple[set[Key], set[str]],
+    after: tuple[set[Key], set[str]],
+) -> Diff:
+    """Fill `diff` from the rows of both sides and each side's (keys, covered targets): new,
+    fixed, unchanged and out-of-scope findings, and the readiness before and after over
+    what both covered. Holds only the keys and the findings that changed."""
+    (before_keys, before_scanned), (after_keys, after_scanned) = before, after
+    both = before_scanned & after_scanned
+    diff.unchanged = len(before_keys & after_keys)
+    for key, target, finding in old():
+        if key in after_keys:
             diff.readiness.count(0, finding)
-        elif _target(finding) not in after.scanned:
+        elif target is not None and target not in after_scanned:
             diff.out_of_scope.append(finding)
         else:
             diff.fixed.append(finding)
             diff.readiness.count(0, finding)
-    for finding in iter_findings(new):
-        key = _key(finding)
-        if key not in before.keys:
+    for key, target, finding in new():
+        if key not in before_keys:
             diff.added.append(finding)
-        if key in before.keys or _target(finding) in both:
+        if key in before_keys or target is None or target in both:
             diff.readiness.count(1, finding)
     return diff
 
 
+def diff_files(old: Path, new: Path) -> Diff:
+    """New, fixed, unchanged and out-of-scope findings, and the readiness before and after
+    over what both inventories scanned; each file is streamed three times."""
+    before, after = _Side.read(old), _Side.read(new)
+    diff = Diff(old=before.describe(), new=after.describe())
+    sides = (before.keys, before.scanned), (after.keys, after.scanned)
+    return compare(diff, before.rows, after.rows, *sides)
+
+
+def _row(fingerprint: str, target: str | None, status: str) -> Row:
+    """A finding of the history comparison, as much of it as the block needs."""
+    finding = {
+        "fingerprint": fingerprint,
+        "location": {"target": target or ""},
+        "verdict": {"status": status},
+    }
+    return ("", fingerprint), target, finding
+
+
 def history_block(store: Store, inventory: Inventory) -> dict[str, Any] | None:
     """`inventory.extra["history"]` against the latest earlier scan of the same scope, or
-    None when the store holds no earlier scan."""
+    None when the store holds no earlier scan: new, fixed, unchanged and out-of-scope
+    findings as `qscan diff` counts them (a finding of a target this scan did not cover
+    is out of scope, not fixed), the readiness change over what both covered, and the
+    readiness trend."""
     scope = scope_of_inventory(inventory)
     previous = store.previous(scope)
     if previous is None:
         return None
-    before = set(store.fingerprints(previous["id"]))
-    now = {f.fingerprint for f in inventory.findings}
+    stored = list(store.finding_rows(previous["id"]))
+    recorded = set(store.targets(previous["id"]))
+    now = list(
+        {
+            f.fingerprint: _row(
+                f.fingerprint, f.location.target, f.verdict.status if f.verdict else "unknown"
+            )
+            for f in inventory.findings
+        }.values()
+    )
+    errors = (e.to_dict() for e in inventory.errors)
+    scanned = covered(inventory.targets, (f for _, _, f in now), errors)
+    old_rows = [_row(*row) for row in stored]
+    before = ({key for key, _, _ in old_rows}, recorded or scanned)
+    diff = compare(
+        Diff({}, {}), lambda: old_rows, lambda: now, before, ({k for k, _, _ in now}, scanned)
+    )
     total = len(inventory.findings)
     ready = sum(1 for f in inventory.findings if f.verdict and f.verdict.status in READY)
     readiness = round(ready / total, 4) if total else None
@@ -184,8 +238,11 @@ def history_block(store: Store, inventory: Inventory) -> dict[str, Any] | None:
         "scope": scope.key,
         "previous_scanned_at": previous["scanned_at"],
         "previous_readiness": previous["readiness"],
-        "new": len(now - before),
-        "fixed": len(before - now),
-        "unchanged": len(now & before),
+        **diff.summary(),
+        "out_of_scope_targets": [
+            {"target": t, "findings": n} for t, n in diff.out_of_scope_targets()
+        ],
+        "readiness": diff.readiness.to_dict(),
+        "targets_recorded": bool(recorded),
         "trend": trend,
     }

@@ -2,9 +2,14 @@
 one code path for both).
 
 Each ingested inventory becomes one `scan` row per scope (the estate's organisation, or,
-without an estate, the set of targets) with its findings. The natural key (scope,
+without an estate, the set of targets) with its findings and the targets it covered (so
+that a target not scanned again is out of scope, not fixed). The natural key (scope,
 scanned_at, policy) makes ingesting the same inventory again a no-op, and every ingest runs
 in one transaction: a failure half-way leaves the database as it was.
+
+Schema versions: 1 had no targets; 2 adds `qscan_scan_targets` and `qscan_findings.target`.
+A version-1 database is migrated when it is opened (its scans keep no targets: the history
+block takes them as covering what the newer scan covers, as before).
 """
 
 from __future__ import annotations
@@ -35,13 +40,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as text_clause
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from qscan.inventories.stream import iter_errors, iter_findings, read_header
 from qscan.model import READY, Inventory
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BATCH = 5000
 DB_ENV = "QSCAN_HISTORY_DB"
 
@@ -90,7 +96,15 @@ findings_table = Table(
     Column("score", Integer),
     Column("wave", Integer),
     Column("location", Text),
+    Column("target", String(1000)),
 )
+scan_targets = Table(
+    "qscan_scan_targets",
+    metadata,
+    Column("scan_id", Integer, ForeignKey("qscan_scans.id", ondelete="CASCADE"), primary_key=True),
+    Column("target", String(1000), primary_key=True),
+)
+"""The targets each scan covered: those it listed, less those that failed as a whole."""
 Index("ix_qscan_scans_scope", scans.c.scope, scans.c.scanned_at)
 
 
@@ -205,6 +219,7 @@ def _finding_row(scan_id: int, f: dict[str, Any]) -> dict[str, Any]:
         "score": priority.get("score"),
         "wave": priority.get("wave"),
         "location": f"{place} ({loc.get('component')})" if loc.get("component") else place,
+        "target": str(loc.get("target") or "")[:1000],
     }
 
 
@@ -222,6 +237,8 @@ class Store:
                     conn.execute(
                         meta_table.insert().values(key="schema_version", value=SCHEMA_VERSION)
                     )
+                elif version == "1":
+                    _migrate_from_1(conn)
                 elif version != SCHEMA_VERSION:
                     raise StoreError(
                         f"history database has schema version {version}, expected {SCHEMA_VERSION}"
@@ -305,10 +322,14 @@ class Store:
                 if batch:
                     conn.execute(insert, batch)
                 errors_by_scope = dict.fromkeys(ids, 0)
+                failed: dict[str, set[str]] = {key: set() for key in ids}
                 for error in errors():
                     key = route(error)
                     if key in errors_by_scope:
                         errors_by_scope[key] += 1
+                        if not error.get("path"):
+                            failed[key].add(str(error.get("target") or ""))
+                self._record_targets(conn, ids, header, failed)
                 for key, scan_id in ids.items():
                     summary = _summary(conn, scan_id)
                     conn.execute(
@@ -323,6 +344,28 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"ingest failed, nothing was stored: {exc}") from exc
         return results
+
+    @staticmethod
+    def _record_targets(
+        conn: Connection, ids: dict[str, int], header: dict[str, Any], failed: dict[str, set[str]]
+    ) -> None:
+        """The targets each new scan covered: the inventory's targets (a merged inventory
+        lists those of all its organisations), less those that failed as a whole (an error
+        on the target itself and no finding from it)."""
+        listed = {str(t)[:1000] for t in header.get("targets") or []}
+        for key, scan_id in ids.items():
+            found = set(
+                conn.execute(
+                    select(findings_table.c.target)
+                    .where(findings_table.c.scan_id == scan_id)
+                    .distinct()
+                ).scalars()
+            )
+            rows = [
+                {"scan_id": scan_id, "target": t} for t in sorted(listed - (failed[key] - found))
+            ]
+            for start in range(0, len(rows), BATCH):
+                conn.execute(scan_targets.insert(), rows[start : start + BATCH])
 
     def _insert_ignoring_duplicates(self) -> Any:
         """INSERT ... ON CONFLICT DO NOTHING: a fingerprint twice in one scan is stored once,
@@ -397,10 +440,21 @@ class Store:
                     return _scan_row(row._mapping)
         return None
 
-    def fingerprints(self, scan_id: int) -> Iterator[str]:
+    def finding_rows(self, scan_id: int) -> Iterator[tuple[str, str | None, str]]:
+        """(fingerprint, target, status) of each finding of a stored scan; the target is
+        None for scans stored before targets were recorded (schema 1)."""
+        f = findings_table.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(f.fingerprint, f.target, f.status).where(f.scan_id == scan_id)
+            )
+            yield from ((str(r[0]), r[1], str(r[2])) for r in rows)
+
+    def targets(self, scan_id: int) -> Iterator[str]:
+        """The targets a stored scan covered (none for scans stored before schema 2)."""
         with self.engine.connect() as conn:
             yield from conn.execute(
-                select(findings_table.c.fingerprint).where(findings_table.c.scan_id == scan_id)
+                select(scan_targets.c.target).where(scan_targets.c.scan_id == scan_id)
             ).scalars()
 
     def counts(self) -> tuple[int, int]:
@@ -410,6 +464,15 @@ class Store:
                 conn.execute(select(func.count()).select_from(scans)).scalar_one(),
                 conn.execute(select(func.count()).select_from(findings_table)).scalar_one(),
             )
+
+
+def _migrate_from_1(conn: Connection) -> None:
+    """Schema 1 -> 2: the findings' targets (a new column; create_all has already made the
+    new qscan_scan_targets table). Scans stored before keep no targets."""
+    conn.execute(text_clause("ALTER TABLE qscan_findings ADD COLUMN target VARCHAR(1000)"))
+    conn.execute(
+        update(meta_table).where(meta_table.c.key == "schema_version").values(value=SCHEMA_VERSION)
+    )
 
 
 def _scan_row(row: Mapping[Any, Any]) -> dict[str, Any]:

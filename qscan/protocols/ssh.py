@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from qscan.catalog import UNKNOWN, catalog
-from qscan.model import Finding, Location
+from qscan.model import Finding, Location, text_key
 from qscan.resources import load_yaml
 
 KEX = "kex"
@@ -257,6 +257,9 @@ def protocol_finding(
         evidence=evidence or f"SSH protocol {protocol_version}",
         context=ctx,
         identity=f"ssh-{protocol_version}",
+        texts=None
+        if evidence
+        else {"evidence": text_key("ssh.protocol", version=protocol_version)},
     )
 
 

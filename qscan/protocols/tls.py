@@ -60,7 +60,7 @@ from functools import cache
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding, Location
+from qscan.model import Finding, Location, text_key
 from qscan.resources import load_yaml
 
 COMPONENT_SUITE = "{version} cipher suite"
@@ -596,6 +596,7 @@ def dh_finding(
         evidence=evidence if evidence is not None else f"DH {bits}-bit prime",
         context=_kex_context(hybrid_supported, hybrid_preferred, context),
         identity=f"dh:{group_name or bits}",
+        texts=None if evidence is not None else {"evidence": text_key("dh.prime", bits=bits)},
     )
 
 

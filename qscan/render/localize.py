@@ -1,19 +1,23 @@
-"""Rule and policy texts, priority reasons and location components in the report language,
-looked up at render time by each verdict's rule id, by matching each reason against
-qscan.assess.reasons, and through the component phrases of reports/i18n. The inventory
-itself (and its JSON) keeps English: it is the interchange format; the human-facing
-renderers work on a localised shallow copy."""
+"""Rule and policy texts, priority reasons, location components and the fixed texts of scan
+records (evidence, context values, error and note messages) in the report language, looked
+up at render time by each verdict's rule id, by matching each reason against
+qscan.assess.reasons, through the component phrases of reports/i18n and by each record's
+message keys (`texts`). The inventory itself (and its JSON) keeps English: it is the
+interchange format; the human-facing renderers work on a localised shallow copy."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from typing import TypeVar
 
 from qscan.assess.policy import Policy, PolicyError, get_policy
 from qscan.assess.reasons import translate
 from qscan.assess.rules import rule_by_id
 from qscan.i18n import Translator
-from qscan.model import Finding, Inventory, Verdict
+from qscan.model import Finding, Inventory, ScanError, Verdict
+
+Record = TypeVar("Record", bound=ScanError)
 
 
 def _changes(
@@ -74,7 +78,35 @@ def localize(inventory: Inventory, lang: str) -> Inventory:
         if priority is not None:
             reasons = [translate(r, lang) for r in priority.reasons]
             finding.priority = replace(priority, reasons=reasons)
+        if finding.texts:
+            _say_texts(finding, t)
         findings.append(finding)
     out = copy.copy(inventory)
     out.findings = findings
+    out.errors = [localized_record(e, t) for e in inventory.errors]
+    out.notes = [localized_record(n, t) for n in inventory.notes]
     return out
+
+
+def _say_texts(finding: Finding, t: Translator) -> None:
+    """The finding's (a copy's) evidence and context values said from their message keys."""
+    texts = finding.texts or {}
+    if "evidence" in texts:
+        finding.evidence = t.text(texts["evidence"], finding.evidence)
+    keys = [k.removeprefix("context.") for k in texts if k.startswith("context.")]
+    said = {
+        k: t.text(texts[f"context.{k}"], str(finding.context[k]))
+        for k in keys
+        if k in finding.context
+    }
+    if said:
+        finding.context = {**finding.context, **said}
+
+
+def localized_record(record: Record, t: Translator) -> Record:
+    """An error or note with its message said from its message key (the same record when it
+    has none)."""
+    text = (record.texts or {}).get("message")
+    if text is None:
+        return record
+    return replace(record, message=t.text(text, record.message))

@@ -32,10 +32,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from qscan.model import TARGET_UNREADABLE, Finding, ScanError
+from qscan.model import TARGET_UNREADABLE, Finding, ScanError, Text, text_key
 from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
+from qscan.scan.records import os_error_text
 from qscan.scan.scope import is_trust_store, scope_of_path
 from qscan.scan.storage import StorageFacts
 from qscan.scan.walk import FileEntry, WalkItem, file_in_repository, walk, walk_files
@@ -60,10 +61,19 @@ _CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
 
 
 class _Skip(Exception):
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, text: Text | None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.text = text
+
+    @classmethod
+    def unreadable(cls, exc: OSError) -> _Skip:
+        return cls("unreadable", exc.strerror or str(exc), os_error_text(exc))
+
+    def record(self, target: str, relpath: str) -> ScanError:
+        texts = None if self.text is None else {"message": self.text}
+        return ScanError(target, self.kind, self.message, relpath, texts=texts)
 
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
@@ -76,18 +86,20 @@ def _open_regular(path: str | Path, limit: int) -> tuple[int, os.stat_result]:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+        raise _Skip.unreadable(exc) from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise _Skip("not-a-file", "not a regular file; skipped")
+            raise _Skip("not-a-file", "not a regular file; skipped", text_key("file.not-a-file"))
         if st.st_size > limit:
             raise _Skip(
-                "too-large", f"{st.st_size} bytes is above --max-file-size ({limit}); skipped"
+                "too-large",
+                f"{st.st_size} bytes is above --max-file-size ({limit}); skipped",
+                text_key("file.too-large", size=st.st_size, limit=limit),
             )
     except OSError as exc:
         os.close(fd)
-        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+        raise _Skip.unreadable(exc) from exc
     except _Skip:
         os.close(fd)
         raise
@@ -100,7 +112,7 @@ def read_file(path: str | Path, limit: int) -> bytes:
     try:
         data = _read_rest(fd, [], st.st_size, limit)
     except OSError as exc:
-        raise _Skip("unreadable", exc.strerror or str(exc)) from exc
+        raise _Skip.unreadable(exc) from exc
     finally:
         os.close(fd)
     return data
@@ -120,7 +132,11 @@ def _read_rest(fd: int, chunks: list[bytes], size: int, limit: int) -> bytes:
             break
         want = 1 << 20
     if total > limit:
-        raise _Skip("too-large", f"{total} bytes is above --max-file-size ({limit}); skipped")
+        raise _Skip(
+            "too-large",
+            f"{total} bytes is above --max-file-size ({limit}); skipped",
+            text_key("file.too-large", size=total, limit=limit),
+        )
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -140,7 +156,7 @@ def analyze_file(
     try:
         fd, st = _open_regular(entry.path, options.max_file_size)
     except _Skip as skip:
-        return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
+        return [skip.record(target, entry.relpath)]
     size = st.st_size
     try:
         # a small file is read whole at once (one read instead of head and rest)
@@ -149,9 +165,8 @@ def analyze_file(
         head = first if len(first) <= HEAD_BYTES else first[:HEAD_BYTES]
         if not head:
             if explicit:
-                return [
-                    ScanError(target=target, kind="empty", message="empty file", path=entry.relpath)
-                ]
+                said = {"message": text_key("file.empty")}
+                return [ScanError(target, "empty", "empty file", entry.relpath, texts=said)]
             return []
         where = os.fspath(entry.path)
         path = _as_path(where)
@@ -170,10 +185,9 @@ def analyze_file(
             else _read_rest(fd, [first], size, options.max_file_size)
         )
     except _Skip as skip:
-        return [ScanError(target=target, kind=skip.kind, message=skip.message, path=entry.relpath)]
+        return [skip.record(target, entry.relpath)]
     except OSError as exc:
-        message = exc.strerror or str(exc)
-        return [ScanError(target=target, kind="unreadable", message=message, path=entry.relpath)]
+        return [_Skip.unreadable(exc).record(target, entry.relpath)]
     finally:
         os.close(fd)
     storage = StorageFacts(st.st_mode, entry.in_repository)
@@ -188,9 +202,8 @@ def analyze_file(
                 _analyze(analyzer, failed, data, ctx, records)
     except FileTimeout:
         message = f"analysis stopped after {seconds:.0f}s (--file-timeout); records may be missing"
-        records.append(
-            ScanError(target=target, kind="timeout", message=message, path=entry.relpath)
-        )
+        said = {"message": text_key("file.timeout", seconds=f"{seconds:.0f}")}
+        records.append(ScanError(target, "timeout", message, entry.relpath, texts=said))
     if len(records) > MAX_RECORDS_PER_FILE:
         del records[MAX_RECORDS_PER_FILE:]
         records.append(_too_many(target, entry.relpath))
@@ -248,6 +261,7 @@ def _too_many(target: str, relpath: str) -> ScanError:
         message=f"more than {MAX_RECORDS_PER_FILE} findings and errors in one file; "
         "the rest of it is not inventoried",
         path=relpath,
+        texts={"message": text_key("file.too-many-records", n=MAX_RECORDS_PER_FILE)},
     )
 
 
@@ -559,6 +573,7 @@ class PathScanner(FileScanner):
                 kind="not-found",
                 message="no such file or directory",
                 path=str(root),
+                texts={"message": text_key("file.not-found")},
             )
             return
         if root.is_dir():

@@ -5,10 +5,21 @@ readers (repo/findings.py) build on it."""
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 
-from qscan.model import Location, ScanError, ScanNote
+from qscan.model import Location, ScanError, ScanNote, Text, text_key
 from qscan.scan.interface import FileContext, Record
+
+
+def os_error_text(exc: OSError) -> Text | None:
+    """The message key of an operating-system error (`os-error.EACCES`) when its text is the
+    system's own (`exc.strerror`, "Permission denied"); None for a text qscan gave it."""
+    name = errno.errorcode.get(exc.errno or 0)
+    if name is None or not exc.strerror or exc.strerror != os.strerror(exc.errno or 0):
+        return None
+    return text_key(f"os-error.{name}")
 
 
 @dataclass
@@ -27,16 +38,34 @@ class FileRecords:
             line=None if line is None else line + self.line_offset,
         )
 
-    def error(self, kind: str, message: str, line: int | None = None) -> None:
-        self.records.append(self._problem(ScanError, kind, message, line))
+    def error(
+        self, kind: str, message: str, line: int | None = None, text: Text | None = None
+    ) -> None:
+        """An error record; `text` is the message's key and arguments (qscan.model.Text)."""
+        self.records.append(self._problem(ScanError, kind, message, line, text))
 
-    def note(self, kind: str, message: str, line: int | None = None) -> None:
-        self.records.append(self._problem(ScanNote, kind, message, line))
+    def note(
+        self, kind: str, message: str, line: int | None = None, text: Text | None = None
+    ) -> None:
+        self.records.append(self._problem(ScanNote, kind, message, line, text))
 
     def _problem(
-        self, record: type[ScanError], kind: str, message: str, line: int | None
+        self,
+        record: type[ScanError],
+        kind: str,
+        message: str,
+        line: int | None,
+        text: Text | None,
     ) -> ScanError:
-        where = f"line {line + self.line_offset}: " if line is not None else ""
+        at = None if line is None else line + self.line_offset
+        if at is not None:
+            message = f"line {at}: {message}"
+            text = None if text is None else text_key("at-line", line=at, message=text)
         return record(
-            target=self.ctx.target, kind=kind, message=where + message, path=self.ctx.relpath
+            target=self.ctx.target,
+            kind=kind,
+            message=message,
+            path=self.ctx.relpath,
+            line=at,
+            texts=None if text is None else {"message": text},
         )

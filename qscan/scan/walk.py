@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from qscan.model import TARGET_UNREADABLE, ScanError
+from qscan.model import TARGET_UNREADABLE, ScanError, Text, text_key
+from qscan.scan.records import os_error_text
 
 if TYPE_CHECKING:
     import pathspec
@@ -120,8 +121,12 @@ class _Walker:
         """Paths other targets of the scan read (qscan.targets.arrange): left out here."""
         self.skipping = bool(excludes) or bool(covered)
 
-    def error(self, kind: str, message: str, rel: str) -> ScanError:
-        return ScanError(target=self.target, kind=kind, message=message, path=rel or ".")
+    def error(self, kind: str, message: str, rel: str, text: Text | None) -> ScanError:
+        """An error record; `text` is the message key of the message."""
+        texts = None if text is None else {"message": text}
+        return ScanError(
+            target=self.target, kind=kind, message=message, path=rel or ".", texts=texts
+        )
 
     def classify(self, path: str) -> tuple[str, os.stat_result] | None:
         """('file' | 'dir', stat) for a regular file or folder worth visiting, else None.
@@ -157,7 +162,8 @@ class _Walker:
             return
         if real == above or real in above.parents:
             raise _Unreadable(
-                OSError(errno.ELOOP, "symlink to a folder above it (a loop); skipped")
+                OSError(errno.ELOOP, "symlink to a folder above it (a loop); skipped"),
+                text_key("walk.symlink-above"),
             )
 
     def skip(self, rel: str) -> bool:
@@ -169,9 +175,11 @@ class _Walker:
 
 
 class _Unreadable(Exception):
-    def __init__(self, exc: OSError) -> None:
+    def __init__(self, exc: OSError, text: Text | None = None) -> None:
         super().__init__(exc)
         self.exc = exc
+        self.text = text or os_error_text(exc)
+        """The message key of `message`."""
 
     @property
     def kind(self) -> str:
@@ -237,7 +245,7 @@ def walk_tree(
     try:
         st = os.stat(root)
     except OSError as exc:
-        yield walker.error(TARGET_UNREADABLE, exc.strerror or str(exc), "")
+        yield walker.error(TARGET_UNREADABLE, exc.strerror or str(exc), "", os_error_text(exc))
         return
     stack: list[tuple[str, str, os.stat_result, _Ignores, bool]] = [
         (str(root), "", st, _Ignores(), in_repository)
@@ -246,7 +254,10 @@ def walk_tree(
         folder, rel, st, ignores, in_repo = stack.pop()
         if (st.st_dev, st.st_ino) in seen:
             yield walker.error(
-                "symlink-loop", "folder already visited through a symlink; skipped", _display(rel)
+                "symlink-loop",
+                "folder already visited through a symlink; skipped",
+                _display(rel),
+                text_key("walk.visited"),
             )
             continue
         seen.add((st.st_dev, st.st_ino))
@@ -255,7 +266,7 @@ def walk_tree(
                 entries = sorted(it, key=_entry_name)
         except OSError as exc:
             kind = "unreadable" if rel else TARGET_UNREADABLE  # the target folder itself
-            yield walker.error(kind, exc.strerror or str(exc), _display(rel))
+            yield walker.error(kind, exc.strerror or str(exc), _display(rel), os_error_text(exc))
             continue
         names = {e.name for e in entries}
         ignores = ignores.below(folder, rel, ".gitignore" in names)
@@ -274,10 +285,11 @@ def walk_tree(
                     continue  # FIFOs, sockets, devices
                 child_st = entry.stat(follow_symlinks=False) if is_dir else None
             except _Unreadable as exc:
-                yield walker.error(exc.kind, exc.message, shown)
+                yield walker.error(exc.kind, exc.message, shown, exc.text)
                 continue
             except OSError as exc:
-                yield walker.error(_Unreadable(exc).kind, exc.strerror or str(exc), shown)
+                unreadable = _Unreadable(exc)
+                yield walker.error(unreadable.kind, unreadable.message, shown, unreadable.text)
                 continue
             if is_dir and name in VENDORED_DIRS:
                 continue
@@ -410,7 +422,7 @@ def walk_git(
             kind = walker.classify(path)
         except _Unreadable as exc:
             if exc.exc.errno != errno.ENOENT:  # deleted from the work tree, still in the index
-                yield walker.error(exc.kind, exc.message, rel)
+                yield walker.error(exc.kind, exc.message, rel, exc.text)
             continue
         if kind is None:
             continue
@@ -440,7 +452,7 @@ def walk_files(
         try:
             kind = walker.classify(path)
         except _Unreadable as exc:
-            yield walker.error(exc.kind, exc.message, rel)
+            yield walker.error(exc.kind, exc.message, rel, exc.text)
             continue
         if kind is not None and kind[0] == "file":
             yield FileEntry(path, rel, in_repository)

@@ -30,7 +30,7 @@ def test_arrange_drops_repeats_and_leaves_inner_targets_out_of_outer_walks(tmp_p
     assert [t.raw for t in arranged.targets] == [raw[0], raw[1], raw[3], raw[4]]
     assert arranged.targets[0].covered == ("b/c", "x.pem")
     assert arranged.targets[1].covered == () and arranged.targets[3].covered == ()
-    changes = [(t.raw, kind) for t, kind, _ in arranged.changes]
+    changes = [(t.raw, kind) for t, kind, _, _ in arranged.changes]
     assert changes == [
         (raw[2], "duplicate-target"),
         (raw[1], "nested-target"),

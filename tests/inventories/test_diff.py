@@ -126,7 +126,7 @@ def test_a_target_no_longer_scanned_is_out_of_scope_not_fixed(tmp_path: Path) ->
     text = render_diff(diff, "text")
     assert "1 new, 1 fixed, 3 unchanged, 6 out of scope" in text
     assert "out of scope: repo-b: 6 findings" in text
-    assert "readiness 0% -> 25% (+25.0 points)" in text
+    assert "readiness 0% -> 25% (+25 pt) over the targets scanned in both" in text
     fixed = next(x for x in text.splitlines() if x.startswith("- "))
     assert "RSA at repo-a: src/a.py (call): QS" in fixed
     md = render_diff(diff, "md")
@@ -163,3 +163,31 @@ def test_locations_name_their_target_and_lines_their_organisation(tmp_path: Path
     assert "Ministry of Examples)" in text.splitlines()[0]
     line = next(x for x in text.splitlines() if x.startswith("+ "))
     assert "repo-a: docs/usage.rst:23 (call) [Ministry of Examples / Portal]" in line
+
+
+def test_diff_in_dutch(tmp_path: Path) -> None:
+    """--lang nl: counts, readiness, severities, rule titles, components and sections in
+    Dutch; the JSON stays English."""
+    kept = [_repo_finding("repo-a", "src/a.py", n) for n in range(4)]
+    dropped = [_repo_finding("repo-b", "src/b.py", n) for n in range(6)]
+    ready = _repo_finding("repo-a", "src/pq.py", 1, algorithm="ML-DSA-65")
+    old = write(
+        inventory([*kept, *dropped], scanned_at="2026-03-01T10:00:00+00:00"), tmp_path / "o.json"
+    )
+    new = write(inventory([*kept[1:], ready]), tmp_path / "n.json")
+    diff = diff_files(old, new)
+    text = render_diff(diff, "text", "nl")
+    assert "1 nieuw, 1 opgelost, 3 ongewijzigd, 6 buiten de reikwijdte" in text
+    assert "buiten de reikwijdte: repo-b: 6 bevindingen" in text
+    assert "kwantumgereedheid 0% -> 25% (+25 procentpunt) over de scandoelen" in text
+    assert "(1 mrt 2026 10:00:00 UTC)" in text.replace(",", "")
+    fixed = next(x for x in text.splitlines() if x.startswith("- "))
+    assert "RSA in repo-a: src/a.py (call): QS200 Kwantumkwetsbare handtekening" in fixed
+    assert fixed.startswith("- gemiddeld ")
+    for english in ("new,", "fixed", "out of scope", "Quantum-vulnerable", "readiness"):
+        assert english not in text
+    md = render_diff(diff, "md", "nl")
+    assert "## Opgelost" in md and "## Buiten de reikwijdte (scandoelen" in md
+    assert render_diff(diff, "json", "nl") == render_diff(diff, "json")
+    out = CliRunner().invoke(main, ["diff", str(old), str(new), "--lang", "nl"])
+    assert out.exit_code == 0 and "1 nieuw, 1 opgelost" in out.output

@@ -54,7 +54,8 @@ def test_round_trip_and_trend(store: Store, tmp_path: Path) -> None:
     ]
     # no confidentiality_years in the estate: key exchange reaches wave 2 at most
     assert rows[1]["wave2"] == 4 and rows[1]["wave4"] == 4
-    assert len(set(store.fingerprints(rows[0]["id"]))) == 6
+    assert len({fp for fp, _, _ in store.finding_rows(rows[0]["id"])}) == 6
+    assert set(store.targets(rows[0]["id"])) == {"web.example.org:443"}
 
 
 def test_ingesting_the_same_inventory_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
@@ -122,6 +123,111 @@ def test_history_block_since_last_scan(store: Store) -> None:
         {"scanned_at": "2026-01-10T08:00:00+00:00", "readiness": 0.0},
         {"scanned_at": "2026-04-10T08:00:00+00:00", "readiness": 0.25},
     ]
+
+
+def _estate(findings: list, scanned_at: str, errors: list | None = None) -> Inventory:
+    return inventory(
+        findings, org=("AGY", "Agency"), systems=SYSTEMS, scanned_at=scanned_at, errors=errors
+    )
+
+
+def _split_estate() -> tuple[Inventory, list]:
+    """A scan of two endpoints (web: 4 findings, gone: 3), and the findings of a later
+    scan of web alone: one fixed, three unchanged, one new and ready."""
+    before = [finding(n) for n in range(4)] + [
+        finding(10 + n, host="gone.example.org") for n in range(3)
+    ]
+    after = [finding(n) for n in range(1, 4)] + [finding(20, algorithm="X25519MLKEM768", params={})]
+    return _estate(before, "2026-01-10T08:00:00+00:00"), after
+
+
+def test_history_block_keeps_targets_not_scanned_again_apart(store: Store) -> None:
+    """A target the new scan did not cover is out of scope, not fixed, as `qscan diff`
+    counts it; the readiness change counts only what both scans covered."""
+    before, after = _split_estate()
+    store.ingest_inventory(before)
+    block = history_block(store, _estate(after, "2026-04-10T08:00:00+00:00"))
+    assert (block["new"], block["fixed"], block["unchanged"], block["out_of_scope"]) == (1, 1, 3, 3)
+    assert block["out_of_scope_targets"] == [{"target": "gone.example.org:443", "findings": 3}]
+    assert block["readiness"] == {
+        "old": 0.0,
+        "new": 0.25,
+        "delta_points": 25.0,
+        "findings_compared": {"old": 4, "new": 4},
+    }
+    assert block["targets_recorded"] is True
+
+
+def test_a_target_that_failed_as_a_whole_is_out_of_scope(store: Store) -> None:
+    from qscan.model import ScanError
+
+    before, after = _split_estate()
+    store.ingest_inventory(before)
+    failed = ScanError(target="gone.example.org:443", kind="timeout", message="no answer")
+    now = _estate(after, "2026-04-10T08:00:00+00:00", errors=[failed])
+    now.targets.append("gone.example.org:443")
+    block = history_block(store, now)
+    assert (block["fixed"], block["out_of_scope"]) == (1, 3)
+    # ... and the scan that failed does not count the target as covered when stored
+    store.ingest_inventory(now)
+    (_, latest) = store.trend("AGY")
+    assert set(store.targets(latest["id"])) == {"web.example.org:443"}
+
+
+def test_a_schema_1_store_is_migrated_and_its_scans_still_compare(db_url: str) -> None:
+    """A database written before targets were recorded: opened, it gets the new table and
+    column and schema version 2; its old scans compare as before (what is gone is fixed),
+    scans stored after it compare by target."""
+    from sqlalchemy import create_engine, text
+
+    from qscan.inventories.store import SCHEMA_VERSION, database_url
+
+    before, after = _split_estate()
+    first = Store(db_url)
+    first.ingest_inventory(before)
+    first.close()
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:  # back to what schema 1 stored
+        conn.execute(text("DROP TABLE qscan_scan_targets"))
+        conn.execute(text("ALTER TABLE qscan_findings DROP COLUMN target"))
+        conn.execute(text("UPDATE qscan_meta SET value = '1' WHERE key = 'schema_version'"))
+    engine.dispose()
+    migrated = Store(db_url)
+    try:
+        with migrated.engine.connect() as conn:
+            version = conn.execute(
+                text("SELECT value FROM qscan_meta WHERE key = 'schema_version'")
+            ).scalar()
+        assert version == SCHEMA_VERSION == "2"
+        now = _estate(after, "2026-04-10T08:00:00+00:00")
+        block = history_block(migrated, now)
+        assert block["targets_recorded"] is False
+        assert (block["new"], block["fixed"], block["unchanged"], block["out_of_scope"]) == (
+            1,
+            4,
+            3,
+            0,
+        )
+        migrated.ingest_inventory(now)
+        later = _estate([finding(n) for n in range(2, 4)], "2026-07-10T08:00:00+00:00")
+        assert history_block(migrated, later)["targets_recorded"] is True
+    finally:
+        migrated.close()
+    assert Store(db_url).counts() == (2, 11)  # opening a version-2 store changes nothing
+
+
+def test_a_store_from_a_newer_qscan_is_refused(db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from qscan.inventories.store import StoreError, database_url
+
+    Store(db_url).close()
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE qscan_meta SET value = '9' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema version 9, expected 2"):
+        Store(db_url)
 
 
 def test_a_scan_with_nothing_found_has_no_readiness(store: Store) -> None:

@@ -251,6 +251,14 @@ def sample_inventory(extra: bool = True) -> Inventory:
             "new": 3,
             "fixed": 5,
             "unchanged": 12,
+            "out_of_scope": 14,
+            "out_of_scope_targets": [{"target": "/srv/legacy-crm", "findings": 14}],
+            "readiness": {
+                "old": 0.25,
+                "new": 0.35,
+                "delta_points": 10.0,
+                "findings_compared": {"old": 17, "new": 15},
+            },
             "trend": [
                 {"scanned_at": "2026-08-20T10:00:00+00:00", "readiness": 0.1},
                 {"scanned_at": "2026-09-20T10:00:00+00:00", "readiness": 0.2},

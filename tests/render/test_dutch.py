@@ -116,3 +116,49 @@ def test_no_dutch_in_python_code():
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}")
     assert found == []
+
+
+def _with_record_texts(inventory):
+    """The sample inventory with an error, a note and a finding whose fixed texts carry
+    their message keys, as the scanners write them."""
+    from qscan.model import ScanError, ScanNote, text_key
+
+    locked = text_key("pkcs12.locked", n=0)
+    inventory.errors.append(
+        ScanError(
+            target="pki",
+            kind="locked-keystore",
+            message="line 3: " + Translator("en").text(locked, ""),
+            path="vault.p12",
+            line=3,
+            texts={"message": text_key("at-line", line=3, message=locked)},
+        )
+    )
+    inventory.notes.append(
+        ScanNote(
+            target="pki/www.pem",
+            kind="duplicate-target",
+            message="the same as pki/www.pem: scanned once",
+            texts={"message": text_key("target.duplicate", first="pki/www.pem")},
+        )
+    )
+    finding = inventory.findings[0]
+    said = text_key("cert.signature", subject="CN=www.example", signature="RSA with SHA-256")
+    finding.evidence = "CN=www.example: signed with RSA with SHA-256"
+    finding.texts = {"evidence": said}
+    return inventory
+
+
+def test_dutch_reports_say_scan_record_texts_in_dutch(inventory):
+    inventory = _with_record_texts(inventory)
+    nl = _visible(RENDERERS["html"](inventory, RenderOptions(lang="nl")))
+    page = RENDERERS["html"](inventory, RenderOptions(lang="nl"))
+    assert "regel 3: PKCS#12-keystore kon niet worden geopend" in nl
+    assert "could not be opened" not in nl
+    assert "CN=www.example: ondertekend met RSA met SHA-256" in html.unescape(page)
+    assert "signed with RSA with SHA-256" not in html.unescape(page)
+    md = RENDERERS["md"](inventory, RenderOptions(lang="nl")).replace("\\", "")
+    assert "regel 3: PKCS#12-keystore kon niet worden geopend" in md
+    en = _visible(RENDERERS["html"](inventory, RenderOptions(lang="en")))
+    assert "line 3: PKCS#12 keystore could not be opened" in en
+    assert inventory.errors[-1].message.startswith("line 3: PKCS#12 keystore")  # not touched

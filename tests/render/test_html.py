@@ -14,6 +14,7 @@ from qscan.assess.waivers import parse_waivers
 from qscan.i18n import LANGUAGES, strings
 from qscan.render import RENDERERS, RenderOptions
 from qscan.render.html import json_for_script
+from tests.render.dom import parse
 from tests.render.report_samples import HOSTILE
 
 
@@ -146,6 +147,13 @@ def test_estate_and_history_sections(inventory, plain_inventory):
     assert "By organisation" in page and "By system" in page and "Legacy CRM (team-crm)" in page
     assert "Since the last scan" in page and "Quantum readiness over time" in page
     assert "Oct 20, 2026, 10:00:00\u202fAM UTC" in page  # the previous scan, localised
+    card = parse(page).find("div", **{"data-card": "out-of-scope"})
+    assert card.text == "14out of scope"  # the number in <b>, the label after it
+    assert "both scans covered: 25% → 35% (+10 pt)" in page
+    assert "Not scanned again: /srv/legacy-crm (14 findings)" in page
+    dutch = render(inventory, "nl")
+    assert "buiten de reikwijdte" in dutch and "Niet opnieuw gescand: /srv/legacy-crm" in dutch
+    assert "25% → 35% (+10 procentpunt)" in dutch
     for f in plain_inventory.findings:
         for key in ("organisation", "system", "owner"):
             f.context.pop(key, None)

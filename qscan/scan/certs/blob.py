@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
 from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
 from qscan.scan.certs.collect import Blob, claims_crypto
@@ -69,6 +69,7 @@ def analyze_blob(
             "unrecognised",
             "the file name promises a certificate, key or keystore, but the content is none "
             "of PEM, DER, PKCS#7/#12, JKS/JCEKS or an SSH/PuTTY key",
+            text=text_key("file.unrecognised"),
         )
     yield from blob.records
 
@@ -77,7 +78,12 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
     label, line = block.label, block.line
     blob.recognised = True
     if block.error is not None or block.der is None:
-        blob.error("corrupt-pem", f"PEM block {label!r}: {block.error}", line)
+        blob.error(
+            "corrupt-pem",
+            f"PEM block {label!r}: {block.error}",
+            line,
+            text_key("pem.block", label=repr(label), detail=block.error_text or block.error),
+        )
         return
     raw = block.der
     try:
@@ -90,14 +96,14 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
                 blob.certs.append((info, line))
         elif label == "ENCRYPTED PRIVATE KEY":
             pk = encrypted_pkcs8(raw, blob.ctx.options.passwords, blob.ctx.kdf)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
+            _private_key(blob, line, label, pk, _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS and "ENCRYPTED" in block.headers.get("Proc-Type", ""):
             pem_text = data[block.span[0] : block.span[1]]
             pk = legacy_encrypted_pem(label, pem_text, block.headers, blob.ctx.options.passwords)
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk), _opaque(pk, raw))
+            _private_key(blob, line, label, pk, _opaque(pk, raw))
         elif label in _PLAIN_KEY_FORMATS:
             pk = plain_private_key(raw, _PLAIN_KEY_FORMATS[label])
-            blob.private_key(pk, line, "private key", _key_evidence(label, pk))
+            _private_key(blob, line, label, pk)
         elif label == "OPENSSH PRIVATE KEY":
             ssh.openssh_private_key(raw, blob, line)
         elif label == "PUBLIC KEY":
@@ -111,7 +117,12 @@ def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
         elif label == "X509 CRL":
             _crl(raw, blob, line)
     except (CertificateError, der.DerError, ValueError, IndexError) as exc:
-        blob.error("corrupt-pem", f"PEM block {label!r} does not parse: {_reason(exc)}", line)
+        blob.error(
+            "corrupt-pem",
+            f"PEM block {label!r} does not parse: {_reason(exc)}",
+            line,
+            text_key("pem.unparseable", label=repr(label), detail=_reason(exc)),
+        )
 
 
 def _reason(exc: Exception) -> str:
@@ -124,10 +135,19 @@ def _opaque(pk: PrivateKey, encrypted: bytes) -> str | None:
     return None if pk.key.fingerprint else f"encrypted/{hashlib.sha256(encrypted).hexdigest()}"
 
 
-def _key_evidence(label: str, pk: PrivateKey) -> str:
+def _private_key(
+    blob: Blob, line: int | None, label: str, pk: PrivateKey, identity: str | None = None
+) -> None:
+    """A private key with its evidence: the label (PEM) or "DER private key", format,
+    state, the key and its public key's fingerprint."""
     state = "encrypted" if pk.encrypted else "unencrypted"
-    fp = f", public key SHA-256 {pk.key.fingerprint[:16]}…" if pk.key.fingerprint else ""
-    return f"{label} ({pk.fmt}, {state}): {pk.key.label}{fp}"
+    args = {"label": label, "format": pk.fmt, "state": state, "key": pk.key.label}
+    evidence = f"{label} ({pk.fmt}, {state}): {pk.key.label}"
+    text = text_key("key.private", **args)
+    if pk.key.fingerprint:
+        evidence += f", public key SHA-256 {pk.key.fingerprint[:16]}…"
+        text = text_key("key.private-fingerprint", **args, fingerprint=pk.key.fingerprint[:16])
+    blob.private_key(pk, line, "private key", evidence, identity, text)
 
 
 def _public_key(raw: bytes, fmt: str, blob: Blob, line: int | None, label: str) -> None:
@@ -143,6 +163,7 @@ def _public_key(raw: bytes, fmt: str, blob: Blob, line: int | None, label: str) 
                 evidence=short(f"{label} ({fmt}): {key.label}"),
                 context={"format": fmt, "public_key_sha256": key.fingerprint},
                 identity=f"{key.fingerprint}/public-key",
+                texts={"evidence": text_key("key.public", label=label, format=fmt, key=key.label)},
             )
         ]
     )
@@ -168,6 +189,7 @@ def _csr(raw: bytes, blob: Blob, line: int | None) -> None:
                 evidence=short(f"CSR {subject}: {key.label} public key"),
                 context=context,
                 identity=f"{key.fingerprint}/csr-public-key",
+                texts={"evidence": text_key("csr.public-key", subject=subject, key=key.label)},
             ),
             Finding(
                 algorithm=sig.algorithm,
@@ -178,6 +200,7 @@ def _csr(raw: bytes, blob: Blob, line: int | None) -> None:
                 evidence=short(f"CSR {subject}: signed with {sig.label}"),
                 context=context,
                 identity=f"{key.fingerprint}/csr-signature",
+                texts={"evidence": text_key("csr.signature", subject=subject, signature=sig.label)},
             ),
         ]
     )
@@ -206,6 +229,7 @@ def _crl(raw: bytes, blob: Blob, line: int | None) -> None:
                 evidence=short(f"CRL of {issuer}: signed with {sig.label}"),
                 context={"issuer": issuer, "sha256": identity},
                 identity=f"{identity}/crl-signature",
+                texts={"evidence": text_key("crl.signature", issuer=issuer, signature=sig.label)},
             )
         ]
     )
@@ -225,6 +249,7 @@ def _dh_params(raw: bytes, blob: Blob, line: int | None) -> None:
                 params={"bits": bits},
                 evidence=f"DH PARAMETERS: {bits}-bit prime",
                 identity=f"dh-parameters/{bits}/{der.content(raw, prime)[-8:].hex()}",
+                texts={"evidence": text_key("dh.parameters", bits=bits)},
             )
         ]
     )
@@ -249,7 +274,11 @@ def _der(data: bytes, blob: Blob) -> None:
         except (CertificateError, der.DerError, ValueError, IndexError) as exc:
             if pos == 0 and not claims_crypto(blob.ctx.relpath):
                 return
-            blob.error("unparseable", f"DER content at byte {pos} does not parse: {_reason(exc)}")
+            blob.error(
+                "unparseable",
+                f"DER content at byte {pos} does not parse: {_reason(exc)}",
+                text=text_key("der.unparseable", position=pos, detail=_reason(exc)),
+            )
             return
         pos = item[2]
 
@@ -272,11 +301,10 @@ def _der_object(obj: bytes, blob: Blob) -> None:
         _public_key(obj, "PKCS#1 public", blob, None, "DER RSA public key")
     elif kind == "encrypted-pkcs8":
         pk = encrypted_pkcs8(obj, blob.ctx.options.passwords, blob.ctx.kdf)
-        evidence = _key_evidence("DER private key", pk)
-        blob.private_key(pk, None, "private key", evidence, _opaque(pk, obj))
+        _private_key(blob, None, "DER private key", pk, _opaque(pk, obj))
     elif kind in ("PKCS#8", "PKCS#1", "SEC1", "DSA (OpenSSL)"):
         pk = plain_private_key(obj, kind)
-        blob.private_key(pk, None, "private key", _key_evidence("DER private key", pk))
+        _private_key(blob, None, "DER private key", pk)
     elif kind == "dh-params":
         _dh_params(obj, blob, None)
     elif kind == "crl":

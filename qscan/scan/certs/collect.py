@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qscan.model import Finding
+from qscan.model import Finding, Text, text_key
 from qscan.scan.certs.findings import chain_findings, key_findings
 from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.certs.x509 import CertInfo
@@ -51,14 +51,16 @@ class Blob(FileRecords):
     text: bool = False
     """The content is text (PEM blocks, SSH key lines), not a binary key or keystore file."""
 
-    def error(self, kind: str, message: str, line: int | None = None) -> None:
+    def error(
+        self, kind: str, message: str, line: int | None = None, text: Text | None = None
+    ) -> None:
         """A PEM block or SSH key line that does not parse, in text whose file name promises
         no key material (source code, documentation, configuration), is a fragment, often
         shortened on purpose: a note. In a key, certificate or keystore file it is an error."""
         if self.text and kind in FRAGMENT_KINDS and not holds_key_material(self.ctx.relpath):
-            self.note(kind, message, line)
+            self.note(kind, message, line, text)
         else:
-            super().error(kind, message, line)
+            super().error(kind, message, line, text)
 
     def add(self, findings: list[Finding]) -> None:
         self.records.extend(findings)
@@ -70,13 +72,20 @@ class Blob(FileRecords):
         component: str,
         evidence: str,
         identity: str | None = None,
+        text: Text | None = None,
     ) -> None:
+        """A private key and its storage; `text` is the evidence's message key."""
         key = pk.key
         ident = identity or key.fingerprint or f"{component}@{line}"
         context = {"format": pk.fmt, **pk.context}
         reason = pk.context.get("locked_reason")
         if reason:
-            self.error("locked-keystore", f"{pk.fmt} {component} stays locked: {reason}", line)
+            self.error(
+                "locked-keystore",
+                f"{pk.fmt} {component} stays locked: {reason}",
+                line,
+                text_key("key.locked", format=pk.fmt, component=component, reason=reason),
+            )
         self.add(
             key_findings(
                 key,
@@ -86,6 +95,7 @@ class Blob(FileRecords):
                 encrypted=pk.encrypted,
                 identity=ident,
                 context=context,
+                text=text,
             )
         )
 

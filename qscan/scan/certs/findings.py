@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from qscan.model import Finding, Location
+from qscan.model import Finding, Location, Text, text_key
 from qscan.scan.certs.algorithms import KeyInfo, SigInfo
 from qscan.scan.certs.issuers import LINK_KEY, SIGNATURE_IDENTITY, Link
 from qscan.scan.certs.x509 import CertInfo, verify_issued_by
@@ -93,6 +93,7 @@ def cert_findings(
     if extra_context:
         context.update(extra_context)
     subject = context["subject"] or "(empty subject)"
+    said_subject: str | Text = context["subject"] or text_key("cert.empty-subject")
     key = info.key
     key_context = {**context, "role": "public key", "public_key_sha256": key.fingerprint}
     if key.algorithm == "RSA":
@@ -109,6 +110,7 @@ def cert_findings(
             short(f"{subject}: {key.label} public key"),
             key_context,
             f"{info.sha256}/public-key",
+            texts={"evidence": text_key("cert.public-key", subject=said_subject, key=key.label)},
         ),
         Finding(
             signature.algorithm,
@@ -119,6 +121,11 @@ def cert_findings(
             short(f"{subject}: signed with {signature.label}"),
             {**context, "role": "signature"},
             info.sha256 + SIGNATURE_IDENTITY,
+            texts={
+                "evidence": text_key(
+                    "cert.signature", subject=said_subject, signature=signature.label
+                )
+            },
         ),
     ]
     if info.alt_key is not None:
@@ -137,6 +144,9 @@ def cert_findings(
                     "public_key_sha256": alt.fingerprint,
                 },
                 identity=f"{info.sha256}/alt-public-key",
+                texts={
+                    "evidence": text_key("cert.alt-public-key", subject=said_subject, key=alt.label)
+                },
             )
         )
     if info.alt_signature is not None:
@@ -152,6 +162,11 @@ def cert_findings(
                 evidence=short(f"{subject}: alternative signature {alt_sig.label} (2.5.29.73)"),
                 context={**context, "role": "alternative signature"},
                 identity=f"{info.sha256}/alt-signature",
+                texts={
+                    "evidence": text_key(
+                        "cert.alt-signature", subject=said_subject, signature=alt_sig.label
+                    )
+                },
             )
         )
     return findings
@@ -251,9 +266,11 @@ def key_findings(
     encrypted: bool | None,
     identity: str,
     context: dict[str, Any] | None = None,
+    text: Text | None = None,
 ) -> list[Finding]:
     """A private key found at rest: its algorithm, and the hygiene finding that the key
-    is stored there (QS500/QS501 judge `encrypted`)."""
+    is stored there (QS500/QS501 judge `encrypted`); `text` is the evidence's message key."""
+    texts = None if text is None else {"evidence": text}
     ctx: dict[str, Any] = dict(context or {})
     if key.fingerprint:
         ctx["public_key_sha256"] = key.fingerprint
@@ -267,6 +284,7 @@ def key_findings(
             evidence=short(evidence),
             context={**ctx, "role": "private key"},
             identity=f"{identity}/key",
+            texts=texts,
         )
     ]
     if encrypted is not None:
@@ -280,6 +298,7 @@ def key_findings(
                 evidence=short(evidence),
                 context={**ctx, "encrypted": encrypted, "stored_in": component},
                 identity=f"{identity}/storage",
+                texts=texts,
             )
         )
     return findings

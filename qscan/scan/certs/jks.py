@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qscan.catalog import UNKNOWN, catalog
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.certs import der, javaser
 from qscan.scan.certs.algorithms import KeyInfo, function_of
 from qscan.scan.certs.findings import chain_findings
@@ -330,7 +330,11 @@ def analyze(data: bytes, blob: Blob) -> None:
     try:
         store = parse(data)
     except (KeystoreError, IndexError) as exc:
-        blob.error("unparseable", f"Java keystore does not parse: {exc}")
+        blob.error(
+            "unparseable",
+            f"Java keystore does not parse: {exc}",
+            text=text_key("jks.unparseable", detail=str(exc)),
+        )
         return
     supplied = blob.ctx.options.passwords
     store_password = integrity_password(data, store, supplied)
@@ -347,7 +351,13 @@ def analyze(data: bytes, blob: Blob) -> None:
                 continue
             infos = [parse_certificate(c) for c in entry.chain]
         except ValueError as exc:
-            blob.error("unparseable", f"{store.fmt} entry {entry.alias!r}: {exc}")
+            blob.error(
+                "unparseable",
+                f"{store.fmt} entry {entry.alias!r}: {exc}",
+                text=text_key(
+                    "jks.entry", container=store.fmt, alias=repr(entry.alias), detail=str(exc)
+                ),
+            )
             continue
         trusted = entry.kind == "trusted-cert"
         context = {**base, "alias": entry.alias, "entry": entry.kind}
@@ -396,6 +406,13 @@ def _private_entry(
         f"{prefix}private key",
         f"{context['container']} private key entry '{entry.alias}' ({protection}): {key.label}",
         identity=f"{context['container']}/{entry.alias}/{key.fingerprint or ''}",
+        text=text_key(
+            "jks.private-key",
+            container=context["container"],
+            alias=entry.alias,
+            protection=protection,
+            key=key.label,
+        ),
     )
 
 
@@ -415,12 +432,23 @@ def _secret_entry(
         algorithm, params = UNKNOWN, {}
         context["locked"] = True
         label = "secret key (algorithm visible only with the password)"
+        said = text_key("jks.secret-key-locked", alias=entry.alias)
         if refused:
             context["locked_reason"] = refused
-            blob.error("locked-keystore", f"JCEKS secret key entry {entry.alias!r}: {refused}")
+            blob.error(
+                "locked-keystore",
+                f"JCEKS secret key entry {entry.alias!r}: {refused}",
+                text=text_key("jks.secret-key-refused", alias=repr(entry.alias), reason=refused),
+            )
     else:
         algorithm, params = _symmetric_algorithm(*opened)
         label = f"{opened[0]} secret key" + (f", {opened[1]} bits" if opened[1] else "")
+        said = text_key(
+            "jks.secret-key-bits" if opened[1] else "jks.secret-key",
+            alias=entry.alias,
+            algorithm=opened[0],
+            **({"bits": opened[1]} if opened[1] else {}),
+        )
     function = function_of(algorithm) if algorithm != UNKNOWN else "encryption"
     if function == "unknown":
         function = "encryption"
@@ -435,6 +463,7 @@ def _secret_entry(
                 evidence=f"JCEKS secret key entry '{entry.alias}': {label}",
                 context=context,
                 identity=f"JCEKS/{entry.alias}/secret-key",
+                texts={"evidence": said},
             )
         ]
     )

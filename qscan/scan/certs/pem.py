@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from qscan.model import Text, text_key
 from qscan.scan.limits import MAX_PEM_HEADERS
 
 _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9][A-Z0-9 #._/-]{0,60})-----")
@@ -29,6 +30,8 @@ class PemBlock:
     error: str | None = None
     span: tuple[int, int] = (0, 0)
     """Where the block (BEGIN to END line) sits in the scanned data."""
+    error_text: Text | None = None
+    """The error's message key (qscan.model.Text)."""
 
 
 def blocks(data: bytes) -> Iterator[PemBlock]:
@@ -45,7 +48,14 @@ def blocks(data: bytes) -> Iterator[PemBlock]:
         end_marker = b"-----END " + match.group(1) + b"-----"
         end = data.find(end_marker, match.end())
         if end < 0:
-            yield PemBlock(label, line, None, {}, "no matching END line (truncated PEM block)")
+            yield PemBlock(
+                label,
+                line,
+                None,
+                {},
+                "no matching END line (truncated PEM block)",
+                error_text=text_key("pem.no-end"),
+            )
             return
         pos = end + len(end_marker)
         yield _decode(label, line, data[match.end() : end], (match.start(), pos))
@@ -62,7 +72,8 @@ def _decode(label: str, line: int, body: bytes, where: tuple[int, int]) -> PemBl
         for count, header in enumerate(_HEADER.finditer(head)):
             if count == MAX_PEM_HEADERS:
                 error = f"more than {MAX_PEM_HEADERS} header lines"
-                return PemBlock(label, line, None, headers, error, where)
+                said = text_key("pem.headers", n=MAX_PEM_HEADERS)
+                return PemBlock(label, line, None, headers, error, where, said)
             headers[header.group(1).decode("ascii")] = header.group(2).decode("latin-1")
     text = body.translate(None, _WHITESPACE)
     try:
@@ -73,7 +84,10 @@ def _decode(label: str, line: int, body: bytes, where: tuple[int, int]) -> PemBl
         try:
             raw = binascii.a2b_base64(relaxed, strict_mode=True)
         except binascii.Error:
-            return PemBlock(label, line, None, headers, f"base64 does not decode: {exc}", where)
+            error = f"base64 does not decode: {exc}"
+            said = text_key("pem.base64", detail=str(exc))
+            return PemBlock(label, line, None, headers, error, where, said)
     if not raw:
-        return PemBlock(label, line, None, headers, "empty PEM block", where)
+        said = text_key("pem.empty")
+        return PemBlock(label, line, None, headers, "empty PEM block", where, said)
     return PemBlock(label, line, raw, headers, span=where)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12 as cpkcs12
 
 from qscan.catalog import UNKNOWN
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.certs import der
 from qscan.scan.certs.algorithms import lookup
 from qscan.scan.certs.findings import chain_findings
@@ -70,7 +70,12 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
     if loaded is None:
         problem = None if refused else _structure_problem(data)
         if problem:
-            blob.error("unparseable", f"PKCS#12 file does not parse: {problem}", line)
+            blob.error(
+                "unparseable",
+                f"PKCS#12 file does not parse: {problem}",
+                line,
+                text_key("pkcs12.unparseable", detail=problem),
+            )
         else:
             _locked(blob, line, layout.protection, refused)
         return
@@ -96,7 +101,11 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
         pk = PrivateKey(key, bool(used), "PKCS#12", context)
         state = "password-protected" if used else "no password"
         blob.private_key(
-            pk, line, f"{PREFIX}private key", f"PKCS#12 private key ({state}): {key.label}"
+            pk,
+            line,
+            f"{PREFIX}private key",
+            f"PKCS#12 private key ({state}): {key.label}",
+            text=text_key("pkcs12.private-key", state=state, key=key.label),
         )
 
 
@@ -148,17 +157,24 @@ def _locked(
                 evidence="PKCS#12 keystore: locked, contents not inventoried",
                 context=context,
                 identity="pkcs12/locked",
+                texts={"evidence": text_key("pkcs12.locked-evidence")},
             )
         ]
     )
     if refused:
-        blob.error("locked-keystore", f"PKCS#12 keystore stays locked: {refused}", line)
+        blob.error(
+            "locked-keystore",
+            f"PKCS#12 keystore stays locked: {refused}",
+            line,
+            text_key("pkcs12.refused", reason=refused),
+        )
         return
     blob.error(
         "locked-keystore",
         f"PKCS#12 keystore could not be opened with the empty password or {tried - 2} supplied "
         "password(s); its contents are not inventoried (use --password-file or QSCAN_PASSWORDS)",
         line,
+        text_key("pkcs12.locked", n=tried - 2),
     )
 
 
@@ -267,6 +283,7 @@ def _protection_findings(
                 evidence=f"PKCS#12 {role} protected with {text}",
                 context={"format": "PKCS#12", "scheme": text},
                 identity=f"pkcs12/{role}/{text}",
+                texts={"evidence": text_key(f"pkcs12.{role}-protection", scheme=text)},
             )
         )
     return out

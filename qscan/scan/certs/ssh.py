@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qscan.catalog import UNKNOWN, catalog
-from qscan.model import Finding
+from qscan.model import Finding, Text, text_key
 from qscan.scan.certs.algorithms import KeyInfo, function_of, label
 from qscan.scan.certs.findings import short
 from qscan.scan.certs.keys import PrivateKey
@@ -238,6 +238,15 @@ def public_key_findings(
             ),
             context=ctx,
             identity=f"{ssh_key.fingerprint}/{component}",
+            texts={
+                "evidence": text_key(
+                    "ssh.public-key",
+                    prefix=evidence_prefix,
+                    key_type=ssh_key.key_type,
+                    key=key.label,
+                    fingerprint=ssh_key.fingerprint,
+                )
+            },
         )
     ]
     if cert is not None and cert["ca"] is not None:
@@ -258,6 +267,15 @@ def public_key_findings(
                 ),
                 context={**cert_ctx, "ssh_fingerprint": ssh_key.fingerprint},
                 identity=f"{ssh_key.fingerprint}/{component}/ca-signature",
+                texts={
+                    "evidence": text_key(
+                        "ssh.ca-signature",
+                        key_type=ca.key_type,
+                        key=ca.key.label,
+                        fingerprint=ca.fingerprint,
+                        signature_type=sig_type,
+                    )
+                },
             )
         )
     return findings
@@ -308,13 +326,19 @@ def analyze_lines(data: bytes, blob: Blob) -> None:
             key_blob = base64.b64decode(match.group(2), validate=True)
             ssh_key = describe_blob(key_blob)
         except (binascii.Error, SshError, ValueError) as exc:
-            blob.error("unparseable", f"SSH {key_type} key does not decode: {exc}", number)
+            blob.error(
+                "unparseable",
+                f"SSH {key_type} key does not decode: {exc}",
+                number,
+                text_key("ssh.key-undecodable", key_type=key_type, detail=str(exc)),
+            )
             continue
         if ssh_key.key_type != key_type:
             blob.error(
                 "unparseable",
                 f"SSH key line says {key_type} but the key blob is {ssh_key.key_type}",
                 number,
+                text_key("ssh.key-type-mismatch", line_type=key_type, blob_type=ssh_key.key_type),
             )
             continue
         before = stripped[: match.start(1)].decode("utf-8", "replace").strip()
@@ -382,6 +406,7 @@ def openssh_private_key(raw: bytes, blob: Blob, line: int | None) -> None:
             "private key",
             f"OPENSSH PRIVATE KEY ({state}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
             identity=ssh_key.fingerprint,
+            text=_private_key_text("OPENSSH PRIVATE KEY", state, ssh_key),
         )
 
 
@@ -397,7 +422,12 @@ def analyze_ppk(data: bytes, blob: Blob) -> None:
         if name == "Public-Lines":
             count = int(value) if value.isdigit() and len(value) < 6 else -1
             if not 0 <= count <= min(MAX_PPK_LINES, len(text) - i - 1):
-                blob.error("unparseable", f"PuTTY key: bad Public-Lines {value[:20]!r}", i + 1)
+                blob.error(
+                    "unparseable",
+                    f"PuTTY key: bad Public-Lines {value[:20]!r}",
+                    i + 1,
+                    text_key("ppk.public-lines", value=repr(value[:20])),
+                )
                 return
             public_lines = text[i + 1 : i + 1 + count]
             i += count
@@ -407,18 +437,36 @@ def analyze_ppk(data: bytes, blob: Blob) -> None:
     try:
         ssh_key = describe_blob(base64.b64decode("".join(public_lines), validate=True))
     except (binascii.Error, SshError, ValueError) as exc:
-        blob.error("unparseable", f"PuTTY key public blob does not decode: {exc}", 1)
+        blob.error(
+            "unparseable",
+            f"PuTTY key public blob does not decode: {exc}",
+            1,
+            text_key("ppk.undecodable", detail=str(exc)),
+        )
         return
     encryption = headers.get("Encryption", "unknown")
     encrypted = encryption != "none"
     version = next((k for k in headers if k.startswith("PuTTY-User-Key-File-")), "PuTTY")
     context = {"cipher": encryption, "ssh_fingerprint": ssh_key.fingerprint}
+    state = "encrypted" if encrypted else "unencrypted"
     blob.private_key(
         PrivateKey(ssh_key.key, encrypted, version, context),
         1,
         "private key",
-        f"PuTTY private key ({'encrypted' if encrypted else 'unencrypted'}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
+        f"PuTTY private key ({state}): {ssh_key.key_type} {ssh_key.key.label} {ssh_key.fingerprint}",
         identity=ssh_key.fingerprint,
+        text=_private_key_text("PuTTY private key", state, ssh_key),
+    )
+
+
+def _private_key_text(label: str, state: str, ssh_key: SshKey) -> Text:
+    return text_key(
+        "ssh.private-key",
+        label=label,
+        state=state,
+        key_type=ssh_key.key_type,
+        key=ssh_key.key.label,
+        fingerprint=ssh_key.fingerprint,
     )
 
 
@@ -438,7 +486,12 @@ def analyze_rfc4716(data: bytes, blob: Blob) -> None:
     try:
         ssh_key = describe_blob(base64.b64decode("".join(body), validate=True))
     except (binascii.Error, SshError, ValueError) as exc:
-        blob.error("unparseable", f"SSH2 public key does not decode: {exc}", start + 1)
+        blob.error(
+            "unparseable",
+            f"SSH2 public key does not decode: {exc}",
+            start + 1,
+            text_key("rfc4716.undecodable", detail=str(exc)),
+        )
         return
     blob.add(
         public_key_findings(ssh_key, blob, start + 1, "ssh public key", {"format": "RFC 4716"}, "")

@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
-from qscan.model import RESOURCE_LIMIT, ScanError
+from qscan.model import RESOURCE_LIMIT, ScanError, Text, text_key
 from qscan.scan.interface import EndpointScanner, Record, ScanOptions
 from qscan.scan.limits import ENDPOINT_TIMEOUTS, FD_RESERVE, MAX_LINE_BYTES
 from qscan.scan.net.stream import BoundedReader, OversizedResponse
@@ -39,6 +39,11 @@ _endpoint_deadline: contextvars.ContextVar[float] = contextvars.ContextVar(
 class ResourceLimit(OSError):
     """No file descriptor was free for a connection before the endpoint's deadline (error
     kind `resource-limit`: the target was lost to the scanning machine's limits)."""
+
+    def __init__(self, message: str, text: Text) -> None:
+        super().__init__(message)
+        self.text = text
+        """The message key (qscan.model.Text)."""
 
 
 class RateLimiter:
@@ -116,7 +121,8 @@ class Net:
                 if late or not self.open:
                     raise ResourceLimit(
                         f"no file descriptor was free for a connection ({exc.strerror}); "
-                        "raise the limit (ulimit -n) or lower --concurrency"
+                        "raise the limit (ulimit -n) or lower --concurrency",
+                        text_key("endpoint.no-descriptor", reason=str(exc.strerror)),
                     ) from None
                 await asyncio.sleep(DESCRIPTOR_RETRY_SECONDS)
 
@@ -186,7 +192,8 @@ async def run_endpoints(
             except TimeoutError:
                 if not scope.expired():
                     raise
-                records = [_error(target, TimeoutError(_over_deadline(budget, options)))]
+                over = _over_deadline(budget, options)
+                records = [_error(target, TimeoutError(over[0]), over[1])]
             for record in records:
                 emit(record)
             if options.progress:
@@ -213,7 +220,8 @@ def scan_endpoints(
             raise
         lost = ResourceLimit(
             f"no file descriptor for the scan's event loop ({exc.strerror}); "
-            "raise the limit (ulimit -n)"
+            "raise the limit (ulimit -n)",
+            text_key("endpoint.no-descriptor-loop", reason=str(exc.strerror)),
         )
         for _, target in jobs:
             emit(_error(target, lost))
@@ -240,11 +248,19 @@ async def _attempts(
             return [*buffered, _error(target, exc, kind="scanner-error")]
 
 
-def _over_deadline(budget: float, options: ScanOptions) -> str:
-    return (
+def _over_deadline(budget: float, options: ScanOptions) -> tuple[str, Text]:
+    """The message of an endpoint over its deadline, and its message key."""
+    message = (
         f"the endpoint was not done within {budget:g}s ({ENDPOINT_TIMEOUTS} x --timeout "
         f"{options.timeout:g}s, the deadline of one endpoint); its partial results are dropped"
     )
+    said = text_key(
+        "endpoint.deadline",
+        budget=f"{budget:g}",
+        n=ENDPOINT_TIMEOUTS,
+        timeout=f"{options.timeout:g}",
+    )
+    return message, said
 
 
 def _transient(exc: BaseException) -> bool:
@@ -256,7 +272,10 @@ _NO_SUCH_HOST = frozenset(
 )
 
 
-def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanError:
+def _error(
+    target: Target, exc: BaseException, text: Text | None = None, kind: str | None = None
+) -> ScanError:
+    """The error record of an endpoint; `text` is its message key where qscan wrote it."""
     if kind is None:
         if isinstance(exc, TimeoutError):
             kind = "timeout"
@@ -271,6 +290,13 @@ def _error(target: Target, exc: BaseException, kind: str | None = None) -> ScanE
         else:
             kind = "connection-error"
     message = str(exc) or type(exc).__name__
+    if text is None and isinstance(exc, ResourceLimit):
+        text = exc.text
     return ScanError(
-        target=target.raw, kind=kind, message=message, host=target.host, port=target.port
+        target=target.raw,
+        kind=kind,
+        message=message,
+        host=target.host,
+        port=target.port,
+        texts=None if text is None else {"message": text},
     )

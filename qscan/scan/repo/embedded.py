@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
 from qscan.scan.repo.code.patterns import shared_table
@@ -200,6 +200,7 @@ def _jwk_findings(jwk: dict[str, Any], made: FileFindings, line: int) -> Iterato
     )
     size = f" ({fields['bits']}-bit)" if "bits" in fields else ""
     evidence = f"JWK {summary}{size}" + (" with private key members" if private else "")
+    said = {"evidence": text_key("jwk.private", key=f"{summary}{size}")} if private else None
     digest = hashlib.sha256(public.encode()).hexdigest()[:16] if public else ""
     identity = f"jwk {kty} {jwk.get('kid', '')} {digest}".strip()
     params = {k: v for k, v in fields.items() if k in ("bits", "curve", "hash", "padding")}
@@ -213,6 +214,7 @@ def _jwk_findings(jwk: dict[str, Any], made: FileFindings, line: int) -> Iterato
         params=params,
         context={"kid": jwk["kid"]} if isinstance(jwk.get("kid"), str) else None,
         identity=identity,
+        texts=said,
     )
     if private:
         yield made.make(
@@ -225,4 +227,5 @@ def _jwk_findings(jwk: dict[str, Any], made: FileFindings, line: int) -> Iterato
             params=params,
             context={"encrypted": False, "stored_in": "jwk"},
             identity=identity + " private",
+            texts=said,
         )

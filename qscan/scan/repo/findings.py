@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding
+from qscan.model import Finding, Text
 from qscan.scan.records import FileRecords
 
 EVIDENCE_CHARS = 160
@@ -45,7 +45,9 @@ class FileFindings(FileRecords):
         asset: str = "algorithm",
         context: dict[str, Any] | None = None,
         identity: str | None = None,
+        texts: dict[str, Text] | None = None,
     ) -> Finding:
+        """A finding; `texts` are the message keys of its fixed texts (qscan.model.Text)."""
         params = dict(params or {})
         canonical = catalog().canonical(algorithm)
         if canonical is None:
@@ -65,4 +67,5 @@ class FileFindings(FileRecords):
             evidence=shorten(evidence),
             context=dict(context or {}),
             identity=snippet if count == 1 else f"{snippet}#{count}",
+            texts=texts,
         )

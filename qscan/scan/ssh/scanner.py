@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import Finding, Location, ScanError, Text, text_key
 from qscan.protocols import ssh as data
 from qscan.scan.interface import EndpointScanner, Net, Record, ScanOptions
 from qscan.scan.ssh.banner import Banner, read_banner
@@ -232,6 +232,7 @@ def _host_key_records(
             + ",".join(server.kex)[:300],
             host=target.host,
             port=target.port,
+            texts={"message": text_key("ssh.unsupported-kex", methods=",".join(server.kex)[:300])},
         )
         return
     by_algorithm = {s.host_key_algorithm: s for s in sessions if s.host_key_algorithm}
@@ -242,12 +243,24 @@ def _host_key_records(
             error = (
                 session.error if session and session.error else SshError("ssh-host-key", "no reply")
             )
-            yield _error(target, error, None, prefix=f"host key for {group[0]} not retrieved: ")
+            yield _error(
+                target,
+                error,
+                None,
+                prefix=f"host key for {group[0]} not retrieved: ",
+                text=text_key("ssh.host-key-missing", algorithm=group[0], detail=str(error)),
+            )
             continue
         try:
             key = parse_host_key(session.host_key_blob)
         except SshError as exc:
-            yield _error(target, exc, None, prefix=f"host key for {group[0]}: ")
+            yield _error(
+                target,
+                exc,
+                None,
+                prefix=f"host key for {group[0]}: ",
+                text=text_key("ssh.host-key-bad", algorithm=group[0], detail=str(exc)),
+            )
             continue
         if key.fingerprint_sha256 in seen:
             continue
@@ -264,12 +277,23 @@ async def _fetch(net: Net, target: Target, options: ScanOptions, algorithm: str)
     return session
 
 
-def _error(target: Target, exc: SshError, banner: Banner | None, prefix: str = "") -> ScanError:
+def _error(
+    target: Target,
+    exc: SshError,
+    banner: Banner | None,
+    prefix: str = "",
+    text: Text | None = None,
+) -> ScanError:
+    """The error record of a failed session; `text` is the message key of the prefix and
+    the exception's text."""
     detail = f" (banner {banner.raw!r})" if banner else ""
+    if banner:
+        text = text_key("ssh.banner", message=text or str(exc), banner=repr(banner.raw))
     return ScanError(
         target=target.raw,
         kind=exc.kind,
         message=f"{prefix}{exc}{detail}",
         host=target.host,
         port=target.port,
+        texts=None if text is None else {"message": text},
     )

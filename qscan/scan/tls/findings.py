@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
-from qscan.model import SIGNATURE_ROLES, Finding, Location, ScanError
+from qscan.model import SIGNATURE_ROLES, Finding, Location, ScanError, text_key
 from qscan.protocols import tls as T
 from qscan.scan.certs import CertificateError, certificate_findings
 from qscan.scan.interface import Record
@@ -138,7 +138,8 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
 
     versions = _versions(results)
     if not versions:
-        refusals = ", ".join(_refusals(results)) or "no answer"
+        refused = ", ".join(_refusals(results))
+        refusals = refused or "no answer"
         return [
             ScanError(
                 target=target.raw,
@@ -146,6 +147,11 @@ def endpoint_records(target: Target, results: Results, connections: int) -> list
                 message=f"no ClientHello was accepted (SSL 3.0 to TLS 1.3): {refusals}",
                 host=target.host,
                 port=target.port,
+                texts={
+                    "message": text_key(
+                        "tls.no-hello", refusals=refused or text_key("tls.no-answer")
+                    )
+                },
             )
         ]
     chain = _chain(results, base, target.host)
@@ -383,6 +389,9 @@ def _refused(endpoint: Finding, refusal: Rejected, groups13: list[T.Group], at: 
     context = {k: endpoint.context[k] for k in flags}
     context.update(modern_client_refused=refusal.reason, accepted_groups=accepted)
     accepts = f"; the server accepts {', '.join(accepted)}" if accepted else ""
+    said = text_key("tls.modern-refused", offered=offered, reason=refusal.reason)
+    if accepted:
+        said = text_key("tls.modern-refused-accepts", refused=said, accepted=", ".join(accepted))
     return Finding(
         algorithm=endpoint.algorithm,
         function="key-exchange",
@@ -392,6 +401,7 @@ def _refused(endpoint: Finding, refusal: Rejected, groups13: list[T.Group], at: 
         evidence=f"a client offering {offered} was refused ({refusal.reason}){accepts}"[:200],
         context=context,
         identity="modern-client-refused",
+        texts={"evidence": said},
     )
 
 

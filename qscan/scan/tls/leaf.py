@@ -13,7 +13,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from qscan.model import CERTIFICATE_CHECK, Finding, Location
+from qscan.model import CERTIFICATE_CHECK, Finding, Location, text_key
 
 CHECKS = ("expired", "not yet valid", "self-signed", "name mismatch")
 _COMPONENT = "tls server certificate chain[0] {check}"
@@ -46,12 +46,22 @@ def _finding(leaf_key: Finding, check: str, extra: dict[str, Any]) -> Finding:
     keep = ("subject", "issuer", "not_before", "not_after", "self_signed", "is_ca", "sha256")
     context = {k: ctx[k] for k in keep if k in ctx}
     location: Location = replace(leaf_key.location, component=_COMPONENT.format(check=check))
+    names = ", ".join(extra.get("certificate_names", []))
     evidence = {
         "expired": f"not valid after {ctx.get('not_after')}",
         "not yet valid": f"not valid before {ctx.get('not_before')}",
         "self-signed": f"issuer = subject ({ctx.get('subject')})",
-        "name mismatch": f"names {', '.join(extra.get('certificate_names', [])) or 'none'}; "
-        f"server name {extra.get('server_name')}",
+        "name mismatch": f"names {names or 'none'}; server name {extra.get('server_name')}",
+    }[check]
+    said = {
+        "expired": text_key("check.expired", date=str(ctx.get("not_after"))),
+        "not yet valid": text_key("check.not-yet-valid", date=str(ctx.get("not_before"))),
+        "self-signed": text_key("check.self-signed", subject=str(ctx.get("subject"))),
+        "name mismatch": text_key(
+            "check.name-mismatch",
+            names=names or text_key("check.no-names"),
+            server=str(extra.get("server_name")),
+        ),
     }[check]
     return Finding(
         algorithm=leaf_key.algorithm,
@@ -62,6 +72,7 @@ def _finding(leaf_key: Finding, check: str, extra: dict[str, Any]) -> Finding:
         evidence=evidence[:200],
         context={**context, **extra, "role": CERTIFICATE_CHECK, "check": check},
         identity=f"{ctx.get('sha256')}/{check}",
+        texts={"evidence": said},
     )
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from qscan.model import text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines, words
 from qscan.scan.repo.configs.negotiation import (
@@ -87,7 +88,10 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
                     scope.pop()
                 else:
                     out.error(
-                        "parse-error", f"apache: {stripped} closes no open section", line.number
+                        "parse-error",
+                        f"apache: {stripped} closes no open section",
+                        line.number,
+                        text_key("apache.closes-nothing", tag=stripped),
                     )
                 continue
             if stripped.startswith("<"):
@@ -98,7 +102,11 @@ class ApacheAnalyzer(TlsConfigAnalyzer):
             if parts:
                 yield parts, line.number, stripped, tuple(scope)
         if scope:
-            out.error("parse-error", f"apache: section <{scope[-1]}> is never closed")
+            out.error(
+                "parse-error",
+                f"apache: section <{scope[-1]}> is never closed",
+                text=text_key("apache.never-closed", section=scope[-1]),
+            )
 
     def _directive(
         self,

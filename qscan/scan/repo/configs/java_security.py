@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.tls_settings import TlsConfigAnalyzer, TlsFindings, split_list
 
@@ -131,13 +131,21 @@ class JavaSecurityAnalyzer(TlsConfigAnalyzer):
                         "meaning": f"smallest {match.group(1)} key accepted",
                     },
                     identity=f"{key} {entry}",
+                    texts={
+                        "context.meaning": text_key("java.smallest-key", algorithm=match.group(1)),
+                    },
                 )
             )
         names = {e.split()[0].strip('"') for e in entries}
         if kind == "tls":
             allowed = [vid for name, vid in _JDK_VERSIONS.items() if name not in names]
             if allowed:
+                first = len(out.records)
                 out.versions(allowed, line, component, evidence, {"meaning": f"not in {key}"})
+                said = {"context.meaning": text_key("java.not-in", key=key)}
+                for record in out.records[first:]:
+                    if isinstance(record, Finding):
+                        record.texts = said
         if kind == "certpath":
             upper = {n.upper() for n in names}
             for digest, spellings in (("SHA-1", ("SHA1", "SHA-1")), ("MD5", ("MD5",))):
@@ -154,5 +162,9 @@ class JavaSecurityAnalyzer(TlsConfigAnalyzer):
                                 "meaning": f"certificate signatures with {digest} are accepted"
                             },
                             identity=f"{key} accepts {digest}",
+                            texts={
+                                "evidence": text_key("java.not-listed", key=key, digest=digest),
+                                "context.meaning": text_key("java.digest-accepted", digest=digest),
+                            },
                         )
                     )

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 import yaml
 
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.resources import YAML_LOADER
 from qscan.scan.certs import analyze_bytes, wants_content
 from qscan.scan.interface import FileContext, Record
@@ -88,7 +88,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                 out.error("parse-error", f"YAML: {getattr(exc, 'problem', None) or exc}", line)
             return iter(out.records)
         except RecursionError:
-            out.error("parse-error", "YAML: nested too deeply")
+            out.error("parse-error", "YAML: nested too deeply", text=text_key("yaml.too-deep"))
             return iter(out.records)
         # PEM text in stringData is read by the certificate analyzer when it takes the file
         whole_file_taken = wants_content(ctx.path, text[:4096].encode("utf-8", "replace"))
@@ -124,6 +124,7 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                 "config-value",
                 f"cert-manager Certificate: unknown privateKey.algorithm {raw!r}",
                 line,
+                text_key("cert-manager.unknown-algorithm", value=repr(raw)),
             )
             return
         size_text = _scalar(_get(key, "size"))
@@ -194,7 +195,10 @@ class KubernetesAnalyzer(TlsConfigAnalyzer):
                         raw = base64.b64decode("".join(value.split()), validate=True)
                     except (binascii.Error, ValueError):
                         out.error(
-                            "config-value", f"Secret {scope['scope']}: {key} is not base64", line
+                            "config-value",
+                            f"Secret {scope['scope']}: {key} is not base64",
+                            line,
+                            text_key("k8s.not-base64", secret=scope["scope"], key=key),
                         )
                         continue
                 else:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.catalog import catalog
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.negotiation import ServerSetup
@@ -72,6 +72,9 @@ class OpenSslCnfAnalyzer(TlsConfigAnalyzer):
                         "parse-error",
                         f"openssl.cnf: not a 'name = value' line: {stripped[:60]!r}",
                         line.number,
+                        text_key(
+                            "config.not-assignment", file="openssl.cnf", line=repr(stripped[:60])
+                        ),
                     )
                 continue
             key, value = assign.group(1), _value(assign.group(2))
@@ -105,7 +108,10 @@ class OpenSslCnfAnalyzer(TlsConfigAnalyzer):
         low, number, evidence = minimum
         if low is None:
             out.error(
-                "config-value", f"openssl.cnf MinProtocol: unknown version in {evidence!r}", number
+                "config-value",
+                f"openssl.cnf MinProtocol: unknown version in {evidence!r}",
+                number,
+                text_key("openssl-cnf.unknown-version", evidence=repr(evidence)),
             )
             return
         out.versions(versions_between(low, maximum), number, "openssl.cnf MinProtocol", evidence)

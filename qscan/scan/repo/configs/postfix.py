@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qscan.catalog import catalog
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines
 from qscan.scan.repo.configs.negotiation import server_facts, server_setup
@@ -92,6 +92,7 @@ class PostfixAnalyzer(TlsConfigAnalyzer):
                     "parse-error",
                     f"main.cf: not a 'name = value' line: {line.text[:60]!r}",
                     line.number,
+                    text_key("config.not-assignment", file="main.cf", line=repr(line.text[:60])),
                 )
                 continue
             settings[match.group(1)] = (line.number, match.group(2).strip(), line.text.strip())

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from qscan.model import Location
+from qscan.model import Location, text_key
 from qscan.protocols import ssh
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
@@ -103,7 +103,12 @@ class SshConfigAnalyzer(TextAnalyzer):
                 block = " ".join(parts)
                 continue
             if not args:
-                out.error("config-value", f"{config}: {parts[0]} has no value", line.number)
+                out.error(
+                    "config-value",
+                    f"{config}: {parts[0]} has no value",
+                    line.number,
+                    text_key("config.no-value", config=config, directive=parts[0]),
+                )
                 continue
             context: dict = {"config": config, "directive": parts[0]}
             if block:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.resources import load_yaml
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.base import TextAnalyzer
@@ -102,6 +102,7 @@ class TerraformAnalyzer(TextAnalyzer):
                 "config-value",
                 f"terraform tls_private_key: unknown algorithm {raw!r}",
                 attr.line if attr else block.line,
+                text_key("terraform.unknown-algorithm", value=repr(raw)),
             )
             return None
         fields = dict(found)
@@ -161,6 +162,7 @@ class TerraformAnalyzer(TextAnalyzer):
                 "config-value",
                 f"terraform {block.labels[0]}: unknown value {raw!r}",
                 attr.line if attr else block.line,
+                text_key("terraform.unknown-value", resource=block.labels[0], value=repr(raw)),
             )
             return
         if not isinstance(found, dict):

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding
+from qscan.model import Finding, text_key
 from qscan.protocols import tls
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.collect import ConfigFindings
@@ -220,7 +220,12 @@ class TlsFindings(ConfigFindings):
                 continue
             group = tls.group_by_name(clean)
             if group is None:
-                self.error("config-value", f"{component}: unknown group {clean!r}", line)
+                self.error(
+                    "config-value",
+                    f"{component}: unknown group {clean!r}",
+                    line,
+                    text_key("config.unknown-group", component=component, name=repr(clean)),
+                )
                 continue
             found.append(group)
         if not found:
@@ -319,7 +324,12 @@ class TlsFindings(ConfigFindings):
         for rank, name in enumerate(names, start=1):
             item = lookup(name)
             if item is None:
-                self.error("config-value", f"{component}: unknown {kind} {name!r}", line)
+                self.error(
+                    "config-value",
+                    f"{component}: unknown {kind} {name!r}",
+                    line,
+                    text_key("config.unknown", component=component, kind=kind, name=repr(name)),
+                )
                 continue
             self.add(
                 finding(
