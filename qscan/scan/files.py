@@ -346,7 +346,7 @@ def _scan_batch(
     analyzers: Sequence[FileAnalyzer], batch: list[FileEntry], target: str, options: ScanOptions
 ) -> list[Record]:
     out: list[Record] = []
-    with budget_timer():
+    with budget_timer(options.file_timeout):
         for entry in batch:
             out.extend(analyze_file(analyzers, entry, target, options))
     return out
