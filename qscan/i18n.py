@@ -25,7 +25,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from qscan.model import Text
-from qscan.resources import reports_dir
+from qscan.resources import YAML_LOADER, reports_dir
 
 LANGUAGES = ("en", "nl")
 """Report languages, English first: it is the text of rules/ and of the templates; the others
@@ -53,7 +53,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 @cache
 def _document(lang: str) -> dict[str, Any]:
     path = reports_dir() / "i18n" / f"{lang}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Self
 
@@ -355,28 +355,33 @@ class Inventory:
         return out
 
     def to_json(self) -> str:
-        """The canonical JSON inventory. Top-level fields are indented; each finding, error
-        and note is one compact line. That keeps the file readable, greppable and diffable line
-        by line, and lets the C encoder do the work (an indented dump falls back to the
-        pure-Python encoder: about 4x slower and 1.6x larger). The records are turned into
-        dictionaries one at a time: a large inventory never holds all of them as
-        dictionaries at once."""
-        records: dict[str, Sequence[Finding | ScanError]] = {
+        """The canonical JSON inventory (see `json_chunks`)."""
+        return "".join(self.json_chunks())
+
+    def json_chunks(self) -> Iterator[str]:
+        """The canonical JSON inventory in pieces, to be written one after the other.
+        Top-level fields are indented; each finding, error, note and issue is one compact
+        line. That keeps the file readable, greppable and diffable line by line, and lets the
+        C encoder do the work (an indented dump falls back to the pure-Python encoder: about
+        4x slower and 1.6x larger). The records are turned into dictionaries and lines one
+        at a time and the document is never joined into one string: a large inventory's
+        JSON is written with no more memory than one record's line."""
+        records: dict[str, Sequence[Finding | ScanError | ScanNote]] = {
             "findings": self.findings,
             "errors": self.errors,
             "notes": self.notes,
         }
-        parts = []
-        for key, value in replace(self, findings=[], errors=[], notes=[]).to_dict().items():
+        fields_ = replace(self, findings=[], errors=[], notes=[]).to_dict().items()
+        for n, (key, value) in enumerate(fields_):
+            yield f"{'{' if n == 0 else ','}\n  {json.dumps(key)}: "
             if key in records:
-                parts.append(f"  {json.dumps(key)}: {_json_lines(records[key])}")
+                yield from _json_lines(records[key])
             elif key in LINE_ARRAYS and isinstance(value, list):
-                parts.append(f"  {json.dumps(key)}: {_json_lines(value)}")
+                yield from _json_lines(value)
             else:
                 text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-                indented = text.replace("\n", "\n  ")
-                parts.append(f"  {json.dumps(key)}: {indented}")
-        return "{\n" + ",\n".join(parts) + "\n}\n"
+                yield text.replace("\n", "\n  ")
+        yield "\n}\n"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Inventory:
@@ -404,11 +409,15 @@ LINE_ARRAYS = ("issues",)
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
 
 
-def _json_lines(items: Sequence[Finding | ScanError | dict[str, Any]]) -> str:
+def _json_lines(items: Sequence[Finding | ScanError | ScanNote | dict[str, Any]]) -> Iterator[str]:
     if not items:
-        return "[]"
-    lines = (_JSON_LINE.encode(i if isinstance(i, dict) else i.to_dict()) for i in items)
-    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
+        yield "[]"
+        return
+    separator = "[\n    "
+    for item in items:
+        yield separator + _JSON_LINE.encode(item if isinstance(item, dict) else item.to_dict())
+        separator = ",\n    "
+    yield "\n  ]"
 
 
 def object_at(data: Mapping[str, Any], key: str) -> dict[str, Any]:

@@ -92,3 +92,19 @@ def test_clear_errors_for_unknown_options_and_formats() -> None:
     assert set(qscan.FORMATS) == {"cbom", "csv", "html", "json", "md", "sarif", "text"}
     with pytest.raises(qscan.TargetError):
         qscan.parse_target("tls://")
+
+
+def test_import_qscan_loads_the_library_on_first_use():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, qscan; before = 'qscan.pipeline' in sys.modules; "
+        "import qscan.render.markdown, qscan.scan.registry, qscan.assess.rules; "
+        "print(before, callable(qscan.scan), callable(qscan.render), callable(qscan.assess), "
+        "qscan.Finding.__module__, 'qscan.pipeline' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    assert out.split() == ["False", "True", "True", "True", "qscan.model", "True"]
+    assert set(qscan.__all__) <= set(dir(qscan))
+    assert all(getattr(qscan, name) is not None for name in qscan.__all__)

@@ -88,9 +88,10 @@ def asset_of(
     host, port, service = location.get("host"), location.get("port"), location.get("service")
     where = place_text(path, host, port, service)
     target = str(location.get("target") or "") if path is not None else ""
-    shown = place_text(path, host, port, service, target)  # for people: `repo-a: app.py`
+    # for people: `repo-a: app.py`, and where this finding saw it: `repo-a: app.py:3`
+    shown = place_text(path, host, port, service, target) if target else where
     line = location.get("line")
-    seen = place_text(path, host, port, service, target, line if isinstance(line, int) else None)
+    seen = f"{shown}:{line}" if path is not None and isinstance(line, int) and line else shown
     owner = (str(context.get("organisation_id") or ""), str(context.get("system") or ""))
     component = str(location.get("component") or "")
     if asset == "certificate":

@@ -137,7 +137,13 @@ PLACEHOLDERS: dict[str, Placeholder] = {
 
 def reason(key: str, **values: object) -> str:
     """The English text of one reason or fragment."""
-    return TEMPLATES[key].en.format(**values)
+    return _english(key).format(**values)
+
+
+@cache
+def _english(key: str) -> str:
+    """A template's English text, looked up once per key (a finding has about ten reasons)."""
+    return TEMPLATES[key].en
 
 
 def placeholders(text: str) -> list[str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import signal
 import sys
+from importlib import import_module
 from types import FrameType
 from typing import Any
 
 import click
 
-from qscan.cli import inventories, rules, scan
 from qscan.cli.common import tune_gc
 from qscan.version import __version__
 
@@ -27,9 +27,35 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+FAMILIES = {
+    "scan": "scan",
+    "report": "scan",
+    "baseline": "scan",
+    "rules": "rules",
+    "merge": "inventories",
+    "roadmap": "inventories",
+    "store": "inventories",
+    "diff": "inventories",
+}
+"""Each command and the module of this package that holds it (in its COMMANDS). A module
+is imported when one of its commands runs (or for --help): `qscan scan` does not load the
+inventory tools' renderers and templates."""
+
+
 class Qscan(click.Group):
     """The group, with the exit codes of a shell for signals: 130 after Ctrl-C (SIGINT)
-    and 143 after SIGTERM, never 1 (which says "findings")."""
+    and 143 after SIGTERM, never 1 (which says "findings"); its commands are loaded when
+    used (FAMILIES)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(FAMILIES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        family = FAMILIES.get(cmd_name)
+        if family is None:
+            return None
+        commands = import_module(f"qscan.cli.{family}").COMMANDS
+        return next((c for c in commands if c.name == cmd_name), None)
 
     def invoke(self, ctx: click.Context) -> Any:
         previous = signal.signal(signal.SIGTERM, _terminate)
@@ -51,7 +77,3 @@ def main() -> None:
     """qscan finds quantum-vulnerable cryptography in certificates, keys, keystores,
     TLS and SSH endpoints, configuration and source code, and says how urgent each is."""
     tune_gc()
-
-
-for _command in (*scan.COMMANDS, *rules.COMMANDS, *inventories.COMMANDS):
-    main.add_command(_command)

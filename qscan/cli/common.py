@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -47,21 +48,24 @@ def check_output(output: str) -> None:
         fail(f"--output {output} is a folder, not a file")
 
 
-def write_output(text: str, output: str) -> None:
-    """Write to a file (creating its folder) or, for '-', to stdout. A file is written to a
-    temporary file beside it, then renamed: an interrupted write leaves the previous
-    version whole."""
+def write_output(text: str | Iterable[str], output: str) -> None:
+    """Write the text (or its pieces, one after the other) to a file, creating its folder,
+    or, for '-', to stdout. A file is written to a temporary file beside it, then renamed:
+    an interrupted write leaves the previous version whole."""
+    chunks = (text,) if isinstance(text, str) else text
     if output == "-":
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
     path = Path(output).resolve()
     if path.exists() and not path.is_file():
-        _write_in_place(text, path, output)
+        _write_in_place(chunks, path, output)
         return
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
+        with open(partial, "w", encoding="utf-8") as fh:
+            fh.writelines(chunks)
         os.replace(partial, path)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
@@ -70,12 +74,12 @@ def write_output(text: str, output: str) -> None:
             partial.unlink()
 
 
-def _write_in_place(text: str, path: Path, output: str) -> None:
+def _write_in_place(chunks: Iterable[str], path: Path, output: str) -> None:
     """A device, FIFO or other special file (/dev/null, /dev/stdout) is written as it is:
     renaming a file over it would replace the device itself."""
     try:
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines(chunks)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 

@@ -31,7 +31,7 @@ from qscan.i18n import plural
 from qscan.model import DEFAULT_POLICY, SEVERITIES, Inventory
 from qscan.pipeline import scan as run_scan
 from qscan.pipeline import scan_estate
-from qscan.render import RENDERERS, RenderOptions
+from qscan.render import RENDERERS, RenderOptions, render_chunks
 from qscan.render.gate_failure import failure_lines
 from qscan.scan.interface import ScanOptions
 from qscan.scan.limits import ENDPOINT_TIMEOUTS, FILE_TIMEOUT
@@ -167,7 +167,7 @@ def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[s
 def write_outputs(inventory: Inventory, pairs: list[tuple[str, str]], lang: str) -> None:
     for fmt, out in pairs:
         color = out == "-" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        write_output(RENDERERS[fmt](inventory, RenderOptions(lang=lang, color=color)), out)
+        write_output(render_chunks(fmt, inventory, RenderOptions(lang=lang, color=color)), out)
 
 
 def gate(inventory: Inventory, config: GateConfig) -> int:

@@ -6,7 +6,7 @@ renderer imports cyclonedx-python-lib), and a scan that writes JSON should not p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 
 from qscan.model import Inventory
@@ -41,4 +41,16 @@ class _Registry(Mapping[str, Renderer]):
 
 RENDERERS: Mapping[str, Renderer] = _Registry()
 
-__all__ = ["RENDERERS", "RenderOptions", "Renderer"]
+
+def render_chunks(name: str, inventory: Inventory, options: RenderOptions) -> Iterable[str]:
+    """The output in pieces to be written one after the other: a renderer module with
+    `chunks` never holds its whole output in memory (the JSON inventory of a large scan is
+    tens of MB as one string); the others give their text in one piece."""
+    module = import_module(f"qscan.render.{_MODULES[name]}")
+    chunks = getattr(module, "chunks", None)
+    return (
+        chunks(inventory, options) if chunks is not None else (module.render(inventory, options),)
+    )
+
+
+__all__ = ["RENDERERS", "RenderOptions", "Renderer", "render_chunks"]

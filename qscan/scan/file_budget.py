@@ -7,17 +7,33 @@ derivation in OpenSSL) runs to its end first, which is why every such call has a
 its own (qscan.scan.limits). The timer is a process-wide resource: it is armed only in the
 main thread of a process (the scanning process and each worker); elsewhere (a library user
 scanning from a thread) files run without a budget.
+
+A run of files (a batch) installs the handler once and starts a timer that ticks every
+tenth of the budget (at most every second), in `budget_timer`; each file's `file_budget`
+only notes when its budget ends, and the tick that comes after that moment stops it. Setting
+a timer and a handler for every file cost more than some analyzers (10 us a file, 0.2 s of
+CPU on 20,000 files); a file's budget now ends up to a tenth of it late.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
+from contextlib import AbstractContextManager, contextmanager
+from types import FrameType, TracebackType
 
 from qscan.scan.limits import FILE_SECONDS_PER_MB
+
+_TIMER = getattr(signal, "setitimer", None)
+TICKS_PER_BUDGET = 10
+MAX_TICK_SECONDS = 1.0
+
+_ticking_in: int | None = None
+"""The thread (always the main one) in which `budget_timer` runs its timer."""
+_deadline: float | None = None
+"""When the budget of the file being analysed ends (time.monotonic), if one is."""
 
 
 class FileTimeout(BaseException):
@@ -33,25 +49,67 @@ def budget_seconds(base: float, size: int) -> float:
     return base + FILE_SECONDS_PER_MB * size / (1 << 20)
 
 
-def _expire(signum: int, frame: FrameType | None) -> None:
-    raise FileTimeout
+def _tick(signum: int, frame: FrameType | None) -> None:
+    if _deadline is not None and time.monotonic() >= _deadline:
+        raise FileTimeout
 
 
 @contextmanager
-def file_budget(seconds: float) -> Iterator[None]:
-    """Raise FileTimeout in the block once `seconds` have passed (no budget when seconds
-    is 0 or outside the main thread)."""
+def budget_timer(base: float) -> Iterator[None]:
+    """For the block, the SIGALRM handler and a timer ticking every tenth of `base` seconds
+    (at most every second), in the main thread (elsewhere, or when base is not positive,
+    nothing); then the previous handler again and no timer."""
+    global _ticking_in, _deadline
     if (
-        seconds <= 0
-        or not hasattr(signal, "setitimer")
+        base <= 0
+        or _TIMER is None
+        or _ticking_in is not None
         or threading.current_thread() is not threading.main_thread()
     ):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _tick)
+    tick = min(MAX_TICK_SECONDS, base / TICKS_PER_BUDGET)
+    _ticking_in = threading.get_ident()
+    _TIMER(signal.ITIMER_REAL, tick, tick)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _TIMER(signal.ITIMER_REAL, 0)
+        _ticking_in = _deadline = None
         signal.signal(signal.SIGALRM, previous)
+
+
+class file_budget:  # noqa: N801 - a context manager, named like contextlib's
+    """Raise FileTimeout in the block once `seconds` have passed (no budget when seconds is
+    0 or outside the main thread). Within `budget_timer` it only notes when the budget
+    ends; outside, it runs a timer for the block itself."""
+
+    __slots__ = ("seconds", "_own")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._own: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> None:
+        global _deadline
+        if self.seconds <= 0:
+            return
+        if _ticking_in != threading.get_ident():
+            self._own = budget_timer(self.seconds)
+            self._own.__enter__()
+            if _ticking_in != threading.get_ident():
+                return
+        _deadline = time.monotonic() + self.seconds
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        global _deadline
+        if _ticking_in == threading.get_ident():
+            _deadline = None
+        if self._own is not None:
+            self._own.__exit__(kind, exc, tb)

@@ -33,7 +33,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from qscan.model import TARGET_UNREADABLE, Finding, ScanError, Text, text_key
-from qscan.scan.file_budget import FileTimeout, budget_seconds, file_budget
+from qscan.scan.file_budget import FileTimeout, budget_seconds, budget_timer, file_budget
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.records import os_error_text
@@ -360,8 +360,9 @@ def _scan_batch(
     analyzers: Sequence[FileAnalyzer], batch: list[FileEntry], target: str, options: ScanOptions
 ) -> list[Record]:
     out: list[Record] = []
-    for entry in batch:
-        out.extend(analyze_file(analyzers, entry, target, options))
+    with budget_timer(options.file_timeout):
+        for entry in batch:
+            out.extend(analyze_file(analyzers, entry, target, options))
     return out
 
 
@@ -615,15 +616,13 @@ class PathScanner(FileScanner):
         self, items: Iterable[WalkItem], target: str, options: ScanOptions
     ) -> Iterator[Record]:
         files = 0
-        analyzers = self.analyzers
-        for item in items:
-            if isinstance(item, ScanError):
-                yield item
+        for batch in _batches(iter(items)):
+            if isinstance(batch, ScanError):
+                yield batch
                 continue
-            yield from analyze_file(analyzers, item, target, options)
-            files += 1
-            if options.progress is not None:
-                self._progress(options, target, files - 1, files)
+            yield from _scan_batch(self.analyzers, batch, target, options)
+            files += len(batch)
+            self._progress(options, target, files - len(batch), files)
 
     def _parallel(
         self, items: Iterable[WalkItem], target: str, options: ScanOptions, workers: int

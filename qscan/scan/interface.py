@@ -6,18 +6,20 @@ new module implementing one of these classes and one line in qscan.scan.registry
 
 from __future__ import annotations
 
-import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from qscan.model import Finding, ScanError
 from qscan.scan.limits import FILE_TIMEOUT, KdfBudget
 from qscan.scan.storage import StorageFacts
 from qscan.targets import Target
+
+if TYPE_CHECKING:
+    import asyncio
 
 Record = Finding | ScanError
 

@@ -26,9 +26,10 @@ class PathPatterns:
             files=re.compile("|".join(f"(?:{n})" for n in names), flags) if names else None,
         )
 
-    def matches(self, folders: tuple[str, ...], name: str) -> bool:
-        if any(f.lower() in self.folders for f in folders):
-            return True
+    def in_folders(self, folders: tuple[str, ...]) -> bool:
+        return any(f.lower() in self.folders for f in folders)
+
+    def names(self, name: str) -> bool:
         return self.files is not None and self.files.search(name) is not None
 
 
@@ -47,21 +48,36 @@ def _trust_stores() -> PathPatterns:
 
 
 def scope_of_path(relpath: str) -> str:
-    """The scope of a file from its path relative to the scan target ("/"-separated)."""
+    """The scope of a file from its path relative to the scan target ("/"-separated): the
+    first scope whose folders hold it or whose file patterns match its name. What its
+    folder says is worked out once per folder (a folder's files come together)."""
     folder, _, name = relpath.rpartition("/")
-    return _scope_in(folder, name)
+    by_folder, scope = _scope_of_folder(folder)
+    for named, patterns in _scopes()[:by_folder]:
+        if patterns.names(name):
+            return named
+    return scope
 
 
 @lru_cache(maxsize=4096)
-def _scope_in(folder: str, name: str) -> str:
+def _scope_of_folder(folder: str) -> tuple[int, str]:
+    """The rank and name of the first scope whose folders hold this folder's files;
+    (number of scopes, production) when none does."""
     folders = tuple(folder.split("/")) if folder else ()
-    for scope, patterns in _scopes():
-        if patterns.matches(folders, name):
-            return scope
-    return PRODUCTION
+    scopes = _scopes()
+    for rank, (scope, patterns) in enumerate(scopes):
+        if patterns.in_folders(folders):
+            return rank, scope
+    return len(scopes), PRODUCTION
 
 
 def is_trust_store(path: str) -> bool:
     """Whether the file at `path` (its full path, any separator) is a trust store."""
-    parts = re.split(r"[\\/]", path)
-    return _trust_stores().matches(tuple(parts[:-1]), parts[-1])
+    cut = max(path.rfind("/"), path.rfind("\\"))
+    name = path[cut + 1 :]
+    return _trust_store_folder(path[:cut] if cut >= 0 else "") or _trust_stores().names(name)
+
+
+@lru_cache(maxsize=4096)
+def _trust_store_folder(folder: str) -> bool:
+    return _trust_stores().in_folders(tuple(re.split(r"[\\/]", folder)) if folder else ())

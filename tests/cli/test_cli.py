@@ -203,3 +203,31 @@ def test_text_output_neutralises_control_characters(runner, tmp_path):
     path.write_text(json.dumps(assess(inv).to_dict()))
     out = runner.invoke(main, ["report", str(path), "--format", "text"]).output
     assert "\x1b" not in out
+
+
+def test_every_command_is_listed_with_its_module_and_loaded_only_when_used():
+    import subprocess
+    import sys
+    from importlib import import_module
+
+    from qscan.cli import FAMILIES
+
+    for family in set(FAMILIES.values()):
+        for command in import_module(f"qscan.cli.{family}").COMMANDS:
+            assert FAMILIES[command.name] == family
+    assert sorted(FAMILIES) == main.list_commands(None)
+    probe = (
+        "import sys; from qscan.cli import main; main.get_command(None, 'scan'); "
+        "print('qscan.cli.inventories' in sys.modules, 'jinja2' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.split() == ["False", "False"]
+
+
+def test_help_lists_every_command(runner):
+    from qscan.cli import FAMILIES
+
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert all(f"  {name} " in result.output for name in FAMILIES)
+    assert runner.invoke(main, ["no-such-command"]).exit_code == 2

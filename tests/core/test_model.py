@@ -69,3 +69,22 @@ def test_from_dict_rejects_other_documents():
 
     with pytest.raises(ValueError):
         Inventory.from_dict({"schema": "something/else"})
+
+
+def test_json_is_written_in_pieces_of_one_record():
+    findings = [_finding(location=Location(target="certs", path=f"{n}.pem")) for n in range(3)]
+    inv = Inventory(
+        findings=findings,
+        targets=["certs"],
+        scanned_at="2026-11-29T00:00:00+00:00",
+        tool={"name": "qscan", "version": "1"},
+        extra={"issues": [{"id": "a"}, {"id": "b"}], "estate": {"name": "≤ Org"}},
+    )
+    chunks = list(inv.json_chunks())
+    text = "".join(chunks)
+    assert text == inv.to_json()
+    assert json.loads(text) == json.loads(json.dumps(inv.to_dict()))
+    assert max(chunk.count('"fingerprint"') for chunk in chunks) == 1
+    lines = text.splitlines()
+    assert sum(1 for line in lines if '"fingerprint"' in line) == 3
+    assert sum(1 for line in lines if line.strip().startswith('{"id"')) == 2

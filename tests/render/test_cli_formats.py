@@ -28,3 +28,17 @@ def test_report_every_format(tmp_path: Path, plain_inventory):
     assert json.loads(outputs["sarif"].read_text())["version"] == "2.1.0"
     assert outputs["csv"].read_text().startswith("fingerprint,")
     assert "CI-controle" in outputs["md"].read_text()
+
+
+def test_json_output_to_a_file_and_to_stdout_is_the_inventory(tmp_path: Path, plain_inventory):
+    saved = tmp_path / "inv.json"
+    saved.write_text(plain_inventory.to_json(), encoding="utf-8")
+    written = tmp_path / "again.json"
+    runner = CliRunner()
+    to_file = runner.invoke(
+        main, ["report", str(saved), "--format", "json", "--output", str(written)]
+    )
+    to_stdout = runner.invoke(main, ["report", str(saved), "--format", "json", "--output", "-"])
+    assert to_file.exit_code == to_stdout.exit_code == 0
+    assert written.read_text(encoding="utf-8") == to_stdout.output
+    assert json.loads(to_stdout.output)["findings"] == json.loads(saved.read_text())["findings"]

@@ -1,6 +1,7 @@
 """The walker and PathScanner: bad input becomes error records, the scan goes on."""
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,6 +142,20 @@ def test_file_over_its_budget_is_a_timeout_and_the_scan_goes_on(tmp_path):
     assert [f.location.path for f in findings] == ["b-good"]
     assert [(e.kind, e.path) for e in errors] == [("timeout", "a-loop")]
     assert "--file-timeout" in errors[0].message
+
+
+def test_budget_in_workers_and_for_one_file_leaves_sigalrm_as_it_was(tmp_path):
+    for n in range(files.SMALL_TREE + 50):
+        (tmp_path / f"f{n:03}").write_bytes(b"MARK")
+    (tmp_path / "f100").write_bytes(b"LOOP")
+    before = signal.getsignal(signal.SIGALRM)
+    findings, errors = run(tmp_path, file_timeout=0.3, workers=2)
+    assert len(findings) == files.SMALL_TREE + 49
+    assert [(e.kind, e.path) for e in errors] == [("timeout", "f100")]
+    findings, errors = run(tmp_path / "f100", file_timeout=0.3)
+    assert [e.kind for e in errors] == ["timeout"]
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_records_of_one_file_are_capped(tmp_path, monkeypatch):
