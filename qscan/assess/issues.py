@@ -421,19 +421,16 @@ class IssueSet:
         return most_urgent_first(d.build() for d in self._drafts.values())
 
 
+def urgency(issue: Issue) -> tuple[int, int, int, str, str, str]:
+    """Lowest wave, then highest score, then worst severity, then rule and asset: smallest is
+    most urgent, the same for every run over the same material."""
+    p = issue.priority
+    return (p.wave, -p.score, -severity_rank(issue.severity), issue.rule, issue.asset, issue.id)
+
+
 def most_urgent_first(issues: Iterable[Issue]) -> list[Issue]:
-    """Lowest wave, then highest score, then worst severity: the order of every top list."""
-    return sorted(
-        issues,
-        key=lambda i: (
-            i.priority.wave,
-            -i.priority.score,
-            -severity_rank(i.severity),
-            i.rule,
-            i.asset,
-            i.id,
-        ),
-    )
+    """The order of every top list."""
+    return sorted(issues, key=urgency)
 
 
 def group(findings: Iterable[Finding]) -> list[Issue]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from qscan.assess.issues import Issue
+from qscan.assess.issues import Issue, urgency
 from qscan.assess.policy import KEX_FUNCTIONS, Policy
 from qscan.assess.reasons import reason
 from qscan.assess.scenario import Scenario, book, get_scenario, scenario_from_dict
@@ -452,7 +452,7 @@ class SystemRollup:
     issues: int = 0
     apart: int = 0
     """Issues in test, documentation or vendored material."""
-    _top: tuple[bool, int, int, str] | None = None
+    _top: tuple[bool, tuple[int, int, int, str, str, str]] | None = None
     _top_issue: Issue | None = None
 
     def add(self, issue: Issue) -> None:
@@ -462,8 +462,8 @@ class SystemRollup:
             self.by_wave[p.wave] = self.by_wave.get(p.wave, 0) + 1
         else:
             self.apart += 1
-        key = (issue.production, -p.wave, p.score, issue.id)
-        if self._top is None or key > self._top:
+        key = (not issue.production, urgency(issue))
+        if self._top is None or key < self._top:
             self._top = key
             self._top_issue = issue
 

@@ -322,12 +322,19 @@ def test_estate_profile_is_found_by_system_name() -> None:
     assert setting.profile(finding(2)) is None
 
 
-def _issue(id: str, score: int, wave: int, scope: str = "production") -> Issue:
+def _issue(
+    id: str,
+    score: int,
+    wave: int,
+    scope: str = "production",
+    rule: str = "QS101",
+    severity: str = "high",
+) -> Issue:
     return Issue(
         id=id,
-        rule="QS101",
+        rule=rule,
         title="Quantum-vulnerable key establishment",
-        severity="high",
+        severity=severity,
         status="quantum-vulnerable",
         kind="endpoint",
         asset=f"tls://{id}:443",
@@ -363,9 +370,22 @@ def test_system_rollup_is_order_independent() -> None:
     assert p.reasons[1] == "1 issue(s) in test, documentation or vendored material, not ranked"
     assert (
         p.reasons[2]
-        == "most urgent issue: QS101 Quantum-vulnerable key establishment — tls://c:443"
+        == "most urgent issue: QS101 Quantum-vulnerable key establishment — tls://b:443"
     )
-    assert "most urgent issue: reason c" in p.reasons
+    assert "most urgent issue: reason b" in p.reasons
+
+
+def test_the_most_urgent_issue_of_equal_priority_is_chosen_by_severity_then_rule() -> None:
+    """Issue ids are digests of paths that differ from copy to copy of the same material;
+    the issue a system is ranked by must not."""
+    for ids in (("z", "y", "x"), ("a", "b", "c")):
+        rollup = SystemRollup()
+        rollup.add(_issue(ids[0], 0, 4, rule="QS212", severity="info"))
+        rollup.add(_issue(ids[1], 0, 4, rule="QS104", severity="info"))
+        rollup.add(_issue(ids[2], 0, 4, rule="QS206", severity="low"))
+        assert "most urgent issue: reason " + ids[2] in rollup.priority().reasons
+        rollup.add(_issue("q", 0, 4, rule="QS105", severity="low"))
+        assert "most urgent issue: reason q" in rollup.priority().reasons
 
 
 def test_a_system_is_ranked_by_its_production_issues_not_by_counts() -> None:
