@@ -61,18 +61,26 @@ def _table_functions(patterns: PatternSet, specs: tuple[Spec, ...]) -> set[str]:
     return out
 
 
+def _loads(pattern: Pattern) -> bool:
+    return pattern.loader or pattern.function == KEY_LOADING
+
+
+def _own_classes(patterns: PatternSet, pattern: Pattern) -> set[str]:
+    """The functions a pattern's findings can have besides key loading: its follow-ups',
+    and its own unless it loads or constructs a key (whose use gives the function)."""
+    classes = {step.function for step in pattern.then if step.function}
+    if _loads(pattern):
+        return classes
+    if pattern.function == "auto":
+        return classes | _table_functions(patterns, pattern.algorithm)
+    return classes | {pattern.function}
+
+
 def pattern_classes(patterns: PatternSet, pattern: Pattern) -> set[str]:
     """The classes one pattern's findings can have."""
     if pattern.tls:
         return {TLS_CONFIG}
-    if pattern.loader or pattern.function == KEY_LOADING:
-        classes = {KEY_LOADING}
-    elif pattern.function == "auto":
-        classes = _table_functions(patterns, pattern.algorithm)
-    else:
-        classes = {pattern.function}
-    classes |= {step.function for step in pattern.then if step.function}
-    return classes
+    return _own_classes(patterns, pattern) | ({KEY_LOADING} if _loads(pattern) else set())
 
 
 def language_classes(language: str) -> set[str]:
@@ -87,8 +95,9 @@ def language_classes(language: str) -> set[str]:
 
 @dataclass(frozen=True)
 class _Labelled:
-    classes: frozenset[str]
-    loader: bool
+    own: frozenset[str]
+    loads: bool
+    tls: bool
 
 
 @cache
@@ -99,8 +108,7 @@ def _labels(language: str) -> dict[str, list[_Labelled]]:
     out: dict[str, list[_Labelled]] = {}
     for pattern in _patterns(patterns):
         labelled = _Labelled(
-            frozenset(pattern_classes(patterns, pattern)),
-            pattern.loader or pattern.function == KEY_LOADING,
+            frozenset(_own_classes(patterns, pattern)), _loads(pattern), bool(pattern.tls)
         )
         for name in pattern.names:
             label = find_pattern([pattern], name)[1]
@@ -109,21 +117,21 @@ def _labels(language: str) -> dict[str, list[_Labelled]]:
 
 
 def finding_class(language: str, finding: Finding) -> str:
-    """The class of a finding the scanner reported in a source file of this language."""
+    """The class of a finding the scanner reported in a source file of this language: a
+    loaded key is `unknown` whatever its use made the finding's function, a function a
+    follow-up call gave (`EVP_PKEY_encapsulate_init(ctx)`) is that function."""
     component = finding.location.component
     prefix = f"{load_patterns(language).component} "
     label = component[len(prefix) :] if component.startswith(prefix) else component
     if component.startswith("ssh ") or label in _NAME_STRING_LABELS:
         return NAME_STRING
-    if label == _TLS_SUMMARY_LABEL:
-        return TLS_CONFIG
     candidates = _labels(language).get(label, [])
-    if any(TLS_CONFIG in c.classes for c in candidates):
+    if label == _TLS_SUMMARY_LABEL or any(c.tls for c in candidates):
         return TLS_CONFIG
     if finding.function == KEY_LOADING:
         return KEY_LOADING
-    if any(finding.function in c.classes and not c.loader for c in candidates):
+    if any(finding.function in c.own for c in candidates):
         return finding.function
-    if any(c.loader for c in candidates):
+    if any(c.loads for c in candidates):
         return KEY_LOADING
     return finding.function
