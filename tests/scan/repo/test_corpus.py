@@ -242,3 +242,15 @@ def test_every_family_has_a_positive_and_a_negative(language, scores):
         if not positives[c] or not negatives[c]
     ]
     assert not missing, f"{language} families without a labelled case:\n" + "\n".join(missing)
+
+
+def test_a_finding_on_a_negative_line_is_reported(tmp_path):
+    (tmp_path / "a.py").write_text("import hashlib\n\nhashlib.md5(b'x')\n")
+    (tmp_path / f"a.py{EXPECTED_SUFFIX}").write_text(
+        "findings: []\nnegatives:\n- {line: 3, function: hash, why: mislabelled}\n"
+        "- {line: 1, function: hash}\n"
+    )
+    problems = score_folder(tmp_path).negative_problems
+    assert len(problems) == 2
+    assert problems[0].startswith("a.py:3: negative (mislabelled) has a finding: MD5 hash")
+    assert problems[1].startswith("a.py:1: a negative needs exactly")
