@@ -52,3 +52,9 @@ def connect(host):
         context = ssl.SSLContext(ssl.PROTOCOL_TLSv1)
         return context
     return host
+
+
+def label_width() -> int:
+    from hashlib import sha1
+
+    return 2 * sha1().digest_size

@@ -77,6 +77,10 @@ def test_every_symmetric_primitive_has_a_rule_under_every_policy(policy):
         ("SHA-1", "hash", {}, {}, "QS302", "classically-broken", "high"),
         ("MD4", "hash", {}, {}, "QS372", "classically-broken", "high"),
         ("MD5", "hash", {}, {"usedforsecurity": False}, "QS350", "quantum-safe", "info"),
+        ("SHA-1", "hash", {}, {"reference": True}, "QS353", "unknown", "medium"),
+        ("MD5", "hash", {}, {"reference": True}, "QS353", "unknown", "medium"),
+        ("SHA-256", "hash", {}, {"reference": True}, "QS303", "quantum-safe", "info"),
+        ("HMAC-MD5", "mac", {}, {}, "QS304", "classically-broken", "medium"),
         ("SHA-1", "hash", {}, {"usedforsecurity": False}, "QS350", "quantum-safe", "info"),
         ("SHA-256", "hash", {}, {}, "QS303", "quantum-safe", "info"),
         ("HMAC-SHA1", "mac", {}, {}, "QS303", "quantum-safe", "info"),
@@ -178,3 +182,25 @@ def test_dh_parameter_generation_in_code_is_judged_as_key_exchange(tmp_path):
     assert strong.verdict.deadline == policies()["nist-ir-8547"].deadline("kex-112").date
     assert weak.verdict.rule == "QS154"
     assert all(f.verdict.rule not in ("QS200", "QS201") for f in found.values())
+
+
+def test_a_hash_named_for_later_is_not_judged_like_a_hash_computed(tmp_path):
+    """paramiko's `_mac_info = {"hmac-sha1": {"class": sha1}}` and `hash_algo = sha1` name
+    SHA-1 for code elsewhere (HMAC, a key exchange hash); `sha1().digest_size` only reads a
+    size; `sha1(data)` hashes."""
+    (tmp_path / "transport.py").write_text(
+        "import os\n"
+        "from hashlib import md5, sha1\n"
+        "MACS = {'hmac-sha1': {'class': sha1, 'size': 20}}\n"
+        "salt = os.urandom(sha1().digest_size)\n"
+        "digest = md5(b'payload').hexdigest()\n"
+    )
+    found = {(f.location.line, f.algorithm): f for f in _scan(tmp_path)}
+    named = found[(3, "SHA-1")]
+    assert named.context.get("reference") is True
+    assert (named.verdict.rule, named.verdict.status) == ("QS353", "unknown")
+    assert named.priority.wave > 1
+    assert (4, "SHA-1") not in found
+    computed = found[(5, "MD5")]
+    assert "reference" not in computed.context
+    assert (computed.verdict.rule, computed.priority.wave) == ("QS302", 1)

@@ -133,7 +133,7 @@ def test_sha1_legacy_algorithms_enabled(sshd):
     assert judged[("ssh cipher", "aes128-cbc")].rule == "QS330"
     assert judged[("ssh cipher", "3des-cbc")].rule == "QS301"
     assert judged[("ssh mac", "hmac-sha1-96")].rule == "QS340"
-    assert judged[("ssh mac", "hmac-md5")].rule == "QS302"
+    assert judged[("ssh mac", "hmac-md5")].rule == "QS304"
     (rsa,) = [
         f for f in by_component(findings, "ssh host key") if f.params["key_type"] == "ssh-rsa"
     ]

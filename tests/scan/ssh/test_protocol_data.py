@@ -215,7 +215,7 @@ def test_ssh1_protocol():
         (ssh.cipher_findings, "chacha20-poly1305@openssh.com", {"strict_kex": False}, "QS332"),
         (ssh.cipher_findings, "chacha20-poly1305@openssh.com", {"strict_kex": True}, "QS303"),
         (ssh.mac_findings, "hmac-sha1-96", {}, "QS340"),
-        (ssh.mac_findings, "hmac-md5", {}, "QS302"),
+        (ssh.mac_findings, "hmac-md5", {}, "QS304"),
         (ssh.mac_findings, "hmac-sha1", {}, "QS341"),
         (ssh.mac_findings, "umac-64@openssh.com", {}, "QS342"),
         (ssh.mac_findings, "hmac-sha2-512", {}, "QS343"),

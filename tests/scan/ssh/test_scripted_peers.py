@@ -146,7 +146,7 @@ def test_legacy_only_peer():
     assert rules[("ssh cipher", "arcfour")] == "QS300"
     assert rules[("ssh cipher", "blowfish-cbc")] == "QS331"
     assert rules[("ssh cipher", "aes128-cbc")] == "QS330"
-    assert rules[("ssh mac", "hmac-md5")] == "QS302"
+    assert rules[("ssh mac", "hmac-md5")] == "QS304"
     assert rules[("ssh mac", "hmac-sha1-96")] == "QS340"
     assert rules[("ssh host key", "ssh-dss")] == "QS203"
     assert {m for m, _ in server.exchanges} == {"diffie-hellman-group14-sha1"}

@@ -597,7 +597,14 @@ class CodeDetector:
             if fields is None:
                 continue
             for variant in variants:
-                out.add(j, pattern, label, {**fields, **variant}, reader.source(j, i + 1))
+                out.add(
+                    j,
+                    pattern,
+                    label,
+                    {**fields, **variant},
+                    reader.source(j, i + 1),
+                    dict(REFERENCE),
+                )
 
     @staticmethod
     def _tls_ref(
@@ -758,6 +765,11 @@ _KEY_WORDS = (
 def _interesting_key(key: str) -> bool:
     low = key.lower()
     return any(w in low for w in _KEY_WORDS) and "secret" not in low and "pass" not in low
+
+
+REFERENCE = {"reference": True}
+"""Context of a finding for a name referenced, not called (`hashlib.sha1` handed to code
+the file does not show): what it is used for is not known here."""
 
 
 def pattern_finding(

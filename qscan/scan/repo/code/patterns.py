@@ -33,7 +33,9 @@ qscan/scan/repo/code/tlscode.py) instead of an algorithm.
 A language file may also hold `uses` (method name -> {function, operation} or {propagate:
 true}): a call of such a method on a variable bound to a matched call reports that use
 (`key.sign(...)`, `params.generate_private_key()`), and `key_use` in common.yaml turns an
-`EC` key into ECDSA or ECDH by that use.
+`EC` key into ECDSA or ECDH by that use. `descriptors` lists attributes that only describe
+an object (`digest_size`): a hash constructor read only for one of them
+(`sha1().digest_size`) protects nothing and is not reported.
 Tables map literal strings or names (case-insensitive; names also by their last segments;
 `re:` keys are regular expressions whose groups fill `{name}` templates) to an algorithm
 name, a parameter value, a map of fields, or `{lookup: TABLE, key: ...}` (read on in another
@@ -249,6 +251,8 @@ class PatternSet:
     """For a `keywords_if` module: the word must stand within N characters of this one."""
     structs: frozenset[str] = frozenset()
     """Last names of patterns matched on a composite literal (`tls.Config{...}`)."""
+    descriptors: frozenset[str] = frozenset()
+    """Attributes that only describe the hash object a call made (`sha1().digest_size`)."""
 
     def read(self, specs: tuple[Spec, ...], name: str, call: Value) -> tuple[Any, Spec | None]:
         """The value of the first spec that reads at this call (a field map, a scalar, or a
@@ -516,6 +520,7 @@ def load_patterns(language: str) -> PatternSet:
             if isinstance(w, dict) and w.get("near")
         },
         structs=frozenset(w for p in calls if p.struct for w in p.last_names),
+        descriptors=frozenset(raw.get("descriptors") or ()),
     )
 
 

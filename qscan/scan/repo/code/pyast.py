@@ -30,6 +30,7 @@ from typing import Any
 from qscan.model import Finding
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.code.engine import (
+    REFERENCE,
     find_pattern,
     inferred_from,
     pattern_finding,
@@ -334,6 +335,8 @@ class Detector:
         self.uses_of: dict[int, list[_Use]] = {}
         self.strings: dict[int, tuple[ast.Constant, str | None, int]] = {}
         self.compared: set[int] = set()
+        self.described: set[int] = set()
+        """Calls read only for a descriptor attribute (`sha1().digest_size`)."""
 
     # -- names and values ------------------------------------------------------------------
 
@@ -551,6 +554,9 @@ class Detector:
                 continue
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 self._assignment(node, at, strings)  # type: ignore[arg-type]
+            elif kind is ast.Attribute and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                if node.attr in self.patterns.descriptors:  # type: ignore[attr-defined]
+                    self.described.add(id(node.value))  # type: ignore[attr-defined]
             elif kind is ast.Name or (kind is ast.Attribute and _plain_attribute(node)):  # type: ignore[arg-type]
                 if refs and not at.consumed:
                     self._ref(node)  # type: ignore[arg-type]
@@ -582,6 +588,8 @@ class Detector:
                 self._emit(node, found, {"secret_use": True})
             return at
         if at.consumed and found.pattern.function != "random":
+            return at
+        if pattern.function == "hash" and id(node) in self.described:
             return at
         if not pattern.part:
             self._emit(node, found)
@@ -900,7 +908,7 @@ class Detector:
         if fields is None:
             return
         for variant in variants:
-            self._add(node, pattern, label, {**fields, **variant}, name)
+            self._add(node, pattern, label, {**fields, **variant}, name, dict(REFERENCE))
 
     # -- after the walk --------------------------------------------------------------------
 
