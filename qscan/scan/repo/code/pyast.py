@@ -498,7 +498,8 @@ class Detector:
 
     def key_of(self, node: ast.AST, scope: int, cls: int | None, depth: int = 0) -> _Match | None:
         """The matched call a receiver stands for: a bound name, `self.x`, a call itself,
-        or a propagating use of one of them (`key.public_key()`)."""
+        or a propagating use of one of them (`key.public_key()`), or a key generated from
+        one (`params.generate_private_key()` stands for the parameters' algorithm)."""
         if depth > 6:
             return None
         if isinstance(node, ast.Call):
@@ -508,7 +509,7 @@ class Detector:
             func = node.func
             if isinstance(func, ast.Attribute):
                 use = self.patterns.uses.get(func.attr)
-                if use is not None and use.propagate:
+                if use is not None and (use.propagate or use.function == "key-generation"):
                     return self.key_of(func.value, scope, cls, depth + 1)
             return None
         bound = self.binding(node, scope, cls)
