@@ -54,6 +54,15 @@ def _tick(signum: int, frame: FrameType | None) -> None:
         raise FileTimeout
 
 
+def budget_runs_here(seconds: float) -> bool:
+    """Whether a budget of `seconds` can end a file's analysis in this thread: the timer
+    signal reaches only a process's main thread (a thread, such as the one `scan_async`
+    reads files in, must hand its files to a worker process instead)."""
+    return seconds <= 0 or (
+        _TIMER is not None and threading.current_thread() is threading.main_thread()
+    )
+
+
 @contextmanager
 def budget_timer(base: float) -> Iterator[None]:
     """For the block, the SIGALRM handler and a timer ticking every tenth of `base` seconds

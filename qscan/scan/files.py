@@ -33,7 +33,13 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from qscan.model import TARGET_UNREADABLE, Finding, ScanError, Text, text_key
-from qscan.scan.file_budget import FileTimeout, budget_seconds, budget_timer, file_budget
+from qscan.scan.file_budget import (
+    FileTimeout,
+    budget_runs_here,
+    budget_seconds,
+    budget_timer,
+    file_budget,
+)
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.records import os_error_text
@@ -357,12 +363,16 @@ def _plan(analyzers: Sequence[FileAnalyzer]) -> _Plan:
 
 
 def _scan_batch(
-    analyzers: Sequence[FileAnalyzer], batch: list[FileEntry], target: str, options: ScanOptions
+    analyzers: Sequence[FileAnalyzer],
+    batch: list[FileEntry],
+    target: str,
+    options: ScanOptions,
+    explicit: bool = False,
 ) -> list[Record]:
     out: list[Record] = []
     with budget_timer(options.file_timeout):
         for entry in batch:
-            out.extend(analyze_file(analyzers, entry, target, options))
+            out.extend(analyze_file(analyzers, entry, target, options, explicit))
     return out
 
 
@@ -373,6 +383,7 @@ def _worker_main(
     target: str,
     inherited: list[Connection],
     parent: int,
+    explicit: bool = False,
 ) -> None:
     """A worker process: scan each batch received, send its records back, until an empty
     message (or the scanning process going away) ends it.
@@ -389,7 +400,7 @@ def _worker_main(
     try:
         while data := conn.recv_bytes():
             batch = pickle.loads(data)
-            records = _scan_batch(analyzers, batch, target, options)
+            records = _scan_batch(analyzers, batch, target, options, explicit)
             conn.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
     except (EOFError, OSError):
         return
@@ -434,13 +445,14 @@ class _Worker:
         options: ScanOptions,
         target: str,
         siblings: Sequence[_Worker] = (),
+        explicit: bool = False,
     ) -> None:
         self.conn, child = context.Pipe(duplex=True)
         forked = context.get_start_method() == "fork"
         inherited = [self.conn, *(w.conn for w in siblings)] if forked else []
         self.process = context.Process(  # type: ignore[attr-defined]
             target=_worker_main,
-            args=(child, analyzers, options, target, inherited, os.getpid()),
+            args=(child, analyzers, options, target, inherited, os.getpid(), explicit),
             daemon=True,
         )
         self.process.start()
@@ -494,6 +506,20 @@ class _Worker:
             self.process.terminate()
             self.process.join()
         self.conn.close()
+
+
+def _process_context() -> BaseContext:
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def _worker_lost(target: str, relpath: str) -> ScanError:
+    return ScanError(
+        target=target,
+        kind="analyzer-error",
+        message="the process analysing this file ended without a result",
+        path=relpath,
+        texts={"message": text_key("file.worker-lost")},
+    )
 
 
 Pending = list[Record] | tuple[list[FileEntry], _Worker]
@@ -589,7 +615,10 @@ class PathScanner(FileScanner):
             yield from _once(walked) if options.root is not None else walked
         else:
             entry = FileEntry(str(root), root.name, file_in_repository(root))
-            records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
+            if budget_runs_here(options.file_timeout):
+                records = analyze_file(self.analyzers, entry, target.raw, options, explicit=True)
+            else:
+                records = self._isolated(entry, target.raw, options)
             yield from self._related(map(_target_error, records))
 
     def scan_tree(
@@ -597,6 +626,9 @@ class PathScanner(FileScanner):
     ) -> Iterator[Record]:
         items = iter(items)
         workers = worker_count(options)
+        if not budget_runs_here(options.file_timeout):
+            parallel = self._parallel(items, target, options, max(workers, 2), here=False)
+            return self._related(parallel)
         head = list(islice(items, SMALL_TREE)) if workers > 1 else []
         if workers <= 1 or len(head) < SMALL_TREE:
             return self._related(self._serial(chain(head, items), target, options))
@@ -624,14 +656,37 @@ class PathScanner(FileScanner):
             files += len(batch)
             self._progress(options, target, files - len(batch), files)
 
-    def _parallel(
-        self, items: Iterable[WalkItem], target: str, options: ScanOptions, workers: int
-    ) -> Iterator[Record]:
-        for analyzer in self.analyzers:  # load data once, here; forked workers inherit it
+    def _prepare(self) -> None:
+        """Load the analyzers' data once, here: forked workers inherit it."""
+        for analyzer in self.analyzers:
             prepare = getattr(analyzer, "prepare", None)
             if callable(prepare):
                 prepare()
-        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+    def _isolated(self, entry: FileEntry, target: str, options: ScanOptions) -> list[Record]:
+        """One file analysed in a worker process, where its time budget can end it."""
+        self._prepare()
+        worker_options = replace(options, progress=None)
+        worker = _Worker(_process_context(), self.analyzers, worker_options, target, explicit=True)
+        try:
+            worker.send(pickle.dumps([entry], pickle.HIGHEST_PROTOCOL))
+            records = worker.oldest_result()
+        finally:
+            worker.stop()
+        return records if records is not None else [_worker_lost(target, entry.relpath)]
+
+    def _parallel(
+        self,
+        items: Iterable[WalkItem],
+        target: str,
+        options: ScanOptions,
+        workers: int,
+        here: bool = True,
+    ) -> Iterator[Record]:
+        """`here`: this process scans a batch itself while every worker is busy (not where
+        a file's time budget cannot run: then it waits for a worker)."""
+        self._prepare()
+        context = _process_context()
         worker_options = replace(options, progress=None)
         pool: list[_Worker] = []
         for _ in range(workers - 1):
@@ -654,7 +709,11 @@ class PathScanner(FileScanner):
                     elif isinstance(batch, ScanError):
                         queue.append([batch])
                     else:
-                        queue.append(self._dispatch(batch, pool, target, options))
+                        pending = self._dispatch(batch, pool, target, options, here or not queue)
+                        while pending is None:  # every worker is full: wait for the oldest
+                            yield from self._records(queue.popleft(), target, options)
+                            pending = self._dispatch(batch, pool, target, options, not queue)
+                        queue.append(pending)
                         files += len(batch)
                         self._progress(options, target, files - len(batch), files)
                     continue
@@ -667,13 +726,20 @@ class PathScanner(FileScanner):
                 worker.stop()
 
     def _dispatch(
-        self, batch: list[FileEntry], pool: list[_Worker], target: str, options: ScanOptions
-    ) -> Pending:
+        self,
+        batch: list[FileEntry],
+        pool: list[_Worker],
+        target: str,
+        options: ScanOptions,
+        here: bool,
+    ) -> Pending | None:
         """Send the batch to the least busy worker with room for it; when none has, scan
-        it here."""
+        it here, or with `here` false return None (the caller waits for a worker)."""
         data = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
         free = [w for w in pool if w.room(len(data))]
         if not free:
+            if not here and any(w.alive for w in pool):
+                return None
             return _scan_batch(self.analyzers, batch, target, options)
         worker = min(free, key=lambda w: len(w.sent))
         worker.send(data)

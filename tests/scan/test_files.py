@@ -2,6 +2,7 @@
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,3 +165,27 @@ def test_records_of_one_file_are_capped(tmp_path, monkeypatch):
     findings, errors = run(tmp_path)
     assert len(findings) == 5
     assert [e.kind for e in errors] == ["too-many-records"]
+
+
+def test_budget_ends_a_file_read_off_the_main_thread(tmp_path):
+    """`scan_async` reads files in a thread, where no timer signal arrives: its files go to
+    worker processes, whose budget ends a file that never would, in a tree and alone."""
+    (tmp_path / "a-loop").write_bytes(b"LOOP")
+    (tmp_path / "b-good").write_bytes(b"MARK")
+    outcome: dict[str, tuple] = {}
+
+    def scan_both() -> None:
+        outcome["tree"] = run(tmp_path, file_timeout=0.3, workers=1)
+        outcome["file"] = run(tmp_path / "a-loop", file_timeout=0.3)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=scan_both, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "a file off the main thread ran past its budget"
+    assert time.monotonic() - started < 20
+    findings, errors = outcome["tree"]
+    assert [f.location.path for f in findings] == ["b-good"]
+    assert [(e.kind, e.path) for e in errors] == [("timeout", "a-loop")]
+    findings, errors = outcome["file"]
+    assert [e.kind for e in errors] == ["timeout"]
