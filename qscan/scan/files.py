@@ -16,14 +16,12 @@ only: workers cost more than they save there.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 import multiprocessing as mp
 import os
 import pickle
 import signal
 import stat
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -40,6 +38,7 @@ from qscan.scan.file_budget import (
     budget_timer,
     file_budget,
 )
+from qscan.scan.forked import die_with
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.records import os_error_text
@@ -59,7 +58,6 @@ PROGRESS_EVERY = 2000
 MAX_REMEMBERED_PICKS = 4096
 # Beyond this many workers the parent (walk, result order, unpickling) is the bottleneck.
 MAX_AUTO_WORKERS = 8
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _CGROUP_QUOTA_FILES: tuple[tuple[str, str | None], ...] = (
     ("/sys/fs/cgroup/cpu.max", None),
     ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
@@ -394,7 +392,7 @@ def _worker_main(
     holding the caller's stderr."""
     for other in inherited:
         other.close()
-    _die_with(parent)
+    die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scanning process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command line's handler: just end
     try:
@@ -404,15 +402,6 @@ def _worker_main(
             conn.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
     except (EOFError, OSError):
         return
-
-
-def _die_with(parent: int) -> None:
-    """SIGTERM this process when the scanning process ends (Linux PR_SET_PDEATHSIG)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # it ended before the request was made
-        os._exit(0)
 
 
 def _batches(items: Iterator[WalkItem]) -> Iterator[list[FileEntry] | ScanError]:

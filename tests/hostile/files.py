@@ -17,8 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import padding as sym_padding
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
@@ -197,13 +200,62 @@ def pkcs12_encrypted_data_iterations(scale: int) -> bytes:
     return encoder.encode(bare)
 
 
-def _pbes2_algid(kdf_oid: str, kdf_params: univ.Sequence) -> rfc8018.AlgorithmIdentifier:
+def pkcs12_hidden_key_iterations(scale: int) -> bytes:
+    """A PFX without a MAC whose encrypted safe opens with the empty password (PBKDF2, 2,048
+    iterations) and holds a shrouded key bag asking for 2**31 - 1: its count shows only
+    after the decryption, which the library runs on into the key's without returning."""
+    key_kdf = rfc8018.PBKDF2_params()
+    key_kdf["salt"]["specified"] = univ.OctetString(os.urandom(16))
+    key_kdf["iterationCount"] = HUGE_ITERATIONS
+    shrouded = rfc5208.EncryptedPrivateKeyInfo()
+    for field, value in _pbes2_algid(str(rfc8018.id_PBKDF2), key_kdf).items():
+        shrouded["encryptionAlgorithm"][field] = value
+    shrouded["encryptedData"] = os.urandom(1216)
+    bag = rfc7292.SafeBag()
+    bag["bagId"] = rfc7292.id_pkcs8ShroudedKeyBag
+    bag["bagValue"] = encoder.encode(shrouded)
+    contents = rfc7292.SafeContents()
+    contents.append(bag)
+    salt, iv = os.urandom(16), os.urandom(16)
+    safe_kdf = rfc8018.PBKDF2_params()
+    safe_kdf["salt"]["specified"] = univ.OctetString(salt)
+    safe_kdf["iterationCount"] = 2048
+    prf = safe_kdf["prf"]
+    prf["algorithm"] = rfc8018.id_hmacWithSHA256
+    prf["parameters"] = univ.Null("")
+    algid = _pbes2_algid(str(rfc8018.id_PBKDF2), safe_kdf, iv)
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, 2048).derive(b"")
+    padder = sym_padding.PKCS7(128).padder()
+    padded = padder.update(encoder.encode(contents)) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    encrypted = rfc5652.EncryptedData()
+    encrypted["version"] = 0
+    info = encrypted["encryptedContentInfo"]
+    info["contentType"] = rfc5652.id_data
+    for field, value in algid.items():
+        info["contentEncryptionAlgorithm"][field] = value
+    info["encryptedContent"] = encryptor.update(padded) + encryptor.finalize()
+    safe_info = rfc5652.ContentInfo()
+    safe_info["contentType"] = rfc5652.id_encryptedData
+    safe_info["content"] = encoder.encode(encrypted)
+    safe = rfc7292.AuthenticatedSafe()
+    safe.append(safe_info)
+    pfx = rfc7292.PFX()
+    pfx["version"] = 3
+    pfx["authSafe"]["contentType"] = rfc5652.id_data
+    pfx["authSafe"]["content"] = encoder.encode(univ.OctetString(encoder.encode(safe)))
+    return encoder.encode(pfx)
+
+
+def _pbes2_algid(
+    kdf_oid: str, kdf_params: univ.Sequence, iv: bytes | None = None
+) -> rfc8018.AlgorithmIdentifier:
     kdf = rfc8018.AlgorithmIdentifier()
     kdf["algorithm"] = univ.ObjectIdentifier(kdf_oid)
     kdf["parameters"] = kdf_params
     scheme = rfc8018.AlgorithmIdentifier()
     scheme["algorithm"] = univ.ObjectIdentifier("2.16.840.1.101.3.4.1.42")  # aes256-CBC
-    scheme["parameters"] = univ.OctetString(os.urandom(16))
+    scheme["parameters"] = univ.OctetString(iv or os.urandom(16))
     params = rfc8018.PBES2_params()
     params["keyDerivationFunc"] = kdf
     params["encryptionScheme"] = scheme

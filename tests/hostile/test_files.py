@@ -3,15 +3,17 @@ finding or an error record, and the scan of its folder goes on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from qscan.model import ScanError
 from qscan.pipeline import collect
+from qscan.scan.certs import pkcs12
 from qscan.scan.interface import ScanOptions
 from qscan.targets import parse_target
-from tests.hostile.files import CASES, Case, write_all
+from tests.hostile.files import CASES, Case, pkcs12_hidden_key_iterations, write_all
 from tests.hostile.limited import run_limited
 
 PASSWORDS = ("first-guess", "second-guess")
@@ -54,3 +56,26 @@ def test_folder_of_hostile_files_completes(hostile: dict[str, Path]) -> None:
 
 def _expects(name: str) -> bool:
     return any(case.name == name and case.expect for case in CASES)
+
+
+def test_a_key_hidden_in_an_encrypted_safe_cannot_hang_the_scan(tmp_path, monkeypatch) -> None:
+    """The key bag's iteration count shows only after its safe is decrypted, inside the
+    library's native code where no signal arrives: the opening runs in a child process,
+    killed at its deadline, and the keystore is recorded as locked with the reason."""
+    path = tmp_path / "hidden-key-iterations.p12"
+    path.write_bytes(pkcs12_hidden_key_iterations(1))
+    monkeypatch.setattr(pkcs12, "NATIVE_CALL_SECONDS", 1.0)
+
+    def scan_and_look_for_children() -> tuple[tuple[int, list[tuple[str, str]]], bool]:
+        scanned = scan_file(path)
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return scanned, False
+        return scanned, True
+
+    (findings, errors), child_left = run_limited(scan_and_look_for_children, seconds=10).value
+    assert not child_left
+    assert findings  # the locked keystore
+    reasons = [message for kind, message in errors if kind == "locked-keystore"]
+    assert reasons and "took longer than 1 s" in reasons[0], errors

@@ -4,6 +4,7 @@ algorithms (MAC, certificate and key encryption) are readable without the passwo
 
 from __future__ import annotations
 
+import pickle
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -20,12 +21,13 @@ from qscan.scan.certs.keys import (
     PBMAC1,
     Attempts,
     PrivateKey,
+    describe_spki,
     kdf_cost,
-    key_from_object,
     protection_scheme,
 )
 from qscan.scan.certs.x509 import parse_certificate
-from qscan.scan.limits import PYASN1_MAX_BYTES, KdfBudget, KdfCost
+from qscan.scan.forked import ForkFailed, ForkTimeout, call_forked
+from qscan.scan.limits import NATIVE_CALL_SECONDS, PYASN1_MAX_BYTES, KdfBudget, KdfCost
 
 if TYPE_CHECKING:
     from qscan.scan.certs.collect import Blob
@@ -51,22 +53,77 @@ def looks_like(data: bytes) -> bool:
     return data[pos : pos + 3] == b"\x02\x01\x03"
 
 
+@dataclass
+class _Opened:
+    """What an opened keystore holds, as plain bytes: each certificate's DER with its
+    friendly name, and the public key (SubjectPublicKeyInfo) of its private key."""
+
+    certificates: list[tuple[bytes, str | None]]
+    key_spki: bytes | None
+
+
+def _open(data: bytes, password: str | None) -> _Opened | None:
+    """The keystore opened with one password; None when the password does not open it."""
+    try:
+        loaded = cpkcs12.load_pkcs12(data, None if password is None else password.encode())
+    except (ValueError, TypeError):
+        return None
+    certs = ([loaded.cert] if loaded.cert is not None else []) + loaded.additional_certs
+    return _Opened(
+        certificates=[
+            (
+                c.certificate.public_bytes(serialization.Encoding.DER),
+                c.friendly_name.decode("utf-8", "replace") if c.friendly_name else None,
+            )
+            for c in certs
+        ],
+        key_spki=loaded.key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        if loaded.key is not None
+        else None,
+    )
+
+
+def _open_bounded(data: bytes, password: str | None) -> _Opened | None:
+    """`_open` in a child process, killed after NATIVE_CALL_SECONDS (ForkTimeout): key bags
+    inside an encrypted safe name iteration counts no one can read before the decryption,
+    and the library's native code computes them without returning to Python. Only public
+    parts come back."""
+
+    def work() -> bytes:
+        opened = _open(data, password)
+        return pickle.dumps(opened, pickle.HIGHEST_PROTOCOL)
+
+    try:
+        result = pickle.loads(call_forked(work, NATIVE_CALL_SECONDS))
+    except ForkFailed:
+        return None
+    return result if isinstance(result, _Opened) else None
+
+
 def analyze(data: bytes, blob: Blob, line: int | None) -> None:
     layout = _layout(data)
     blob.add(_protection_findings(layout.protection, blob, line))
     refused = _refusal(layout, blob.ctx.kdf)
-    loaded = None
+    loaded: _Opened | None = None
     used: str | None = None
+    opener = _open_bounded if layout.hidden else _open
     if refused is None:
         attempts = Attempts(blob.ctx.kdf, layout.attempt)
         for password in attempts.over((None, "", *blob.ctx.options.passwords)):
             try:
-                loaded = cpkcs12.load_pkcs12(data, None if password is None else password.encode())
-            except (ValueError, TypeError):
-                continue
-            used = password
-            break
-        refused = attempts.refused
+                loaded = opener(data, password)
+            except ForkTimeout:
+                refused = (
+                    f"opening it took longer than {NATIVE_CALL_SECONDS:.0f} s (its encrypted "
+                    "contents may hold keys with any iteration count); stopped"
+                )
+                break
+            if loaded is not None:
+                used = password
+                break
+        refused = refused or attempts.refused
     if loaded is None:
         problem = None if refused else _structure_problem(data)
         if problem:
@@ -81,22 +138,16 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
         return
     opened_with = "no password" if not used else "a password from --password-file"
     extra: dict[str, Any] = {"container": "PKCS#12", "opened_with": opened_with}
-    certs = []
-    if loaded.cert is not None:
-        certs.append(loaded.cert)
-    certs += loaded.additional_certs
-    infos = [
-        parse_certificate(c.certificate.public_bytes(serialization.Encoding.DER)) for c in certs
-    ]
-    names = [c.friendly_name.decode("utf-8", "replace") if c.friendly_name else None for c in certs]
+    infos = [parse_certificate(cert) for cert, _ in loaded.certificates]
+    names = [name for _, name in loaded.certificates]
     if infos:
         location = blob.location(line)
         findings = chain_findings(
             infos, location, prefix=PREFIX, extra_context=extra, link=blob.link
         )
         blob.add(_with_names(findings, infos, names))
-    if loaded.key is not None:
-        key = key_from_object(loaded.key)
+    if loaded.key_spki is not None:
+        key = describe_spki(loaded.key_spki)
         context = {**extra, "protection": layout.protection.get("keys", ("none", ""))[0]}
         pk = PrivateKey(key, bool(used), "PKCS#12", context)
         state = "password-protected" if used else "no password"
@@ -188,6 +239,9 @@ class _Layout:
     protection: dict[str, tuple[str, str]] = field(default_factory=dict)
     attempt: KdfCost = KdfCost(1, "PKCS#12")
     rest: list[KdfCost] = field(default_factory=list)
+    hidden: bool = False
+    """An encrypted safe: what it holds (key bags and their iteration counts) shows only
+    once it is decrypted."""
 
 
 def _layout(data: bytes) -> _Layout:
@@ -211,6 +265,7 @@ def _layout(data: bytes) -> _Layout:
             content_type, body = der.children(data, info[1], info[2])[:2]
             kind = der.oid_at(data, content_type)
             if kind == ENCRYPTED_DATA:
+                layout.hidden = True
                 enc = der.tlv(data, body[1], body[2])
                 eci = der.children(data, enc[1], enc[2])[1]
                 algid = der.children(data, eci[1], eci[2])[1]
