@@ -11,7 +11,8 @@ Debian ones must be installed first):
   rust        rustls 0.20.8              apt-get install librust-rustls-dev
   php         phpseclib 3.0.19           apt-get install php-phpseclib3
   java        OpenJDK 17 sun.security.ssl (JSSE)  apt-get install openjdk-17-source
-  csharp      none: the NuGet registry is not reachable from this machine
+  csharp      KeePass 2.47 (KeePassLib)  Debian source package keepass2, from the Debian
+                                         archive (NuGet is not reachable from this machine)
 
 For each library it prints the number of files, findings by function and the top algorithms,
 then a sample for hand review, drawn with a fixed seed:
@@ -33,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.request
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -57,6 +59,7 @@ SUFFIXES = {
     "rust": (".rs",),
     "php": (".php",),
     "java": (".java",),
+    "csharp": (".cs",),
 }
 
 # Names of cryptographic APIs, per language: what a reviewer would grep for to list call
@@ -91,6 +94,12 @@ CANDIDATES = {
     "java": r"\b(?:\w+\.getInstance\(|new\s+(?:SecureRandom|SecretKeySpec|PBEKeySpec|"
     r"GCMParameterSpec|ECGenParameterSpec)\b|\"(?:SHA-?\d+|MD5|HmacSHA\d+|AES\S*|DESede\S*|RSA\S*|"
     r"EC|ECDH|ECDSA|X25519|Ed25519|SHA\d+with\w+|TLSv1\S*|TLS_\w+|SSL_\w+|secp\d+r1|x25519|ffdhe\d+)\")",
+    "csharp": r"\b(?:(?:Aes|AesGcm|AesCcm|ChaCha20Poly1305|RSA|ECDsa|ECDiffieHellman|DSA|HMAC\w*|SHA\d+|MD5|"
+    r"RandomNumberGenerator|TripleDES|DES|RC2|Rijndael|SymmetricAlgorithm|HashAlgorithm)\.(?:Create|"
+    r"HashData|Fill|GetBytes)\w*\(|new\s+(?:HMAC\w+|SHA\d+\w*|MD5\w*|RijndaelManaged|Aes\w+|"
+    r"RNGCryptoServiceProvider|Rfc2898DeriveBytes|RSACryptoServiceProvider|DSACryptoServiceProvider|"
+    r"AesGcm|ChaCha20Poly1305|TripleDES\w+)\b|SslProtocols\.\w+|SecurityAlgorithms\.\w+|CipherMode\.\w+|"
+    r"ProtectedData\.(?:Protect|Unprotect)\()",
 }
 
 
@@ -148,6 +157,19 @@ def _jdk_ssl() -> Path:
     return target
 
 
+def _debian_source(url: str, name: str) -> Path:
+    """An upstream tarball from the Debian archive's pool (a package registry this machine
+    reaches; `apt-get source` would need deb-src entries)."""
+
+    def fetch(download: Path) -> Path:
+        archive = download / url.rsplit("/", 1)[1]
+        with urllib.request.urlopen(url, timeout=120) as response:
+            archive.write_bytes(response.read())
+        return archive
+
+    return _fetched(name, fetch)
+
+
 def _debian(path: str, package: str) -> Path:
     found = Path(path)
     if not found.exists():
@@ -177,6 +199,16 @@ LIBRARIES = {
         lambda: _debian("/usr/share/php/phpseclib3", "php-phpseclib3"),
     ),
     "java": ("OpenJDK 17 sun.security.ssl (Debian openjdk-17-source)", _jdk_ssl),
+    "csharp": (
+        "KeePass 2.47 KeePassLib (Debian source package keepass2)",
+        lambda: (
+            _debian_source(
+                "http://deb.debian.org/debian/pool/main/k/keepass2/keepass2_2.47+dfsg.orig.tar.xz",
+                "keepass2",
+            )
+            / "KeePassLib"
+        ),
+    ),
 }
 
 
