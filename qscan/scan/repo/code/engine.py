@@ -106,6 +106,8 @@ class CallSite:
     """Every name the result is assigned to (`priv, err :=`, `const { privateKey } =`)."""
     used: set[int | str] = field(default_factory=set)
     """The arguments the matched pattern read."""
+    assigned: bool = False
+    """A property set (`aes.Mode = value`), read as a call with the value as argument 0."""
 
 
 def _declaration(tokens: list[Token], start: int) -> bool:
@@ -446,6 +448,7 @@ class CodeDetector:
     ) -> Iterator[CallSite]:
         n = len(tokens)
         structs = patterns.structs
+        properties = _properties(self.language)
         for i in range(n - 1):
             tok = tokens[i]
             if tok.kind != IDENT or tok.text not in wanted:
@@ -462,6 +465,11 @@ class CodeDetector:
                 and tok.text in structs
                 and opener.start == tok.start + len(tok.text)
             )
+            if opener.text == "=" and tok.text in properties:
+                site = self._property_site(tokens, reader, aliases, constants, scopes, i)
+                if site is not None:
+                    yield site
+                continue
             if opener.text != "(" and not struct:
                 continue
             open_index = close_generic + 1 if generic else i + 1
@@ -520,6 +528,41 @@ class CodeDetector:
                 last=tok.text,
                 vars=targets,
             )
+
+    def _property_site(
+        self,
+        tokens: list[Token],
+        reader: ValueReader,
+        aliases: dict[str, str],
+        constants: Constants,
+        scopes: list[int],
+        i: int,
+    ) -> CallSite | None:
+        """`receiver.Name = value;` as a follow-up call `receiver.Name(value)`."""
+        if i < 2 or tokens[i - 1].text != "." or tokens[i - 2].kind != IDENT:
+            return None
+        if i + 2 < len(tokens) and tokens[i + 2].text == "=":
+            return None  # a comparison
+        end = _statement_end(tokens, i + 2)
+        if end <= i + 2:
+            return None
+        start = _qualified_start(tokens, i)
+        value = reader.value(i + 2, end)
+        value = self.resolve_value(_substitute(value, constants.at(scopes[i])), aliases)
+        name = tokens[i].text
+        return CallSite(
+            start=start,
+            end=end - 1,
+            name=name,
+            source=reader.source(start, i + 1),
+            value=Value("call", name=name, args=[value]),
+            arg_ranges=[(i + 2, end)],
+            kw_ranges={},
+            var=None,
+            receiver=tokens[start].text,
+            last=name,
+            assigned=True,
+        )
 
     def _read_call(
         self,
@@ -641,6 +684,35 @@ def _wanted(language: str) -> frozenset[str]:
     }
 
 
+@cache
+def _properties(language: str) -> frozenset[str]:
+    """The names of follow-ups that are properties set on a variable (`assign: true`)."""
+    patterns = load_patterns(language)
+    return frozenset(
+        name
+        for plist in patterns.calls.values()
+        for p in plist
+        for f in p.then
+        if f.assign
+        for name in f.names
+    )
+
+
+def _statement_end(tokens: list[Token], k: int) -> int:
+    """Index of the `;` (or closing bracket, or end) that ends the expression from k."""
+    j = k
+    while j < len(tokens):
+        tok = tokens[j]
+        if tok.kind == PUNCT:
+            if tok.text in ("(", "[", "{"):
+                j = matching(tokens, j) + 1
+                continue
+            if tok.text in (";", ",", ")", "]", "}"):
+                return j
+        j += 1
+    return j
+
+
 FOLLOW_FUNCTION = "_follow_function"
 _VERSION_SEGMENT = re.compile(r"/v\d+(?=\.)")
 
@@ -740,6 +812,8 @@ def _render(site: CallSite, used: set[int | str]) -> str:
     for key, arg in call.items.items():
         if key in used:
             parts.append(f"{key}={shorten(arg.text, _ARG_CHARS)}")
+    if site.assigned:
+        return f"{site.source} = {parts[0] if parts else '…'}"
     prefix = "new " if call.new else ""
     return f"{prefix}{site.source}({', '.join(parts)})"
 

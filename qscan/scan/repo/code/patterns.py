@@ -12,7 +12,8 @@ finding the argument's variable was assigned from (`algorithms.AES(key)` after `
 os.urandom(32)` reads `bits` 256 from the CSPRNG finding). `exact: true` makes a pattern match
 only the unqualified name (PHP `md5()`, not `$x->md5()`). `then` lists follow-up calls on the
 variable the result is assigned to (`kpg.initialize(2048)`,
-`EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`). `consume: true` makes the calls inside the
+`EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048)`); with `assign: true` a follow-up is a
+property set on it (`aes.Mode = CipherMode.ECB`, the value read as argument 0). `consume: true` makes the calls inside the
 arguments part of this finding (`Cipher(algorithms.AES(k), modes.GCM(iv))` is one finding,
 `padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), ...)` reports no separate SHA-1). `loader:
 true` marks a call that loads or constructs a key: its function (and an `EC` or `unknown`
@@ -120,6 +121,9 @@ class FollowUp:
     names: tuple[str, ...]
     params: dict[str, Specs]
     function: str | None = None
+    assign: bool = False
+    """A property set on the variable (`aes.Mode = CipherMode.ECB`, read as its argument 0)
+    rather than a method called on it."""
 
 
 @dataclass(frozen=True)
@@ -416,6 +420,7 @@ def _pattern(raw: dict[str, Any], tables: dict[str, Table], where: str) -> Patte
             names=_names(f["match"]),
             params={k: parse_specs(v) for k, v in (f.get("params") or {}).items()},
             function=f.get("function"),
+            assign=bool(f.get("assign")),
         )
         for f in raw.get("then") or ()
     )
