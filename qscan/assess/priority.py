@@ -288,7 +288,10 @@ def prioritise(
             finding, profile, setting, code_signing, deadline, deadline_text, points
         )
         priority.reasons += context_reasons
-    return _apart(priority, scope_of(finding))
+    priority = _apart(priority, scope_of(finding))
+    if finding.context.get("in_effect") is False:
+        return _not_in_effect(priority)
+    return priority
 
 
 def _ready(verdict: Verdict, deadline: float | None, deadline_text: str) -> Priority:
@@ -399,6 +402,15 @@ def _apart(priority: Priority, scope: str) -> Priority:
     wave = max(priority.wave, FIRST_WAVE_NON_PRODUCTION)
     score = min(priority.score, NON_PRODUCTION_SCORE_MAX)
     note = reason("apart", scope=scope, wave=FIRST_WAVE_NON_PRODUCTION, score=score)
+    return Priority(score=score, wave=wave, reasons=[note, *priority.reasons])
+
+
+def _not_in_effect(priority: Priority) -> Priority:
+    """A configuration file the server does not read (not enabled) is a template that takes
+    effect once enabled: ranked like non-production material."""
+    wave = max(priority.wave, FIRST_WAVE_NON_PRODUCTION)
+    score = min(priority.score, NON_PRODUCTION_SCORE_MAX)
+    note = reason("not-in-effect", wave=FIRST_WAVE_NON_PRODUCTION, score=score)
     return Priority(score=score, wave=wave, reasons=[note, *priority.reasons])
 
 

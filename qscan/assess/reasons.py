@@ -59,6 +59,7 @@ KINDS: dict[str, str] = {
     "start-now": "reason",
     "assumed-cap": "reason",
     "apart": "reason",
+    "not-in-effect": "reason",
     "broken": "reason",
     "rollup-count": "reason",
     "rollup-apart": "reason",

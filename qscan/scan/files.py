@@ -42,7 +42,7 @@ from qscan.scan.forked import die_with
 from qscan.scan.interface import FileAnalyzer, FileContext, FileScanner, Record, ScanOptions
 from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.records import os_error_text
-from qscan.scan.scope import is_trust_store, scope_of_path
+from qscan.scan.scope import in_effect, is_trust_store, scope_of_path
 from qscan.scan.storage import StorageFacts
 from qscan.scan.walk import FileEntry, WalkItem, file_in_repository, walk, walk_files
 from qscan.targets import Target
@@ -219,16 +219,20 @@ def analyze_file(
 
 def mark_material(records: list[Record], relpath: str, where: str) -> None:
     """Every finding of one file gets its scope (production, test, documentation, vendored:
-    rules judge test fixtures more mildly, the priority ranks only production), and a
-    certificate in a trust store says so. (A stored private key also gets where its file
+    rules judge test fixtures more mildly, the priority ranks only production), a
+    certificate in a trust store says so, and a configuration file that is not enabled
+    (rules/scopes.yaml linked_configs) says so. (A stored private key also gets where its file
     sits: StorageFacts.mark.)"""
     scope = scope_of_path(relpath)
     trust_store = is_trust_store(where)
+    effective = in_effect(where)
     for record in records:
         if isinstance(record, Finding):
             record.context.setdefault("material_scope", scope)
             if trust_store and record.asset == "certificate":
                 record.context["trust_store"] = True
+            if effective is False:
+                record.context["in_effect"] = False
 
 
 def _analyze(

@@ -1,8 +1,10 @@
-"""What kind of material a file is (production, test, documentation, vendored) and whether
-it is a trust store, from its path: the patterns are data in rules/scopes.yaml."""
+"""What kind of material a file is (production, test, documentation, vendored), whether it
+is a trust store, and whether a configuration file is in effect, from its path: the
+patterns are data in rules/scopes.yaml."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -81,3 +83,37 @@ def is_trust_store(path: str) -> bool:
 @lru_cache(maxsize=4096)
 def _trust_store_folder(folder: str) -> bool:
     return _trust_stores().in_folders(tuple(re.split(r"[\\/]", folder)) if folder else ())
+
+
+@cache
+def _linked_configs() -> dict[str, str]:
+    """`available` folder name -> its `enabled` sibling."""
+    pairs = load_yaml("scopes.yaml").get("linked_configs") or []
+    return {str(p["available"]): str(p["enabled"]) for p in pairs}
+
+
+def in_effect(path: str) -> bool | None:
+    """False for a file in an `available` folder that no entry of its `enabled` sibling
+    names or links to; None where the layout says nothing (no such folder or sibling)."""
+    folder, name = os.path.split(path)
+    enabled = _linked_configs().get(os.path.basename(folder))
+    if enabled is None:
+        return None
+    enabled_folder = os.path.join(os.path.dirname(folder), enabled)
+    try:
+        changed = os.stat(enabled_folder).st_mtime_ns
+    except OSError:
+        return None
+    names, targets = _enabled_entries(enabled_folder, changed)
+    return name in names or os.path.realpath(path) in targets
+
+
+@lru_cache(maxsize=256)
+def _enabled_entries(folder: str, changed: int) -> tuple[frozenset[str], frozenset[str]]:
+    """The names in an `enabled` folder and the real paths they resolve to, as of the
+    folder's modification time `changed` (a link added or removed changes it)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return frozenset(), frozenset()
+    return frozenset(names), frozenset(os.path.realpath(os.path.join(folder, n)) for n in names)

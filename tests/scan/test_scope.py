@@ -80,3 +80,41 @@ def test_endpoint_findings_without_a_scope_are_production():
         }
     )
     assert scope_of(finding) == "production"
+
+
+APACHE_SSL = """<IfModule mod_ssl.c>
+SSLCipherSuite HIGH:!aNULL
+SSLProtocol all -SSLv3
+</IfModule>
+"""
+
+
+def test_a_configuration_that_is_not_enabled_ranks_apart(tmp_path):
+    """Debian's layout: mods-available/ssl.conf takes effect only through a link in
+    mods-enabled (a2enmod). Not linked, its findings say so and rank like non-production
+    material; linked, they rank as the server's settings; a tree without the enabled
+    folder says nothing either way."""
+    apache = tmp_path / "apache2"
+    (apache / "mods-available").mkdir(parents=True)
+    (apache / "mods-available" / "ssl.conf").write_text(APACHE_SSL)
+    (apache / "mods-enabled").mkdir()
+    (apache / "mods-enabled" / "alias.conf").symlink_to("../mods-available/alias.conf")
+
+    def judged() -> list[Finding]:
+        return [f for f in api.scan(apache).findings if f.location.path.endswith("ssl.conf")]
+
+    off = judged()
+    assert off and all(f.context.get("in_effect") is False for f in off)
+    tls10 = next(f for f in off if f.verdict.rule == "QS401")
+    assert tls10.priority.wave == 3 and tls10.priority.score <= 25
+    assert tls10.priority.reasons[0].startswith("not in effect")
+
+    (apache / "mods-enabled" / "ssl.conf").symlink_to("../mods-available/ssl.conf")
+    on = judged()
+    assert all("in_effect" not in f.context for f in on)
+    assert next(f for f in on if f.verdict.rule == "QS401").priority.wave == 1
+
+    (apache / "mods-enabled" / "ssl.conf").unlink()
+    (apache / "mods-enabled" / "alias.conf").unlink()
+    (apache / "mods-enabled").rmdir()
+    assert all("in_effect" not in f.context for f in judged())
