@@ -149,11 +149,16 @@ class Translator:
     def _text(self, value: Text) -> str:
         key = value["key"]
         template = self._own.get(f"texts.{key}") or self._en[f"texts.{key}"]
-        args = {
-            name: self._text(arg) if isinstance(arg, dict) else arg
-            for name, arg in (value.get("args") or {}).items()
-        }
+        args = {name: self._arg(arg) for name, arg in (value.get("args") or {}).items()}
         return self._formatter.format(template, **args)
+
+    def _arg(self, arg: Any) -> Any:
+        """A nested Text said in this language; a list of them joined with "; "."""
+        if isinstance(arg, dict):
+            return self._text(arg)
+        if isinstance(arg, list):
+            return "; ".join(str(self._arg(a)) for a in arg)
+        return arg
 
     def error_kind(self, kind: str) -> str:
         """The label of a scan error kind (`connection-refused` -> "connection refused")."""
@@ -216,3 +221,14 @@ class Translator:
         """Every text under a prefix (for the inline script), without the prefix."""
         keys = {k for k in self._en if k.startswith(prefix)}
         return {k[len(prefix) :]: self(k) for k in sorted(keys)}
+
+
+@cache
+def _english() -> Translator:
+    return Translator("en")
+
+
+def english(text: Text) -> str:
+    """A fixed text (a message key and its arguments) in English: what the inventory
+    records where a scanner states a reason as a Text."""
+    return _english()._text(text)

@@ -63,10 +63,10 @@ for each MiB of it; a file over budget is recorded as `timeout` and the scan goe
 FILE_SECONDS_PER_MB = 1.0
 
 NATIVE_CALL_SECONDS = 10.0
-"""Wall-clock for one library call whose cost cannot be read before it runs and that no
-signal interrupts (opening a PKCS#12 keystore with one password: key bags inside its
-encrypted contents name their own iteration counts). It runs in a child process, killed
-past this; the keystore is then recorded as locked, with the reason."""
+"""Wall-clock for library calls whose cost cannot be read before they run and that no
+signal interrupts (opening a PKCS#12 keystore, every password attempt together: key bags
+inside its encrypted contents name their own iteration counts). They run in a child
+process, killed past this; the keystore is then recorded as locked, with the reason."""
 
 # --- network ----------------------------------------------------------------------------------
 

@@ -192,14 +192,21 @@ def _texts(records: list[Record]) -> list[tuple[Record, str, Text, str]]:
             elif name == "message":
                 english = record.message  # type: ignore[union-attr]
             else:
-                english = str(record.context[name.removeprefix("context.")])  # type: ignore[index]
+                value = record.context[name.removeprefix("context.")]  # type: ignore[index]
+                english = "; ".join(value) if isinstance(value, list) else str(value)
             out.append((record, name, text, english))
     return out
 
 
 def _keys(text: Text) -> set[str]:
-    inner = {k for a in (text.get("args") or {}).values() if isinstance(a, dict) for k in _keys(a)}
-    return {text["key"], *inner}
+    """The message keys of a text and of the texts nested in its arguments (lists too)."""
+    nested = [
+        t
+        for a in (text.get("args") or {}).values()
+        for t in (a if isinstance(a, list) else [a])
+        if isinstance(t, dict)
+    ]
+    return {text["key"], *(k for t in nested for k in _keys(t))}
 
 
 def test_the_english_template_says_what_the_scanner_wrote(records):

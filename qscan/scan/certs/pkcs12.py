@@ -85,21 +85,31 @@ def _open(data: bytes, password: str | None) -> _Opened | None:
     )
 
 
-def _open_bounded(data: bytes, password: str | None) -> _Opened | None:
-    """`_open` in a child process, killed after NATIVE_CALL_SECONDS (ForkTimeout): key bags
-    inside an encrypted safe name iteration counts no one can read before the decryption,
-    and the library's native code computes them without returning to Python. Only public
-    parts come back."""
+def _first_opening(data: bytes, passwords: list[str | None]) -> tuple[_Opened, str | None] | None:
+    """The keystore opened with the first password that opens it, and that password."""
+    for password in passwords:
+        opened = _open(data, password)
+        if opened is not None:
+            return opened, password
+    return None
+
+
+def _first_opening_bounded(
+    data: bytes, passwords: list[str | None]
+) -> tuple[_Opened, str | None] | None:
+    """`_first_opening` in a child process, killed after NATIVE_CALL_SECONDS (ForkTimeout):
+    key bags inside an encrypted safe name iteration counts no one can read before the
+    decryption, and the library's native code computes them without returning to Python.
+    Only certificates and public keys come back."""
 
     def work() -> bytes:
-        opened = _open(data, password)
-        return pickle.dumps(opened, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(_first_opening(data, passwords), pickle.HIGHEST_PROTOCOL)
 
     try:
         result = pickle.loads(call_forked(work, NATIVE_CALL_SECONDS))
     except ForkFailed:
         return None
-    return result if isinstance(result, _Opened) else None
+    return result if isinstance(result, tuple) else None
 
 
 def analyze(data: bytes, blob: Blob, line: int | None) -> None:
@@ -108,21 +118,20 @@ def analyze(data: bytes, blob: Blob, line: int | None) -> None:
     refused = _refusal(layout, blob.ctx.kdf)
     loaded: _Opened | None = None
     used: str | None = None
-    opener = _open_bounded if layout.hidden else _open
     if refused is None:
         attempts = Attempts(blob.ctx.kdf, layout.attempt)
-        for password in attempts.over((None, "", *blob.ctx.options.passwords)):
-            try:
-                loaded = opener(data, password)
-            except ForkTimeout:
-                refused = (
-                    f"opening it took longer than {NATIVE_CALL_SECONDS:.0f} s (its encrypted "
-                    "contents may hold keys with any iteration count); stopped"
-                )
-                break
-            if loaded is not None:
-                used = password
-                break
+        passwords = list(attempts.over((None, "", *blob.ctx.options.passwords)))
+        opener = _first_opening_bounded if layout.hidden else _first_opening
+        try:
+            found = opener(data, passwords)
+        except ForkTimeout:
+            found = None
+            refused = (
+                f"opening it took longer than {NATIVE_CALL_SECONDS:.0f} s (its encrypted "
+                "contents may hold keys with any iteration count); stopped"
+            )
+        if found is not None:
+            loaded, used = found
         refused = refused or attempts.refused
     if loaded is None:
         problem = None if refused else _structure_problem(data)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qscan.model import text_key
+from qscan.model import Text, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines, words
 from qscan.scan.repo.configs.negotiation import (
@@ -171,7 +171,7 @@ class _Servers:
         self.client = ServerSetup(suffix=self.facts.cipher_string_suffix)
 
     def setup(self, scope: tuple[str, ...], *, suffix: bool = True) -> ServerSetup:
-        reasons: list[str] = []
+        reasons: list[Text] = []
         keys = self._certificate_keys(scope, reasons)
         found = server_setup(
             self.facts,
@@ -191,21 +191,28 @@ class _Servers:
         own = {where for name, _, where in self.directives if name == _CIPHERS and where}
         return [d for d in self.directives if not any(d[2][: len(where)] == where for where in own)]
 
-    def _certificate_keys(self, scope: tuple[str, ...], reasons: list[str]) -> set[str] | None:
+    def _certificate_keys(self, scope: tuple[str, ...], reasons: list[Text]) -> set[str] | None:
         references: list[str] = []
         for name, args, _ in self._applying(scope):
             if args and name in _INCLUDES:
                 texts, why = self.files.texts(args[0])
                 if texts is None:
-                    reasons.append(f"certificate: include {why}")
+                    reasons.append(
+                        text_key(
+                            "narrowing.certificate", why=text_key("narrowing.include", why=why)
+                        )
+                    )
                     return None
                 if sets(texts, ("SSLCertificateFile",), ignore_case=True):
-                    reasons.append(f"certificate: included {args[0]} sets SSLCertificateFile")
+                    included = text_key(
+                        "narrowing.included-sets", path=args[0], directive="SSLCertificateFile"
+                    )
+                    reasons.append(text_key("narrowing.certificate", why=included))
                     return None
             elif args and name == _CERTIFICATE:
                 references.append(args[0])
         keys = certificate_keys(self.files, references, reasons)
         if keys == set():
-            reasons.append("certificate: no SSLCertificateFile for this scope in this file")
+            reasons.append(text_key("narrowing.apache-no-certificate"))
             return None
         return keys

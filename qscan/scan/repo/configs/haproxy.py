@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from qscan.model import Text, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.lines import logical_lines, strip_inline_comment, words
 from qscan.scan.repo.configs.negotiation import (
@@ -247,15 +248,15 @@ class _Frontends:
         return self._setup([b for b in self.binds if "ciphers" not in b[:-1]])
 
     def _setup(self, binds: list[list[str]]) -> ServerSetup:
-        reasons: list[str] = []
+        reasons: list[Text] = []
         crts = [
             self.path("crt", b[i + 1]) for b in binds for i, o in enumerate(b[:-1]) if o == "crt"
         ]
         if any("crt-list" in b for b in binds):
-            reasons.append("certificate: a crt-list names the certificates")
+            reasons.append(text_key("narrowing.haproxy-crt-list"))
             keys = None
         elif not crts:
-            reasons.append("certificate: no ssl bind line with a crt in this file")
+            reasons.append(text_key("narrowing.haproxy-no-crt"))
             keys = None
         else:
             keys = certificate_keys(self.files, crts, reasons)
@@ -266,7 +267,7 @@ class _Frontends:
             reasons=reasons,
         )
 
-    def _dh_parameters(self, crts: list[str], all_read: bool, reasons: list[str]) -> bool | None:
+    def _dh_parameters(self, crts: list[str], all_read: bool, reasons: list[Text]) -> bool | None:
         if self.dh_global:
             return True
         in_files = self.facts.dh_in_certificate_file and any(
@@ -277,10 +278,10 @@ class _Frontends:
         if self.has_global and all_read:
             return False
         if not self.has_global:
-            why = "no global section in this file"
+            why = text_key("narrowing.haproxy-no-global")
         elif crts:
-            why = "a crt file that may hold them is not read"
+            why = text_key("narrowing.haproxy-crt-not-read")
         else:
-            why = "the crt files that may hold them are not named in this file"
-        reasons.append(f"DH parameters: {why}")
+            why = text_key("narrowing.haproxy-crt-not-named")
+        reasons.append(text_key("narrowing.dh-parameters", why=why))
         return None

@@ -41,7 +41,7 @@ SUMMARY = "ingress-nginx tls key exchange (configured)"
 _CM_DEFAULT_SIZE = {"RSA": 2048, "ECDSA": 256}
 _CM_CURVES = {256: "P-256", 384: "P-384", 521: "P-521"}
 _CM_ALGORITHMS = {"rsa": "RSA", "ecdsa": "ECDSA", "ed25519": "Ed25519"}
-_SECRETS = "certificate: the TLS Secrets named by the Ingress resources hold them"
+_SECRETS = text_key("narrowing.kubernetes-secrets")
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -225,8 +225,6 @@ def _setup(node: yaml.Node | None, *, configmap: bool) -> ServerSetup:
         reasons = [_SECRETS]
     else:
         dh = None
-        reasons = [
-            f"DH parameters: depend on {' or '.join(facts.dh_settings)} in the controller ConfigMap",
-            _SECRETS,
-        ]
+        settings = " or ".join(facts.dh_settings)
+        reasons = [text_key("narrowing.kubernetes-dh", settings=settings), _SECRETS]
     return server_setup(facts, dh_parameters=dh, certificate_keys=None, reasons=reasons)

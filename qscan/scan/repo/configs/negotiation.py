@@ -12,11 +12,13 @@ setup carries the reason, which the findings record as `context.not_narrowed`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from qscan.model import Finding
+from qscan.i18n import english
+from qscan.model import Finding, Text, text_key
 from qscan.protocols import tls
 from qscan.resources import load_yaml
 from qscan.scan.interface import Record
@@ -76,18 +78,27 @@ class ServerSetup:
     dh_parameters: bool | None = None
     certificate_keys: frozenset[str] | None = None
     """Key kinds of the server's certificates (RSA, RSA-PSS, ECDSA, Ed25519, DSA, ...)."""
-    not_narrowed: tuple[str, ...] = ()
+    not_narrowed: tuple[Text, ...] = field(default=(), compare=False)
+    """Why the list is not narrowed (no part of equality or hash: the expansion of a cipher
+    string is cached by setup, and does not depend on it)."""
     suffix: str = ""
     """What the server appends to the cipher string (rules/tls/servers.yaml)."""
 
     def context(self) -> dict[str, object]:
-        """What a suite finding records about the narrowing."""
+        """What a suite finding records about the narrowing (reasons in English)."""
         found: dict[str, object] = {}
         if self.certificate_keys is not None:
             found["certificate_keys"] = sorted(self.certificate_keys)
         if self.not_narrowed:
-            found["not_narrowed"] = list(self.not_narrowed)
+            found["not_narrowed"] = [english(reason) for reason in self.not_narrowed]
         return found
+
+    def texts(self) -> dict[str, Text]:
+        """The reasons as message keys, for the reports' languages."""
+        if not self.not_narrowed:
+            return {}
+        reasons = list(self.not_narrowed)
+        return {"context.not_narrowed": text_key("narrowing.reasons", reasons=reasons)}
 
 
 CLIENT = ServerSetup()
@@ -98,7 +109,7 @@ def server_setup(
     *,
     dh_parameters: bool | None,
     certificate_keys: Iterable[str] | None,
-    reasons: Iterable[str] = (),
+    reasons: Iterable[Text] = (),
     srp: bool = False,
 ) -> ServerSetup:
     """The setup of one server of program `facts`: `dh_parameters` is what the file shows
@@ -110,9 +121,16 @@ def server_setup(
         srp=srp,
         dh_parameters=dh,
         certificate_keys=keys,
-        not_narrowed=tuple(dict.fromkeys(reasons)),
+        not_narrowed=_distinct(reasons),
         suffix=facts.cipher_string_suffix,
     )
+
+
+def _distinct(reasons: Iterable[Text]) -> tuple[Text, ...]:
+    seen: dict[str, Text] = {}
+    for reason in reasons:
+        seen.setdefault(json.dumps(reason, sort_keys=True), reason)
+    return tuple(seen.values())
 
 
 def negotiable(suite: tls.Suite, setup: ServerSetup, level_zero: bool) -> bool:
@@ -179,7 +197,7 @@ def key_kind(finding: Finding) -> str:
 
 
 def certificate_keys(
-    files: ReferencedFiles, references: Iterable[str], reasons: list[str]
+    files: ReferencedFiles, references: Iterable[str], reasons: list[Text]
 ) -> set[str] | None:
     """The key kinds of the server certificates in the named files; None when there is none
     or one cannot be read, with the reason appended to `reasons`."""
@@ -187,11 +205,11 @@ def certificate_keys(
     for reference in references:
         loaded = files.load(reference)
         if loaded.records is None:
-            reasons.append(f"certificate: {loaded.reason}")
+            reasons.append(text_key("narrowing.certificate", why=loaded.reason))
             return None
         key = certificate_file(loaded.records).key
         if key is None:
-            reasons.append(f"certificate: no certificate in {loaded.reference.relpath}")
+            reasons.append(text_key("narrowing.no-certificate", path=loaded.reference.relpath))
             return None
         keys.add(key)
     return keys

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from qscan.model import Text, text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.blocks import Directive, parse_blocks, walk
 from qscan.scan.repo.configs.negotiation import (
@@ -161,7 +162,7 @@ class _Servers:
 
     def setup(self, d: Directive) -> ServerSetup:
         contexts = self._contexts(d)
-        reasons: list[str] = []
+        reasons: list[Text] = []
         dh = self._dh_parameters(contexts, reasons)
         keys = self._certificate_keys(contexts, reasons)
         return server_setup(
@@ -186,7 +187,7 @@ class _Servers:
         return [chain, *servers]
 
     def _dh_parameters(
-        self, contexts: list[tuple[Directive, ...]], reasons: list[str]
+        self, contexts: list[tuple[Directive, ...]], reasons: list[Text]
     ) -> bool | None:
         known = True
         for chain in contexts:
@@ -195,28 +196,28 @@ class _Servers:
                 return True
             if found is None:
                 known = False
-                reasons.append(f"DH parameters: {why}")
+                reasons.append(text_key("narrowing.dh-parameters", why=why))
         return False if known else None
 
     def _certificate_keys(
-        self, contexts: list[tuple[Directive, ...]], reasons: list[str]
+        self, contexts: list[tuple[Directive, ...]], reasons: list[Text]
     ) -> set[str] | None:
         references: list[str] = []
         for chain in contexts:
             found, why = self._effective(chain, (_CERTIFICATE,), whole=True)
             if found is None:
-                reasons.append(f"certificate: {why}")
+                reasons.append(text_key("narrowing.certificate", why=why))
                 return None
             references += [d.args[0] for d in found]
         keys = certificate_keys(self.files, references, reasons)
         if keys == set():
-            reasons.append(f"certificate: no {_CERTIFICATE} for these servers in this file")
+            reasons.append(text_key("narrowing.nginx-no-certificate", directive=_CERTIFICATE))
             return None
         return keys
 
     def _effective(
         self, chain: tuple[Directive, ...], names: tuple[str, ...], *, whole: bool
-    ) -> tuple[list[Directive] | None, str]:
+    ) -> tuple[list[Directive] | None, Text | None]:
         """The directives named `names` in force at the innermost block of `chain` (the
         nearest level that sets any; []: none), or None and why the file cannot tell. Where
         `whole`, the complete set is needed (certificates: an included file that sets one
@@ -227,22 +228,24 @@ class _Servers:
             levels.append(self.top)
         for number, level in enumerate(levels):
             found = [c for c in level if c.name in names and c.args]
-            unknown = ""
+            unknown: Text | None = None
             for include in (c for c in level if c.name == "include" and c.args):
                 texts, why = self.files.texts(include.args[0])
                 if texts is None:
-                    unknown = unknown or f"include {why}"
+                    unknown = unknown or text_key("narrowing.include", why=why)
                 elif sets(texts, names) and whole:
-                    unknown = unknown or f"included {include.args[0]} sets {names[0]}"
+                    unknown = unknown or text_key(
+                        "narrowing.included-sets", path=include.args[0], directive=names[0]
+                    )
                 elif sets(texts, names):
                     found.append(include)
             shared = not rooted and number == len(levels) - 1
             if whole and found and shared:
-                unknown = unknown or f"{names[0]} may also be set where this file is included"
+                unknown = unknown or text_key("narrowing.also-set-elsewhere", directive=names[0])
             if found and not (whole and unknown):
-                return found, ""
+                return found, None
             if unknown:
                 return None, unknown
         if rooted:
-            return [], ""
-        return None, f"{' or '.join(names)} may be set where this file is included"
+            return [], None
+        return None, text_key("narrowing.set-elsewhere", directives=" or ".join(names))

@@ -30,9 +30,7 @@ _SNIFF = re.compile(
     rb"(?im)^\s*(?:\[\s*(?:req|ca|system_default_sect|ssl_sect|openssl_init|CA_default|v3_ca)\s*\]|openssl_conf\s*=|CipherString\s*=|MinProtocol\s*=)"
 )
 SUMMARY = "openssl.cnf tls key exchange (configured)"
-_ANY_PROGRAM = ServerSetup(
-    not_narrowed=("certificate: openssl.cnf serves every program that loads it, client or server",)
-)
+_ANY_PROGRAM = ServerSetup(not_narrowed=(text_key("narrowing.openssl-cnf"),))
 
 
 def _value(raw: str) -> str:

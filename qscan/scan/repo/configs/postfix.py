@@ -52,7 +52,7 @@ _FILE_SUFFIXES = (
     "CAfile",
 )
 SUMMARY = "postfix tls key exchange (configured)"
-_CLIENT_TOO = "certificate: the list serves the SMTP client as well as the server"
+_CLIENT_TOO = text_key("narrowing.postfix-client")
 
 
 def postfix_protocols(value: str) -> list[str]:

@@ -26,6 +26,7 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from qscan.model import Text, text_key
 from qscan.scan.certs import analyze_bytes
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.storage import StorageFacts
@@ -45,13 +46,13 @@ class Reference:
     path: Path | None
     relpath: str
     report: bool
-    reason: str = ""
+    reason: Text | None = None
 
 
 def resolve(reference: str, ctx: FileContext) -> Reference:
     ref = reference.strip().strip("\"'")
     if not ref or any(c in ref for c in _NOT_PLAIN):
-        return Reference(None, ref, False, f"{ref} is not a plain path")
+        return Reference(None, ref, False, text_key("reference.not-plain", ref=ref))
     path = Path(ref)
     if not path.is_absolute():
         path = ctx.path.parent / ref
@@ -63,26 +64,26 @@ def resolve(reference: str, ctx: FileContext) -> Reference:
     scanned = Path(ctx.target).resolve() if folder else ctx.path.parent.resolve()
     base = root.resolve() if root is not None else scanned
     if base not in resolved.parents:
-        where = "the scan root" if root is not None else "the scanned folder"
-        return Reference(None, ref, False, f"{ref} is outside {where}")
+        where = text_key("reference.scan-root" if root is not None else "reference.scanned-folder")
+        return Reference(None, ref, False, text_key("reference.outside", ref=ref, where=where))
     relpath = Path(os.path.relpath(resolved, scanned)).as_posix()
     return Reference(resolved, relpath, root is not None)
 
 
-def _read(path: Path) -> tuple[bytes | None, str, os.stat_result | None]:
+def _read(path: Path) -> tuple[bytes | None, Text | None, os.stat_result | None]:
     """(contents, why not, stat) of a regular file of at most MAX_REFERENCED bytes."""
     try:
         st = os.stat(path)
     except OSError:
-        return None, "cannot be read", None
+        return None, text_key("reference.unreadable"), None
     if not stat.S_ISREG(st.st_mode):
-        return None, "is not a regular file", None
+        return None, text_key("reference.not-regular"), None
     if st.st_size > MAX_REFERENCED:
-        return None, "is too large", None
+        return None, text_key("reference.too-large"), None
     try:
-        return path.read_bytes(), "", st
+        return path.read_bytes(), None, st
     except OSError:
-        return None, "cannot be read", None
+        return None, text_key("reference.unreadable"), None
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Loaded:
 
     reference: Reference
     records: list[Record] | None
-    reason: str = ""
+    reason: Text | None = None
     reported: bool = False
 
 
@@ -126,7 +127,7 @@ class ReferencedFiles:
                 context.setdefault("referenced_from", where)
         return loaded.records
 
-    def texts(self, pattern: str) -> tuple[list[str] | None, str]:
+    def texts(self, pattern: str) -> tuple[list[str] | None, Text | None]:
         """The texts of the files an include names (a glob pattern), or None and why they
         are not all read (one outside the boundary, a missing file). A pattern that matches
         nothing in a folder that is there (an empty conf.d) includes nothing."""
@@ -137,24 +138,24 @@ class ReferencedFiles:
         if not names:
             folder = Path(base[:first] + "x").parent
             if resolve(str(folder), self.ctx).path is None or not folder.is_dir():
-                return None, f"{ref} matches no file here"
+                return None, text_key("reference.no-match", ref=ref)
         texts: list[str] = []
         for name in names:
             target = resolve(name, self.ctx)
             if target.path is None:
-                return None, f"{ref}: {target.reason}"
+                return None, target.reason
             data, why, _ = _read(target.path)
             if data is None:
-                return None, f"{ref} {why}"
+                return None, text_key("reference.file", ref=ref, why=why)
             texts.append(data.decode("utf-8", "replace"))
-        return texts, ""
+        return texts, None
 
     def _load(self, target: Reference, passwords: tuple[str, ...]) -> Loaded:
         if target.path is None:
             return Loaded(target, None, target.reason)
         data, why, st = _read(target.path)
         if data is None or st is None:
-            return Loaded(target, None, f"{target.relpath} {why}")
+            return Loaded(target, None, text_key("reference.file", ref=target.relpath, why=why))
         options = self.ctx.options
         if passwords:
             options = replace(options, passwords=tuple(options.passwords) + passwords)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from qscan.catalog import catalog
-from qscan.model import Finding, text_key
+from qscan.model import Finding, Text, text_key
 from qscan.protocols import tls
 from qscan.scan.repo.base import TextAnalyzer
 from qscan.scan.repo.configs.collect import ConfigFindings
@@ -152,34 +152,33 @@ class TlsFindings(ConfigFindings):
             self.error("config-value", f"{component}: {exc}", line)
             return
         context = {**(scope or {}), **setup.context()}
+        said = setup.texts()
         rank = 0
         for codepoint in codepoints:
             suite = tls.suite(codepoint)
             if suite is None or tls.is_signalling(codepoint):
                 continue
             rank += 1
-            self.add(
-                tls.suite_finding(
-                    suite,
-                    self.location(line, component),
-                    evidence=evidence,
-                    preference=rank,
-                    context=context,
-                )
+            found = tls.suite_finding(
+                suite,
+                self.location(line, component),
+                evidence=evidence,
+                preference=rank,
+                context=context,
             )
+            self.add(_with_texts(found, said))
         for name in missing:
             suite = tls.suite_by_name(name)
             assert suite is not None
             rank += 1
-            self.add(
-                tls.suite_finding(
-                    suite,
-                    self.location(line, component),
-                    evidence=evidence,
-                    preference=rank,
-                    context={**context, "expanded": "by name (not in this OpenSSL build)"},
-                )
+            found = tls.suite_finding(
+                suite,
+                self.location(line, component),
+                evidence=evidence,
+                preference=rank,
+                context={**context, "expanded": "by name (not in this OpenSSL build)"},
             )
+            self.add(_with_texts(found, said))
 
     def suite_names(
         self,
@@ -368,3 +367,10 @@ def versions_between(low: str | None, high: str | None = None) -> list[str]:
     lo = ALL_VERSIONS.index(low) if low in ALL_VERSIONS else 0
     hi = ALL_VERSIONS.index(high) if high in ALL_VERSIONS else len(ALL_VERSIONS) - 1
     return list(ALL_VERSIONS[lo : hi + 1])
+
+
+def _with_texts(finding: Finding, texts: dict[str, Text]) -> Finding:
+    """The finding with message keys for context values it records in English."""
+    if texts:
+        finding.texts = {**(finding.texts or {}), **texts}
+    return finding

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers import expat
 
+from qscan.model import text_key
 from qscan.scan.interface import FileContext, Record
 from qscan.scan.repo.configs.negotiation import server_facts, server_setup
 from qscan.scan.repo.configs.references import referenced_file
@@ -142,7 +143,7 @@ class TomcatAnalyzer(TlsConfigAnalyzer):
                     server_facts("tomcat"),
                     dh_parameters=None,
                     certificate_keys=None,
-                    reasons=["certificate: keystores are not read for the key type"],
+                    reasons=[text_key("narrowing.tomcat-keystores")],
                 )
                 out.cipher_string(value, line, component, evidence, scope, setup)
         if "groups" in attrs:
