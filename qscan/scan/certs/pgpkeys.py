@@ -120,7 +120,7 @@ def _key(key: PgpKey, blob: Blob, line: int | None) -> None:
                 location=blob.location(line, component),
                 params=key.params,
                 evidence=short(evidence),
-                context={**context, "role": "subkey" if subkey else "primary key"},
+                context={**context, "role": "public key"},
                 identity=f"{key.fingerprint}/{component}",
                 texts={"evidence": text},
             )
