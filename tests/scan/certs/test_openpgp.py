@@ -4,6 +4,8 @@ keys of this machine when present, and what the rules make of them."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 
 
 @pytest.fixture(scope="module")
-def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
+def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]], Path]:
     """A folder of exports: an Ed25519 key with a Curve25519 encryption subkey, an RSA-3072
     key with an RSA-3072 encryption subkey, and a passphrase-protected Ed25519 key."""
     if not pgp.have_gpg():
@@ -47,7 +49,7 @@ def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
         "rsa": pgp.fingerprints(home, "-k", "rsa@example.org"),
         "locked": pgp.fingerprints(locked, "-k"),
     }
-    return out, names
+    return out, names, home
 
 
 def _by_file(inventory: Inventory, name: str) -> list:
@@ -55,7 +57,7 @@ def _by_file(inventory: Inventory, name: str) -> list:
 
 
 def test_gnupg_public_keys_armored_and_binary(gnupg) -> None:
-    folder, fprs = gnupg
+    folder, fprs, _ = gnupg
     inventory = scan_folder(folder)
     assert not inventory.errors and not inventory.notes
     ed = _by_file(inventory, "ed.asc")
@@ -84,7 +86,7 @@ def test_gnupg_public_keys_armored_and_binary(gnupg) -> None:
 
 
 def test_gnupg_secret_keys_report_the_public_part_and_the_storage(gnupg) -> None:
-    folder, fprs = gnupg
+    folder, fprs, _ = gnupg
     inventory = scan_folder(folder)
     secret = _by_file(inventory, "ed-secret.asc")
     keys = [f for f in secret if f.function != "key-storage"]
@@ -105,6 +107,15 @@ def test_verdicts_are_quantum_vulnerable_never_broken(gnupg) -> None:
     signing = [f for f in keys if f.function == "signature"]
     assert {f.verdict.rule for f in signing} == {"QS201"}
     assert not [f for f in inventory.findings if f.algorithm == "SHA-1"]
+
+
+def test_a_gnupg_home_is_no_error(gnupg) -> None:
+    """pubring.kbx (a keybox, not OpenPGP packets) and trustdb.gpg are passed over; the
+    secret keys under private-keys-v1.d are GnuPG's own format, not read."""
+    home = gnupg[2]
+    assert (home / "pubring.kbx").exists() and (home / "trustdb.gpg").exists()
+    inventory = scan_folder(home)
+    assert not inventory.errors and not inventory.findings
 
 
 @pytest.mark.skipif(not DEBIAN_ASC, reason="no Debian archive keys on this machine")
@@ -160,3 +171,22 @@ def test_unknown_algorithm_keeps_its_number(tmp_path) -> None:
     inventory = scan_folder(tmp_path)
     (finding,) = inventory.findings
     assert finding.algorithm == "unknown" and finding.params["openpgp_algorithm"] == 99
+
+
+def _v6_key(algorithm_id: int, material: bytes) -> bytes:
+    created = (1_750_000_000).to_bytes(4, "big")
+    return b"\x06" + created + bytes([algorithm_id]) + len(material).to_bytes(4, "big") + material
+
+
+def test_v6_keys_hash_their_fingerprint_with_sha256(tmp_path) -> None:
+    """RFC 9580 section 5.5.4.3: SHA-256 over 0x9B, a four-octet length and the body; a
+    composite ML-DSA-65+Ed25519 key (RFC 9980, ID 30) is judged as a hybrid signature."""
+    ed = _v6_key(27, os.urandom(32))
+    composite = _v6_key(30, os.urandom(32 + 1952))
+    (tmp_path / "v6.pgp").write_bytes(pgp.packet(6, ed) + pgp.packet(14, composite))
+    inventory = scan_folder(tmp_path)
+    primary, subkey = inventory.findings
+    expected = hashlib.sha256(b"\x9b" + len(ed).to_bytes(4, "big") + ed).hexdigest().upper()
+    assert primary.context["openpgp_fingerprint"] == expected
+    assert primary.context["openpgp_version"] == 6 and primary.algorithm == "Ed25519"
+    assert subkey.algorithm == "ML-DSA-65-Ed25519" and subkey.verdict.status == "hybrid"
