@@ -52,6 +52,11 @@ block with more is recorded as `corrupt-pem`."""
 MAX_PPK_LINES = 4096
 """Public-Lines / Private-Lines of a PuTTY key (an RSA-16384 key needs 50)."""
 
+MAX_OPENPGP_PACKETS = 100_000
+"""Packets read from one OpenPGP keyring or armored block (Debian's archive keyring holds
+about 100; a keyring of 10,000 keys with their User IDs and signatures stays below it).
+Past it a record says the rest is not read."""
+
 PYASN1_MAX_BYTES = 4 * 1024 * 1024
 """Largest input decoded with pyasn1 (slow, and about 100 bytes of objects per input
 byte); larger structures are judged by the DER walker alone."""

@@ -27,7 +27,7 @@ from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
 from pyasn1_modules import rfc5208, rfc5652, rfc7292, rfc8018
 
-from tests.scan.certs import builders
+from tests.scan.certs import builders, pgp
 
 JKS_MAGIC = b"\xfe\xed\xfe\xed"
 JCEKS_MAGIC = b"\xce\xce\xce\xce"
@@ -401,6 +401,30 @@ def pem_unterminated_blocks(scale: int) -> bytes:
     return b"-----BEGIN CERTIFICATE-----\nAAAA\n" * (50_000 * scale)
 
 
+def openpgp_many_packets(scale: int) -> bytes:
+    """A key followed by more empty Marker packets (tag 10) than one keyring may hold."""
+    return pgp.packet(6, pgp.ed25519_key_body()) + b"\xca\x00" * (110_000 * scale)
+
+
+def openpgp_length_beyond_data(scale: int) -> bytes:
+    """A key packet whose five-octet length claims 4 GiB."""
+    return b"\xc6\xff\xff\xff\xff\xff" + pgp.ed25519_key_body() * scale
+
+
+def openpgp_truncated_material(scale: int) -> bytes:
+    """An RSA key whose modulus claims 65,535 bits, followed by a few bytes."""
+    body = b"\x04" + (1_700_000_000).to_bytes(4, "big") + b"\x01" + b"\xff\xff" + b"\x01" * 8
+    return pgp.packet(6, body) * (1000 * scale)
+
+
+def openpgp_bad_checksum(scale: int) -> bytes:
+    return pgp.armor(pgp.packet(6, pgp.ed25519_key_body()) * scale, checksum=0)
+
+
+def openpgp_garbage_armor(scale: int) -> bytes:
+    return pgp.armor(b"").replace(b"\n=", b"\n!!not base64!!\n=") * (100 * scale)
+
+
 CASES: tuple[Case, ...] = (
     Case("self-super.jceks", jceks_self_superclass, ("unparseable",)),
     Case("deep.jceks", jceks_deep_nesting, ("unparseable",)),
@@ -423,6 +447,11 @@ CASES: tuple[Case, ...] = (
     Case("many-encrypted.pem", pem_many_encrypted_blocks),
     Case("unterminated.pem", pem_unterminated_blocks, ("corrupt-pem",)),
     Case("short-iv.pem", pem_short_iv),
+    Case("many-packets.gpg", openpgp_many_packets, ("unparseable",)),
+    Case("length-beyond.gpg", openpgp_length_beyond_data, ("unparseable",)),
+    Case("truncated-material.gpg", openpgp_truncated_material, ("unparseable",)),
+    Case("bad-checksum.asc", openpgp_bad_checksum, ("unparseable",)),
+    Case("garbage-armor.asc", openpgp_garbage_armor, ("unparseable",)),
 )
 
 

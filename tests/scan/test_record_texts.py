@@ -28,6 +28,7 @@ from qscan.pipeline import gather
 from qscan.scan.interface import ScanOptions
 from qscan.scan.ssh.wire import string as ssh_string
 from qscan.targets import parse_target
+from tests.scan.certs import pgp
 from tests.scan.ssh.conftest import scan_async
 from tests.scan.ssh.peers import ScriptedServer, kexinit, raw_peer, serve
 from tests.scan.tls.servers import (
@@ -45,7 +46,8 @@ TRUST_STORE = Path("/etc/ssl/certs")
 Record = Finding | ScanError
 FIXED_EVIDENCE = re.compile(
     r"\bpublic key\b|\bsigned with\b|\bprivate key\b|\bprotected with\b|-bit prime|"
-    r"^SSH protocol |\blocked\b|\bwas refused\b|^not valid|^issuer = subject|; server name "
+    r"^SSH protocol |\blocked\b|\bwas refused\b|^not valid|^issuer = subject|; server name |"
+    r"^OpenPGP v\d "
 )
 """Fixed English words in the evidence that the certificate, key, TLS and SSH readers write
 (configuration and source lines are quoted as they are)."""
@@ -122,6 +124,10 @@ def _crafted(folder: Path) -> Path:
         .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
         .split()[1]
     )
+    key = pgp.packet(6, pgp.ed25519_key_body()) + pgp.packet(13, b"Texts <texts@example.org>")
+    (folder / "key.asc").write_bytes(pgp.armor(key))
+    (folder / "bad-checksum.asc").write_bytes(pgp.armor(key, checksum=0))
+    (folder / "truncated.gpg").write_bytes(key[:-3])
     (folder / "authorized_keys").write_bytes(b"ssh-rsa " + ed_blob + b" wrong@type\n")
     (folder / "httpd.conf").write_text("<VirtualHost *:443>\nSSLProtocol all\n")
     (folder / "sshd_config").write_text("KexAlgorithms\n")

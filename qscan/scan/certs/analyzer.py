@@ -10,27 +10,30 @@ from qscan.catalog import catalog
 from qscan.model import Location
 from qscan.scan.certs import der, pkcs12
 from qscan.scan.certs.blob import analyze_blob
-from qscan.scan.certs.collect import CRYPTO_SUFFIXES
+from qscan.scan.certs.collect import CRYPTO_SUFFIXES, OPENPGP_SUFFIXES
 from qscan.scan.certs.findings import chain_findings
 from qscan.scan.certs.issuers import IssuerIndex
 from qscan.scan.certs.jks import is_keystore
+from qscan.scan.certs.openpgp import starts_keyring
 from qscan.scan.certs.x509 import CertificateError, CertInfo, parse_certificate
 from qscan.scan.interface import FileAnalyzer, FileContext, Record
 
 # Names that promise certificate or key content even when the first 4 KiB do not show it
 # (e.g. `openssl x509 -text` output, whose PEM block comes after several KiB of text).
-_HINT_SUFFIXES = (".pem", ".crt", ".cer", ".key", ".pub", ".csr", ".p7b", ".p7c", ".ppk")
+_HINT_SUFFIXES = (
+    ".pem", ".crt", ".cer", ".key", ".pub", ".csr", ".p7b", ".p7c", ".ppk", *OPENPGP_SUFFIXES
+)  # fmt: skip
 _HINT_NAMES = frozenset({"authorized_keys", "authorized_keys2", "known_hosts", "ssh_known_hosts"})
 _SSH_LINE = re.compile(rb"(?:ssh|ecdsa|sk)-[A-Za-z0-9@._-]+[ \t]+AAAA")
 
 
 def wants_content(path: Path, head: bytes) -> bool:
-    """Cheap test on the first bytes: PEM, DER, Java keystore, SSH and PuTTY keys."""
+    """Cheap test on the first bytes: PEM, DER, Java keystore, OpenPGP, SSH and PuTTY keys."""
     if not head:
         return False
     if head[0] == 0x30 and len(head) > 1 and (head[1] >= 0x80 or head[1] + 2 <= len(head)):
         return True
-    if is_keystore(head):
+    if is_keystore(head) or starts_keyring(head):
         return True
     if b"-----BEGIN " in head or head.startswith(b"PuTTY-User-Key-File-"):
         return True

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from qscan.model import Finding, text_key
-from qscan.scan.certs import der, jks, pkcs7, pkcs12, ssh
+from qscan.scan.certs import der, jks, pgpkeys, pkcs7, pkcs12, ssh
 from qscan.scan.certs.algorithms import describe_sigalg, describe_spki
 from qscan.scan.certs.collect import Blob, claims_crypto
 from qscan.scan.certs.findings import short, signer_params
@@ -18,6 +18,7 @@ from qscan.scan.certs.keys import (
     public_key,
 )
 from qscan.scan.certs.names import render_name
+from qscan.scan.certs.openpgp import starts_keyring
 from qscan.scan.certs.pem import PemBlock, blocks
 from qscan.scan.certs.x509 import CertificateError, parse_certificate
 from qscan.scan.interface import FileContext, Record
@@ -31,9 +32,6 @@ _PLAIN_KEY_FORMATS = {
     "EC PRIVATE KEY": "SEC1",
     "DSA PRIVATE KEY": "DSA (OpenSSL)",
 }
-# Blocks that carry no algorithm use of their own (parameters for a neighbouring key) or
-# that belong to other tools; they are skipped without an error.
-_IGNORED_LABELS = frozenset({"EC PARAMETERS", "PGP PUBLIC KEY BLOCK", "PGP SIGNATURE"})
 
 
 def analyze_blob(
@@ -54,6 +52,8 @@ def analyze_blob(
             ssh.analyze_lines(data, blob)
     elif data[:1] == b"\x30":
         _der(data, blob)
+    elif starts_keyring(data):
+        pgpkeys.analyze_binary(data, blob)
     elif data.startswith(b"PuTTY-User-Key-File-"):
         blob.recognised = True
         ssh.analyze_ppk(data, blob)
@@ -77,6 +77,9 @@ def analyze_blob(
 def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:
     label, line = block.label, block.line
     blob.recognised = True
+    if block.armored:
+        pgpkeys.analyze_armored(data[block.span[0] : block.span[1]], label, blob, line)
+        return
     if block.error is not None or block.der is None:
         blob.error(
             "corrupt-pem",

@@ -17,6 +17,9 @@ CRYPTO_SUFFIXES = (
     ".der", ".cer", ".crt", ".pem", ".p12", ".pfx", ".p7b", ".p7c", ".p8", ".pk8",
     ".csr", ".req", ".crl", ".jks", ".jceks", ".keystore", ".truststore", ".ppk", ".spki",
 )  # fmt: skip
+OPENPGP_SUFFIXES = (".asc", ".gpg", ".pgp")
+"""OpenPGP keys and keyrings (GnuPG also gives encrypted files and signatures these names:
+content that is no key is passed over, not an error)."""
 _KEY_FILE_NAMES = re.compile(
     r"(?:authorized_keys2?|known_hosts|ssh_known_hosts|id_[a-z0-9_]+|ssh_host_[a-z0-9_]+_key)"
 )
@@ -33,7 +36,7 @@ def holds_key_material(relpath: str) -> bool:
     """A file whose name says it is a certificate, key, keystore or SSH key file (and not
     source code, documentation or configuration that shows one)."""
     name = relpath.rsplit("/", 1)[-1].lower()
-    return name.endswith((*CRYPTO_SUFFIXES, ".key", ".pub")) or bool(
+    return name.endswith((*CRYPTO_SUFFIXES, *OPENPGP_SUFFIXES, ".key", ".pub")) or bool(
         _KEY_FILE_NAMES.fullmatch(name)
     )
 

@@ -18,6 +18,12 @@ _HEADER = re.compile(rb"^[ \t]*([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*?)[ \t\r]*$", re
 _LINE_BREAK = re.compile(rb"[\r\n]")
 _BLANK_LINE = re.compile(rb"(?:\r\n|\r|\n)[ \t\x0b\x0c]*(?:\r\n|\r|\n)")
 _WHITESPACE = b" \t\r\n\x0b\x0c"
+ARMOR_PREFIX = "PGP "
+"""OpenPGP ASCII armor (RFC 9580 section 6) looks like PEM but has its own headers and a
+checksum line: its blocks are passed on undecoded (qscan.scan.certs.pgpkeys reads them)."""
+_CLEARSIGNED = "PGP SIGNED MESSAGE"
+"""The cleartext of a signed message follows this line; its signature is the PGP SIGNATURE
+block after it, and no END line closes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,8 @@ class PemBlock:
     """Where the block (BEGIN to END line) sits in the scanned data."""
     error_text: Text | None = None
     """The error's message key (qscan.model.Text)."""
+    armored: bool = False
+    """An OpenPGP armored block, left undecoded: `span` says where it is."""
 
 
 def blocks(data: bytes) -> Iterator[PemBlock]:
@@ -45,6 +53,9 @@ def blocks(data: bytes) -> Iterator[PemBlock]:
         line += data.count(b"\n", counted, match.start())
         counted = match.start()
         label = match.group(1).decode("ascii")
+        if label == _CLEARSIGNED:
+            pos = match.end()
+            continue
         end_marker = b"-----END " + match.group(1) + b"-----"
         end = data.find(end_marker, match.end())
         if end < 0:
@@ -58,7 +69,10 @@ def blocks(data: bytes) -> Iterator[PemBlock]:
             )
             return
         pos = end + len(end_marker)
-        yield _decode(label, line, data[match.end() : end], (match.start(), pos))
+        if label.startswith(ARMOR_PREFIX):
+            yield PemBlock(label, line, None, {}, span=(match.start(), pos), armored=True)
+        else:
+            yield _decode(label, line, data[match.end() : end], (match.start(), pos))
 
 
 def _decode(label: str, line: int, body: bytes, where: tuple[int, int]) -> PemBlock:
