@@ -429,6 +429,11 @@ def _signature_lifetime(
         years = max(0.0, remaining - now)
         key = "window-ca" if _is_ca(finding) else "window-certificate"
         candidates.append((years, reason(key, date=str(not_after)[:10]), True))
+    expires = finding.context.get("expires")  # an OpenPGP key's stated expiry
+    until = _parse_year(expires) if expires and finding.asset == "key" else None
+    if until is not None:
+        years = max(0.0, until - now)
+        candidates.append((years, reason("window-key", date=str(expires)[:10]), True))
     if code_signing:
         years = book().assumptions.signed_artifact_years
         candidates.append((years, reason("window-code-signing", span=_span(years)), False))

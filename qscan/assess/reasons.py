@@ -76,6 +76,7 @@ KINDS: dict[str, str] = {
     "window-signatures": "window",
     "window-code-signing": "window",
     "window-certificate": "window",
+    "window-key": "window",
     "window-ca": "window",
     "migration": "migration",
     "crqc": "crqc",

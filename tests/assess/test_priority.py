@@ -121,6 +121,20 @@ def test_long_lived_root_outranks_short_lived_leaf() -> None:
     assert leaf.priority.wave >= 2
 
 
+def test_a_keys_stated_expiry_is_its_signature_window() -> None:
+    """An OpenPGP key names its expiry: the Mosca line states it instead of assuming."""
+    key = Finding(
+        algorithm="Ed25519",
+        function="signature",
+        asset="key",
+        location=Location(target="keys", path="archive.asc", component="openpgp public key"),
+        params={},
+        context={"expires": "2033-03-22T10:00:00+00:00"},
+    )
+    (judged,) = assessed([key])
+    assert any("key trusted until 2033-03-22" in r for r in judged.priority.reasons)
+
+
 def test_a_trust_store_root_takes_its_wave_from_the_deadlines() -> None:
     held = cert(
         not_after="2045-01-01",
