@@ -44,7 +44,15 @@ from qscan.scan.limits import MAX_RECORDS_PER_FILE
 from qscan.scan.records import os_error_text
 from qscan.scan.scope import in_effect, is_trust_store, scope_of_path
 from qscan.scan.storage import StorageFacts
-from qscan.scan.walk import FileEntry, WalkItem, file_in_repository, walk, walk_files
+from qscan.scan.walk import (
+    DANGLING_LINK,
+    FileEntry,
+    WalkItem,
+    dangling_link,
+    file_in_repository,
+    walk,
+    walk_files,
+)
 from qscan.targets import Target
 
 HEAD_BYTES = 4096
@@ -72,7 +80,9 @@ class _Skip(Exception):
         self.text = text
 
     @classmethod
-    def unreadable(cls, exc: OSError) -> _Skip:
+    def unreadable(cls, exc: OSError, path: str | Path) -> _Skip:
+        if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            return cls(DANGLING_LINK, *dangling_link(path))
         return cls("unreadable", exc.strerror or str(exc), os_error_text(exc))
 
     def record(self, target: str, relpath: str) -> ScanError:
@@ -90,7 +100,7 @@ def _open_regular(path: str | Path, limit: int) -> tuple[int, os.stat_result]:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise _Skip.unreadable(exc) from exc
+        raise _Skip.unreadable(exc, path) from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -103,7 +113,7 @@ def _open_regular(path: str | Path, limit: int) -> tuple[int, os.stat_result]:
             )
     except OSError as exc:
         os.close(fd)
-        raise _Skip.unreadable(exc) from exc
+        raise _Skip.unreadable(exc, path) from exc
     except _Skip:
         os.close(fd)
         raise
@@ -116,7 +126,7 @@ def read_file(path: str | Path, limit: int) -> bytes:
     try:
         data = _read_rest(fd, [], st.st_size, limit)
     except OSError as exc:
-        raise _Skip.unreadable(exc) from exc
+        raise _Skip.unreadable(exc, path) from exc
     finally:
         os.close(fd)
     return data
@@ -191,7 +201,7 @@ def analyze_file(
     except _Skip as skip:
         return [skip.record(target, entry.relpath)]
     except OSError as exc:
-        return [_Skip.unreadable(exc).record(target, entry.relpath)]
+        return [_Skip.unreadable(exc, entry.path).record(target, entry.relpath)]
     finally:
         os.close(fd)
     storage = StorageFacts(st.st_mode, entry.in_repository)

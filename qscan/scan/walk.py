@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from qscan.model import TARGET_UNREADABLE, ScanError, Text, text_key
+from qscan.model import TARGET_UNREADABLE, ScanError, ScanNote, Text, text_key
 from qscan.scan.records import os_error_text
 
 if TYPE_CHECKING:
@@ -122,11 +122,11 @@ class _Walker:
         self.skipping = bool(excludes) or bool(covered)
 
     def error(self, kind: str, message: str, rel: str, text: Text | None) -> ScanError:
-        """An error record; `text` is the message key of the message."""
+        """An error record (a note for a dangling link); `text` is the message key of the
+        message."""
         texts = None if text is None else {"message": text}
-        return ScanError(
-            target=self.target, kind=kind, message=message, path=rel or ".", texts=texts
-        )
+        record = ScanNote if kind == DANGLING_LINK else ScanError
+        return record(target=self.target, kind=kind, message=message, path=rel or ".", texts=texts)
 
     def classify(self, path: str) -> tuple[str, os.stat_result] | None:
         """('file' | 'dir', stat) for a regular file or folder worth visiting, else None.
@@ -154,7 +154,9 @@ class _Walker:
             real = path.resolve(strict=True)
         except RuntimeError as exc:  # Python < 3.13 reports a loop this way
             raise _Unreadable(OSError(errno.ELOOP, "Too many levels of symbolic links")) from exc
-        except OSError as exc:  # a loop, or a dangling link: what it names cannot be read
+        except FileNotFoundError as exc:  # a dangling link: nothing behind it to miss
+            raise _Dangling(exc, path) from exc
+        except OSError as exc:  # a loop: what it names cannot be read
             raise _Unreadable(exc) from exc
         try:
             above = path.parent.resolve()
@@ -188,6 +190,35 @@ class _Unreadable(Exception):
     @property
     def message(self) -> str:
         return self.exc.strerror or str(self.exc)
+
+
+DANGLING_LINK = "dangling-link"
+
+
+def dangling_link(path: str | Path) -> tuple[str, Text]:
+    """The message of a symbolic link whose target does not exist, and its message key."""
+    points_to = os.readlink(path)
+    return (
+        f"symbolic link to {points_to}, which does not exist: nothing to scan",
+        text_key("file.dangling-link", target=points_to),
+    )
+
+
+class _Dangling(_Unreadable):
+    """A link to nothing: recorded as a note in a folder (nothing was missed)."""
+
+    def __init__(self, exc: OSError, path: Path) -> None:
+        message, text = dangling_link(path)
+        super().__init__(exc, text)
+        self._message = message
+
+    @property
+    def kind(self) -> str:
+        return DANGLING_LINK
+
+    @property
+    def message(self) -> str:
+        return self._message
 
 
 class _Ignores:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from qscan.model import Finding, Location, ScanError
+from qscan.model import Finding, Location, ScanError, ScanNote
 from qscan.scan import files
 from qscan.scan.files import PathScanner
 from qscan.scan.interface import FileAnalyzer, FileContext, Record, ScanOptions
@@ -189,3 +189,21 @@ def test_budget_ends_a_file_read_off_the_main_thread(tmp_path):
     assert [(e.kind, e.path) for e in errors] == [("timeout", "a-loop")]
     findings, errors = outcome["file"]
     assert [e.kind for e in errors] == ["timeout"]
+
+
+def test_a_dangling_link_in_a_folder_is_a_note_and_named_alone_an_error(tmp_path):
+    """Debian's /etc/modules-load.d/modules.conf points to ../modules, which a container may
+    not have: nothing is missed, so a folder scan notes it; named as the target, it is the
+    target that cannot be read."""
+    (tmp_path / "good").write_bytes(b"MARK")
+    (tmp_path / "modules.conf").symlink_to("../modules")
+    scanner = PathScanner([MarkerAnalyzer()])
+    records = list(scanner.scan(parse_target(str(tmp_path)), ScanOptions(workers=1)))
+    notes = [r for r in records if isinstance(r, ScanNote)]
+    assert [(n.kind, n.path) for n in notes] == [("dangling-link", "modules.conf")]
+    assert "../modules" in notes[0].message
+    assert not [r for r in records if type(r) is ScanError]
+    assert [r.location.path for r in records if isinstance(r, Finding)] == ["good"]
+    _, errors = run(tmp_path / "modules.conf")
+    assert errors and errors[0].kind in ("dangling-link", "target-unreadable")
+    assert not isinstance(errors[0], ScanNote)

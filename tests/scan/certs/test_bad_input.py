@@ -91,7 +91,9 @@ def test_every_problem_is_recorded_and_the_rest_completes(folder: Path) -> None:
     assert kinds["wrong-password.p12"] == "locked-keystore"
     assert kinds["corrupt.p12"] == "unparseable"
     assert kinds["big.pem"] == "too-large"
-    assert kinds["dangling.pem"] == "unreadable"
+    # a link to nothing hides nothing: a note
+    assert "dangling.pem" not in kinds
+    assert {n.path: n.kind for n in inventory.notes}["dangling.pem"] == "dangling-link"
     assert kinds["self-loop.pem"] == "symlink-loop"
     assert kinds["sub/loop"] == "symlink-loop"
     # a file that merely starts like DER but does not claim to be a certificate is not noise
