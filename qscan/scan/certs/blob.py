@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 
 from qscan.model import Finding, text_key
@@ -65,13 +66,34 @@ def analyze_blob(
         ssh.analyze_lines(data, blob)
     blob.flush_certs()
     if not blob.records and not blob.recognised and claims_crypto(ctx.relpath):
-        blob.error(
-            "unrecognised",
-            "the file name promises a certificate, key or keystore, but the content is none "
-            "of PEM, DER, PKCS#7/#12, JKS/JCEKS or an SSH/PuTTY key",
-            text=text_key("file.unrecognised"),
-        )
+        if _prose(data):
+            blob.note(
+                "no-key-material",
+                "the file name promises a certificate, key or keystore, but the file is plain "
+                "text without any encoded data (a placeholder or a note)",
+                text=text_key("file.no-key-material"),
+            )
+        else:
+            blob.error(
+                "unrecognised",
+                "the file name promises a certificate, key or keystore, but the content is "
+                "none of PEM, DER, PKCS#7/#12, JKS/JCEKS or an SSH/PuTTY key",
+                text=text_key("file.unrecognised"),
+            )
     yield from blob.records
+
+
+_ENCODED_RUN = re.compile(r"[A-Za-z0-9+/=]{40,}|(?:[0-9A-Fa-f]{2}[:\s]?){32,}")
+
+
+def _prose(data: bytes) -> bool:
+    """Plain text with no run of base64 or hex long enough to hold a key (Debian's
+    /etc/postgresql-common/root.crt explains in words where certificates would go)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(c.isprintable() or c.isspace() for c in text) and not _ENCODED_RUN.search(text)
 
 
 def _pem_block(block: PemBlock, data: bytes, blob: Blob) -> None:

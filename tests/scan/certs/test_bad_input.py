@@ -292,3 +292,17 @@ def test_fragments_in_code_and_documentation_are_notes_not_errors(tmp_path: Path
     assert "3 notes, not errors" in html and "damaged PEM block ×2" in html  # kind, labelled
     again = Inventory.from_json(inventory.to_json())
     assert [n.to_dict() for n in again.notes] == [n.to_dict() for n in inventory.notes]
+
+
+def test_a_placeholder_in_words_is_a_note_and_undecodable_data_an_error(tmp_path: Path) -> None:
+    """Debian ships /etc/postgresql-common/root.crt as a paragraph saying where certificates
+    would go: nothing is missed, so it is a note. Encoded data qscan cannot read stays an
+    error."""
+    (tmp_path / "root.crt").write_text(
+        "This is a dummy root certificate file for PostgreSQL. To enable client side\n"
+        "authentication, add some certificates to it.\n"
+    )
+    (tmp_path / "encoded.crt").write_text("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1Lf\n")
+    inventory = scan_folder_with_limit(tmp_path, max_file_size=3000)
+    assert {n.path: n.kind for n in inventory.notes} == {"root.crt": "no-key-material"}
+    assert {e.path: e.kind for e in inventory.errors} == {"encoded.crt": "unrecognised"}
