@@ -85,7 +85,8 @@ def _crafted(folder: Path) -> Path:
         b"-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n"
     )
     (folder / "junk.der").write_bytes(b"\x30\x82\x10\x00" + b"\x00" * 16)
-    (folder / "mystery.crt").write_text("this is no certificate\n")
+    (folder / "mystery.crt").write_text("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1Lf\n")
+    (folder / "placeholder.crt").write_text("certificates for clients go here\n")
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(_name("csr.example"))
@@ -269,6 +270,7 @@ def test_every_fixed_error_and_note_text_and_evidence_phrase_is_keyed(records):
         "corrupt-pem",
         "unparseable",
         "unrecognised",
+        "no-key-material",
         "locked-keystore",
         "not-found",
         "too-large",
