@@ -62,6 +62,14 @@ def gpg(home: Path, *args: str) -> bytes:
     return subprocess.run(command, env=env, check=True, capture_output=True, timeout=60).stdout
 
 
+def stop_agents(*homes: Path) -> None:
+    """End the gpg-agent each home started (gpg leaves one running per home)."""
+    for home in homes:
+        env = {**os.environ, "GNUPGHOME": str(home)}
+        command = ["gpgconf", "--kill", "all"]
+        subprocess.run(command, env=env, check=False, capture_output=True, timeout=30)
+
+
 def fingerprints(home: Path, *args: str) -> list[str]:
     """Fingerprints of primary keys and subkeys in gpg's listing order."""
     out = gpg(home, "--with-colons", *args).decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 
 
 @pytest.fixture(scope="module")
-def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]], Path]:
+def gnupg(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Path, dict[str, list[str]], Path]]:
     """A folder of exports: an Ed25519 key with a Curve25519 encryption subkey, an RSA-3072
     key with an RSA-3072 encryption subkey, and a passphrase-protected Ed25519 key."""
     if not pgp.have_gpg():
@@ -49,7 +52,8 @@ def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
         "rsa": pgp.fingerprints(home, "-k", "rsa@example.org"),
         "locked": pgp.fingerprints(locked, "-k"),
     }
-    return out, names, home
+    yield out, names, home
+    pgp.stop_agents(home, locked)
 
 
 def _by_file(inventory: Inventory, name: str) -> list:
@@ -127,10 +131,13 @@ def test_debian_archive_keys_match_gnupg(tmp_path) -> None:
     if pgp.have_gpg():
         home = tmp_path / "home"
         home.mkdir(mode=0o700)
-        for path in DEBIAN_ASC:
-            expected = pgp.fingerprints(home, "--show-keys", str(path))
-            found = [f.context["openpgp_fingerprint"] for f in _by_file(inventory, path.name)]
-            assert found == expected, path
+        try:
+            for path in DEBIAN_ASC:
+                expected = pgp.fingerprints(home, "--show-keys", str(path))
+                found = [f.context["openpgp_fingerprint"] for f in _by_file(inventory, path.name)]
+                assert found == expected, path
+        finally:
+            pgp.stop_agents(home)
 
 
 @pytest.mark.skipif(not DEBIAN_KEYRING.exists(), reason="no Debian archive keyring")
