@@ -271,6 +271,14 @@ class Issue:
         return self.scope == PRODUCTION
 
     @property
+    def in_effect(self) -> bool:
+        """False when every member is in a configuration the server does not read
+        (`context.in_effect: false`, rules/scopes.yaml linked_configs)."""
+        return not self.findings or any(
+            f.context.get("in_effect") is not False for f in self.findings
+        )
+
+    @property
     def informational(self) -> bool:
         """Nothing to act on: severity info, or already quantum-safe or hybrid."""
         return self.severity == "info" or self.ready

@@ -59,6 +59,8 @@ def _places(issue: Issue, t: Translator) -> str:
 def _detail(issue: Issue, t: Translator) -> str:
     p = issue.priority
     detail = t("text.priority", wave=p.wave, score=p.score)
+    if not issue.in_effect:
+        detail += t("text.not_in_effect")
     if issue.deadline:
         detail += t("text.deadline", deadline=t.date(issue.deadline))
     if issue.attribution.get("system"):

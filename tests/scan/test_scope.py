@@ -118,3 +118,16 @@ def test_a_configuration_that_is_not_enabled_ranks_apart(tmp_path):
     (apache / "mods-enabled" / "alias.conf").unlink()
     (apache / "mods-enabled").rmdir()
     assert all("in_effect" not in f.context for f in judged())
+
+
+def test_reports_say_why_a_severe_issue_ranks_low_when_it_is_not_in_effect(tmp_path):
+    apache = tmp_path / "apache2"
+    (apache / "mods-available").mkdir(parents=True)
+    (apache / "mods-available" / "ssl.conf").write_text(APACHE_SSL)
+    (apache / "mods-enabled").mkdir()
+    inventory = api.scan(apache)
+    text = api.render(inventory, "text")
+    markdown = api.render(inventory, "md")
+    assert "wave 3, score 25; not in effect (no link to it in the enabled folder)" in text
+    assert "(not in effect: not enabled)" in markdown
+    assert "not in effect: not enabled" in api.render(inventory, "html")
