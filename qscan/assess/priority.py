@@ -399,18 +399,20 @@ def _apart(priority: Priority, scope: str) -> Priority:
     """Test, documentation and vendored material never ranks with production."""
     if scope == PRODUCTION:
         return priority
-    wave = max(priority.wave, FIRST_WAVE_NON_PRODUCTION)
-    score = min(priority.score, NON_PRODUCTION_SCORE_MAX)
-    note = reason("apart", scope=scope, wave=FIRST_WAVE_NON_PRODUCTION, score=score)
-    return Priority(score=score, wave=wave, reasons=[note, *priority.reasons])
+    return _ranked_apart(priority, "apart", scope=scope)
 
 
 def _not_in_effect(priority: Priority) -> Priority:
     """A configuration file the server does not read (not enabled) is a template that takes
     effect once enabled: ranked like non-production material."""
+    return _ranked_apart(priority, "not-in-effect")
+
+
+def _ranked_apart(priority: Priority, why: str, **args: str) -> Priority:
+    """Wave 3 at the earliest and a capped score, with the reason (`why`) first."""
     wave = max(priority.wave, FIRST_WAVE_NON_PRODUCTION)
     score = min(priority.score, NON_PRODUCTION_SCORE_MAX)
-    note = reason("not-in-effect", wave=FIRST_WAVE_NON_PRODUCTION, score=score)
+    note = reason(why, wave=FIRST_WAVE_NON_PRODUCTION, score=score, **args)
     return Priority(score=score, wave=wave, reasons=[note, *priority.reasons])
 
 
