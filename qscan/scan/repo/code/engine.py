@@ -27,6 +27,7 @@ from qscan.scan.repo.code.names import (
     name_hint,
 )
 from qscan.scan.repo.code.patterns import (
+    FollowUp,
     Pattern,
     PatternSet,
     Spec,
@@ -679,23 +680,18 @@ class CodeDetector:
 def _wanted(language: str) -> frozenset[str]:
     """The last names of every call and follow-up call a language's patterns match."""
     patterns = load_patterns(language)
-    return frozenset(patterns.calls) | {
-        name for plist in patterns.calls.values() for p in plist for f in p.then for name in f.names
-    }
+    return frozenset(patterns.calls) | {name for f in _follow_ups(patterns) for name in f.names}
 
 
 @cache
 def _properties(language: str) -> frozenset[str]:
     """The names of follow-ups that are properties set on a variable (`assign: true`)."""
-    patterns = load_patterns(language)
-    return frozenset(
-        name
-        for plist in patterns.calls.values()
-        for p in plist
-        for f in p.then
-        if f.assign
-        for name in f.names
-    )
+    follow_ups = _follow_ups(load_patterns(language))
+    return frozenset(name for f in follow_ups if f.assign for name in f.names)
+
+
+def _follow_ups(patterns: PatternSet) -> Iterator[FollowUp]:
+    return (f for plist in patterns.calls.values() for p in plist for f in p.then)
 
 
 def _statement_end(tokens: list[Token], k: int) -> int:
