@@ -4,9 +4,10 @@ analyzers when the file has taken too long, so that one pathological file ends a
 
 The interruption is an exception raised between two Python steps; a C call (a key
 derivation in OpenSSL) runs to its end first, which is why every such call has a ceiling of
-its own (qscan.scan.limits). The timer is a process-wide resource: it is armed only in the
-main thread of a process (the scanning process and each worker); elsewhere (a library user
-scanning from a thread) files run without a budget.
+its own (qscan.scan.limits), or runs in a child process (qscan.scan.forked). The timer is a
+process-wide resource: it is armed only in the main thread of a process (the scanning
+process and each worker); a scan from another thread (`scan_async`) hands its files to
+worker processes (`budget_runs_here`, qscan.scan.files).
 
 A run of files (a batch) installs the handler once and starts a timer that ticks every
 tenth of the budget (at most every second), in `budget_timer`; each file's `file_budget`
@@ -69,12 +70,7 @@ def budget_timer(base: float) -> Iterator[None]:
     (at most every second), in the main thread (elsewhere, or when base is not positive,
     nothing); then the previous handler again and no timer."""
     global _ticking_in, _deadline
-    if (
-        base <= 0
-        or _TIMER is None
-        or _ticking_in is not None
-        or threading.current_thread() is not threading.main_thread()
-    ):
+    if base <= 0 or _TIMER is None or _ticking_in is not None or not budget_runs_here(base):
         yield
         return
     previous = signal.signal(signal.SIGALRM, _tick)
