@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,17 @@ def at(location: Location, component: str, line: int | None = None) -> Location:
         location.service,
         location.sni,
     )
+
+
+def epoch_text(seconds: int) -> str:
+    """A Unix time as an ISO date and time in UTC ("forever" for OpenSSH's 2**64 - 1; the
+    number itself where no date can hold it)."""
+    if seconds >= 2**63:
+        return "forever"
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
 
 
 def short(text: str) -> str:

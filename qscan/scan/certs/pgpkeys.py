@@ -3,12 +3,11 @@ storage finding every private key gets), errors for keyrings that do not read.""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from qscan.model import Finding, text_key
 from qscan.scan.certs.algorithms import KeyInfo, label
-from qscan.scan.certs.findings import short
+from qscan.scan.certs.findings import epoch_text, short
 from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.certs.openpgp import Keyring, PgpError, PgpKey, dearmor, read_keyring
 
@@ -61,23 +60,16 @@ def _records(ring: Keyring, blob: Blob, line: int | None) -> None:
         )
 
 
-def _date(seconds: int) -> str:
-    try:
-        return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return str(seconds)
-
-
 def _context(key: PgpKey) -> dict[str, Any]:
     context: dict[str, Any] = {
         "format": FORMAT,
         "openpgp_version": key.version,
         "openpgp_fingerprint": key.fingerprint,
         "openpgp_key_id": key.key_id,
-        "created": _date(key.created),
+        "created": epoch_text(key.created),
     }
     if key.expires_after is not None:
-        context["expires"] = _date(key.created + key.expires_after)
+        context["expires"] = epoch_text(key.created + key.expires_after)
     owner = key.primary or key
     if owner.user_id is not None:
         context["user_id"] = owner.user_id

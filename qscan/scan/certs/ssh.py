@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import hashlib
 import re
 import struct
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from qscan.catalog import UNKNOWN, catalog
 from qscan.model import Finding, Text, text_key
 from qscan.scan.certs.algorithms import KeyInfo, function_of, label
-from qscan.scan.certs.findings import short
+from qscan.scan.certs.findings import epoch_text, short
 from qscan.scan.certs.keys import PrivateKey
 from qscan.scan.limits import MAX_PPK_LINES, MAX_RECORDS_PER_FILE
 
@@ -185,15 +184,6 @@ def _certificate_fields(reader: _Reader) -> dict[str, Any]:
     }
 
 
-def _epoch(value: int) -> str:
-    if value >= 2**63:
-        return "forever"
-    try:
-        return dt.datetime.fromtimestamp(value, dt.UTC).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return str(value)
-
-
 # --- findings ------------------------------------------------------------------------------
 
 _SIGNATURE_HASH = {
@@ -220,8 +210,8 @@ def public_key_findings(
     cert_ctx: dict[str, Any] = {}
     if cert is not None:
         cert_ctx = {k: v for k, v in cert.items() if k != "ca"}
-        cert_ctx["valid_after"] = _epoch(cert["valid_after"])
-        cert_ctx["valid_before"] = _epoch(cert["valid_before"])
+        cert_ctx["valid_after"] = epoch_text(cert["valid_after"])
+        cert_ctx["valid_before"] = epoch_text(cert["valid_before"])
         if cert["ca"] is not None:
             cert_ctx["ca_fingerprint"] = cert["ca"].fingerprint
     ctx = {**context, **(key.extra or {}), **cert_ctx, "ssh_fingerprint": ssh_key.fingerprint}
